@@ -1,0 +1,139 @@
+/**
+ * Configuration, resolved by one pure function: flags > environment > compose/.env > defaults.
+ * Readers of files and process state live at the bottom and take their inputs as parameters.
+ */
+import {readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export type ConfigSource = 'flag' | 'env' | 'dotenv' | 'default';
+
+export interface Config {
+	/** PostgreSQL/TimescaleDB URL; undefined means the embedded PGlite store. */
+	readonly databaseUrl: string | undefined;
+	/** Where rqc keeps its own files (embedded store, spool, locks). */
+	readonly dataDir: string;
+	/** The embedded PGlite store's directory. */
+	readonly pgliteDir: string;
+	readonly redisUrl: string | undefined;
+	/** DOCKER_HOST, or undefined for the platform default socket. */
+	readonly dockerHost: string | undefined;
+	readonly composeFile: string;
+	/** The compose project name, also the label rqc filters containers by. */
+	readonly project: string;
+	/** Where each value came from, for `rqc doctor`. */
+	readonly sources: Readonly<Record<'databaseUrl' | 'redisUrl' | 'dockerHost' | 'composeFile' | 'project' | 'dataDir', ConfigSource>>;
+}
+
+export interface ConfigFlags {
+	readonly databaseUrl?: string;
+	readonly redisUrl?: string;
+	readonly dockerHost?: string;
+	readonly composeFile?: string;
+	readonly project?: string;
+	readonly dataDir?: string;
+}
+
+export interface ConfigInputs {
+	readonly flags?: ConfigFlags;
+	readonly env?: Readonly<Record<string, string | undefined>>;
+	/** Variables parsed from compose/.env. */
+	readonly dotenv?: Readonly<Record<string, string | undefined>>;
+	readonly homeDir: string;
+	/** The directory the default compose file lives in (the package's compose/). */
+	readonly defaultComposeDir: string;
+}
+
+export const DEFAULT_PROJECT = 'rqc';
+
+function pick(
+	flag: string | undefined,
+	fromEnv: ReadonlyArray<string | undefined>,
+	fromDotenv: ReadonlyArray<string | undefined>,
+): {value: string | undefined; source: ConfigSource} {
+	const nonEmpty = (v: string | undefined): v is string => v !== undefined && v !== '';
+	if (nonEmpty(flag)) return {value: flag, source: 'flag'};
+	const env = fromEnv.find(nonEmpty);
+	if (env !== undefined) return {value: env, source: 'env'};
+	const dot = fromDotenv.find(nonEmpty);
+	if (dot !== undefined) return {value: dot, source: 'dotenv'};
+	return {value: undefined, source: 'default'};
+}
+
+/** Resolves the configuration. Pure: every input is a parameter. */
+export function resolveConfig(inputs: ConfigInputs): Config {
+	const flags = inputs.flags ?? {};
+	const env = inputs.env ?? {};
+	const dot = inputs.dotenv ?? {};
+
+	const database = pick(flags.databaseUrl, [env.RQC_DATABASE_URL, env.DATABASE_URL], [dot.RQC_DATABASE_URL, dot.DATABASE_URL]);
+	const redis = pick(flags.redisUrl, [env.REDIS_URL], [dot.REDIS_URL]);
+	const docker = pick(flags.dockerHost, [env.DOCKER_HOST], [dot.DOCKER_HOST]);
+	const compose = pick(flags.composeFile, [env.RQC_COMPOSE_FILE], [dot.RQC_COMPOSE_FILE]);
+	const project = pick(flags.project, [env.RQC_PROJECT], [dot.RQC_PROJECT, dot.COMPOSE_PROJECT_NAME]);
+	const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : undefined;
+	const dataDirPick = pick(flags.dataDir, [env.RQC_DATA_DIR], []);
+	const dataDir = dataDirPick.value
+		?? path.join(xdg ?? path.join(inputs.homeDir, '.local', 'share'), 'rqc');
+
+	return {
+		databaseUrl: database.value,
+		dataDir,
+		pgliteDir: path.join(dataDir, 'pglite'),
+		redisUrl: redis.value,
+		dockerHost: docker.value,
+		composeFile: compose.value ?? path.join(inputs.defaultComposeDir, 'docker-compose.yml'),
+		project: project.value ?? DEFAULT_PROJECT,
+		sources: {
+			databaseUrl: database.source,
+			redisUrl: redis.source,
+			dockerHost: docker.source,
+			composeFile: compose.source,
+			project: project.source,
+			dataDir: dataDirPick.value === undefined ? (xdg ? 'env' : 'default') : dataDirPick.source,
+		},
+	};
+}
+
+/** Parses a .env file: NAME=value lines, # comments, optional quotes. Pure. */
+export function parseDotenv(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const raw of text.split(/\r?\n/)) {
+		const line = raw.trim();
+		if (line === '' || line.startsWith('#')) continue;
+		const match = /^(?:export\s+)?([A-Za-z_][A-Za-z\d_]*)\s*=\s*(.*)$/.exec(line);
+		if (!match) continue;
+		let value = match[2] ?? '';
+		const quote = value[0];
+		if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+			value = value.slice(1, -1);
+		} else {
+			value = value.replace(/\s+#.*$/, '');
+		}
+
+		out[match[1]!] = value;
+	}
+
+	return out;
+}
+
+/** The package's own directory (where compose/ and benchmarks/ are). */
+export function getPackageRoot(): string {
+	// dist/config.js and source/config.ts both sit one level below the package root.
+	return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+}
+
+/** Reads flags, process.env and the compose directory's .env into a Config. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+	const defaultComposeDir = path.join(getPackageRoot(), 'compose');
+	const composeDir = path.dirname(flags.composeFile ?? env.RQC_COMPOSE_FILE ?? path.join(defaultComposeDir, 'docker-compose.yml'));
+	let dotenv: Record<string, string> = {};
+	try {
+		dotenv = parseDotenv(readFileSync(path.join(composeDir, '.env'), 'utf8'));
+	} catch {
+		// No compose/.env: defaults apply.
+	}
+
+	return resolveConfig({flags, env, dotenv, homeDir: env.HOME ?? os.homedir(), defaultComposeDir});
+}

@@ -1,0 +1,170 @@
+/**
+ * Plain records the store reads and writes. Nothing outside store/ sees a pg or PGlite row.
+ * Times are Date objects; nanosecond walls and byte counts are numbers (exact to 2^53).
+ */
+
+export type RunMode = 'bare_metal' | 'docker';
+export type RunStatus = 'running' | 'completed' | 'aborted' | 'failed';
+
+export interface Release {
+	readonly id: number;
+	readonly name: string;
+	readonly createdAt: Date;
+	readonly gitSha: string | undefined;
+	/** Demo data is labelled so `rqc demo --remove` can take exactly it away. */
+	readonly isDemo: boolean;
+}
+
+export interface ReleaseSummary extends Release {
+	readonly runCount: number;
+	readonly sampleCount: number;
+	readonly suites: readonly string[];
+	readonly modes: readonly RunMode[];
+	readonly lastRunAt: Date | undefined;
+}
+
+/** Resource limits of a docker-mode run (or of a calibration). */
+export interface ResourceLimits {
+	readonly cpus?: number;
+	readonly memoryBytes?: number;
+	readonly memorySwapBytes?: number;
+	readonly cpuShares?: number;
+	readonly pidsLimit?: number;
+	readonly nofile?: number;
+	readonly network?: string;
+}
+
+/** Where and how a run was measured; stored with every run as JSONB. */
+export interface ExecutionEnvironment {
+	readonly runtime: 'docker' | 'bare_metal';
+	readonly containerId?: string;
+	readonly image?: string;
+	readonly imageId?: string;
+	readonly engineVersion?: string;
+	readonly limits?: ResourceLimits;
+	/** A stable hash of CPU model, core count, memory and kernel: "same host" means same fingerprint. */
+	readonly hostFingerprint?: string;
+	readonly host?: {
+		readonly hostname?: string;
+		readonly cpuModel?: string;
+		readonly cores?: number;
+		readonly memoryBytes?: number;
+		readonly kernel?: string;
+		readonly governor?: string;
+		readonly loadAvgStart?: readonly number[];
+		readonly loadAvgEnd?: readonly number[];
+		readonly nodeVersion?: string;
+	};
+	readonly gitSha?: string;
+	/** The overhead applied to this run's numbers, when any was. */
+	readonly appliedOverhead?: unknown;
+	/** For imported runs: the tool and version that produced the numbers. */
+	readonly source?: {readonly tool: string; readonly version?: string; readonly file?: string};
+	readonly [key: string]: unknown;
+}
+
+export interface Run {
+	readonly id: number;
+	readonly releaseId: number;
+	readonly releaseName: string;
+	readonly suite: string;
+	readonly mode: RunMode;
+	readonly status: RunStatus;
+	readonly statusReason: string | undefined;
+	readonly startedAt: Date;
+	readonly endedAt: Date | undefined;
+	readonly environment: ExecutionEnvironment;
+	readonly isDemo: boolean;
+}
+
+export interface NewRun {
+	readonly release: string;
+	readonly suite: string;
+	readonly mode: RunMode;
+	readonly environment: ExecutionEnvironment;
+	readonly status?: RunStatus;
+	readonly startedAt?: Date;
+	readonly endedAt?: Date;
+	readonly gitSha?: string;
+	readonly isDemo?: boolean;
+}
+
+/** One measured iteration of one case. */
+export interface Sample {
+	readonly runId: number;
+	readonly caseName: string;
+	readonly iteration: number;
+	readonly time: Date;
+	readonly wallNs: number;
+	readonly userUs: number | undefined;
+	readonly systemUs: number | undefined;
+	readonly maxRssBytes: number | undefined;
+	readonly exitCode: number | undefined;
+	readonly isWarmup: boolean;
+	readonly isOutlier: boolean;
+	/** Extra per-sample metrics from importers (bytes/op, allocs/op, ...). */
+	readonly metrics: Readonly<Record<string, number>> | undefined;
+}
+
+export type NewSample = Omit<Sample, 'userUs' | 'systemUs' | 'maxRssBytes' | 'exitCode' | 'isWarmup' | 'isOutlier' | 'metrics'> &
+	Partial<Pick<Sample, 'userUs' | 'systemUs' | 'maxRssBytes' | 'exitCode' | 'isWarmup' | 'isOutlier' | 'metrics'>>;
+
+export interface SampleQuery {
+	readonly release: string;
+	readonly suite?: string;
+	readonly caseName?: string;
+	readonly runIds?: readonly number[];
+	readonly includeWarmup?: boolean;
+	/** Only runs with these statuses; default completed and aborted (samples that were taken). */
+	readonly statuses?: readonly RunStatus[];
+}
+
+/** One resource reading of one container. */
+export interface ContainerSample {
+	readonly time: Date;
+	readonly runId?: number;
+	readonly containerId: string;
+	readonly name: string;
+	readonly cpuPercent: number;
+	readonly memoryBytes: number;
+	readonly memoryLimitBytes?: number;
+	readonly netRxBytes?: number;
+	readonly netTxBytes?: number;
+	readonly blockReadBytes?: number;
+	readonly blockWriteBytes?: number;
+	readonly pids?: number;
+}
+
+/** A ratio (docker / bare metal) with its confidence interval. */
+export interface RatioEstimate {
+	readonly ratio: number;
+	readonly low: number;
+	readonly high: number;
+	readonly n?: number;
+}
+
+export interface Calibration {
+	readonly id: number;
+	readonly createdAt: Date;
+	readonly hostFingerprint: string;
+	readonly image: string;
+	readonly engineVersion: string;
+	readonly limits: ResourceLimits;
+	/** case name → dimension (wall, cpu, rss) → overhead ratio. */
+	readonly cases: Readonly<Record<string, Readonly<Record<string, RatioEstimate>>>>;
+	/** dimension → overall overhead ratio (geometric mean across cases). */
+	readonly summary: Readonly<Record<string, RatioEstimate>>;
+	readonly isDemo: boolean;
+}
+
+export type NewCalibration = Omit<Calibration, 'id' | 'createdAt' | 'isDemo'> & {readonly createdAt?: Date; readonly isDemo?: boolean};
+
+export interface StoreInfo {
+	readonly driver: 'pglite' | 'postgres';
+	/** Path of the embedded store, or the URL with its password masked. */
+	readonly location: string;
+	readonly schemaVersion: number;
+	readonly latestSchemaVersion: number;
+	readonly hasTimescale: boolean;
+	readonly serverVersion: string;
+}

@@ -1,0 +1,50 @@
+import type {
+	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
+	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment,
+} from './records.js';
+
+/**
+ * Everything rqc keeps, behind one interface with one implementation per driver
+ * (embedded PGlite, PostgreSQL/TimescaleDB). No SQL lives outside store/.
+ */
+export interface Store {
+	readonly driver: 'pglite' | 'postgres';
+	getInfo(): Promise<StoreInfo>;
+
+	/** Runs fn in one transaction: every write inside lands, or none does. */
+	transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+
+	/** The release, created on first use. */
+	ensureRelease(name: string, options?: {gitSha?: string; isDemo?: boolean}): Promise<Release>;
+	getRelease(name: string): Promise<Release | undefined>;
+	listReleases(): Promise<ReleaseSummary[]>;
+	/** Deletes a release with its runs and samples; returns whether it existed. */
+	deleteRelease(name: string): Promise<boolean>;
+
+	createRun(run: NewRun): Promise<Run>;
+	finishRun(id: number, status: Exclude<RunStatus, 'running'>, options?: {reason?: string; endedAt?: Date; environment?: Partial<ExecutionEnvironment>}): Promise<void>;
+	getRun(id: number): Promise<Run | undefined>;
+	listRuns(options?: {release?: string; limit?: number; statuses?: readonly RunStatus[]}): Promise<Run[]>;
+
+	/**
+	 * Writes samples in one transaction (COPY on PostgreSQL, batched INSERT on PGlite).
+	 * A sample already stored (same run, case, iteration and time) is not written twice, so a
+	 * replayed spool lands exactly once. Returns the number of new rows.
+	 */
+	insertSamples(samples: readonly NewSample[]): Promise<number>;
+	getSamples(query: SampleQuery): Promise<Sample[]>;
+	/** How many samples a run has stored. */
+	countSamples(runId: number): Promise<number>;
+
+	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
+	getContainerSamples(runId: number): Promise<ContainerSample[]>;
+
+	saveCalibration(calibration: NewCalibration): Promise<Calibration>;
+	listCalibrations(): Promise<Calibration[]>;
+	deleteCalibration(id: number): Promise<boolean>;
+
+	/** Removes everything flagged as demo data; returns what was removed. */
+	removeDemoData(): Promise<{releases: number; calibrations: number}>;
+
+	close(): Promise<void>;
+}
