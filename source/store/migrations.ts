@@ -1,0 +1,104 @@
+/**
+ * The schema, as ordered migrations applied on open. The same SQL runs on PGlite and on
+ * PostgreSQL; TimescaleDB features are added by a separate step only when the extension exists.
+ * Never edit a migration that has shipped: add a new one.
+ */
+
+export interface Migration {
+	readonly version: number;
+	readonly name: string;
+	readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'initial schema',
+		sql: `
+CREATE TABLE releases (
+	id BIGSERIAL PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+	git_sha TEXT,
+	is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE runs (
+	id BIGSERIAL PRIMARY KEY,
+	release_id BIGINT NOT NULL REFERENCES releases (id) ON DELETE CASCADE,
+	suite TEXT NOT NULL,
+	mode TEXT NOT NULL CHECK (mode IN ('bare_metal', 'docker')),
+	status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+	status_reason TEXT,
+	started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+	ended_at TIMESTAMPTZ,
+	environment JSONB NOT NULL DEFAULT '{}'::jsonb,
+	is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX runs_release_idx ON runs (release_id, suite);
+
+CREATE TABLE samples (
+	run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	case_name TEXT NOT NULL,
+	iteration INTEGER NOT NULL,
+	time TIMESTAMPTZ NOT NULL,
+	wall_ns BIGINT NOT NULL CHECK (wall_ns >= 0),
+	user_us BIGINT,
+	system_us BIGINT,
+	max_rss_bytes BIGINT,
+	exit_code INTEGER,
+	is_warmup BOOLEAN NOT NULL DEFAULT false,
+	is_outlier BOOLEAN NOT NULL DEFAULT false,
+	metrics JSONB
+);
+-- Includes time, as a hypertable's unique index must; makes spool replays land exactly once.
+CREATE UNIQUE INDEX samples_identity_idx ON samples (run_id, case_name, iteration, time);
+
+CREATE TABLE calibrations (
+	id BIGSERIAL PRIMARY KEY,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+	host_fingerprint TEXT NOT NULL,
+	image TEXT NOT NULL,
+	engine_version TEXT NOT NULL,
+	limits JSONB NOT NULL DEFAULT '{}'::jsonb,
+	cases JSONB NOT NULL DEFAULT '{}'::jsonb,
+	summary JSONB NOT NULL DEFAULT '{}'::jsonb,
+	is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE container_samples (
+	time TIMESTAMPTZ NOT NULL,
+	run_id BIGINT REFERENCES runs (id) ON DELETE CASCADE,
+	container_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	cpu_percent DOUBLE PRECISION NOT NULL,
+	memory_bytes BIGINT NOT NULL,
+	memory_limit_bytes BIGINT,
+	net_rx_bytes BIGINT,
+	net_tx_bytes BIGINT,
+	block_read_bytes BIGINT,
+	block_write_bytes BIGINT,
+	pids INTEGER
+);
+CREATE INDEX container_samples_run_idx ON container_samples (run_id, time);
+`,
+	},
+];
+
+export const LATEST_SCHEMA_VERSION = migrations.at(-1)!.version;
+
+/**
+ * Applied only when the timescaledb extension is available: the two sample tables become
+ * hypertables with compression and retention. Idempotent (if_not_exists everywhere).
+ */
+export const timescaleSetup = `
+CREATE EXTENSION IF NOT EXISTS timescaledb;
+SELECT create_hypertable('samples', 'time', migrate_data => true, if_not_exists => true);
+SELECT create_hypertable('container_samples', 'time', migrate_data => true, if_not_exists => true);
+ALTER TABLE samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'run_id, case_name');
+ALTER TABLE container_samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'container_id');
+SELECT add_compression_policy('samples', INTERVAL '30 days', if_not_exists => true);
+SELECT add_compression_policy('container_samples', INTERVAL '7 days', if_not_exists => true);
+SELECT add_retention_policy('container_samples', INTERVAL '90 days', if_not_exists => true);
+SELECT add_retention_policy('samples', INTERVAL '730 days', if_not_exists => true);
+`;

@@ -1,0 +1,23 @@
+import type {Config} from '../config.js';
+import {openPgDriver} from './pg-driver.js';
+import {openPgliteDriver} from './pglite-driver.js';
+import {migrate, SqlStore} from './sql-store.js';
+import type {Store} from './store.js';
+
+/**
+ * Opens the configured store (PostgreSQL when a URL is set, else the embedded PGlite store),
+ * applying migrations. Throws a ServiceError (exit 3) when it cannot be reached.
+ */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>, options: {connectTimeoutMs?: number} = {}): Promise<Store> {
+	const driver = config.databaseUrl
+		? await openPgDriver(config.databaseUrl, options)
+		: await openPgliteDriver(config.pgliteDir);
+	try {
+		await migrate(driver);
+	} catch (error) {
+		await driver.close().catch(() => {});
+		throw error;
+	}
+
+	return new SqlStore(driver);
+}

@@ -1,0 +1,155 @@
+/** PostgreSQL (and TimescaleDB) through node-postgres, with COPY for bulk sample writes. */
+import {pipeline} from 'node:stream/promises';
+import {Readable} from 'node:stream';
+import pg from 'pg';
+import {from as copyFrom} from 'pg-copy-streams';
+import {ServiceError} from '../errors.js';
+import {redactUrl, registerUrlSecret} from '../redact.js';
+import {toCopyText, type Driver, type Executor} from './driver.js';
+
+// BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function wrap(db: Queryable): Executor {
+	return {
+		async query<R>(sql: string, params?: readonly unknown[]) {
+			const result = await db.query(sql, params as unknown[] | undefined);
+			return result.rows as R[];
+		},
+		async exec(sql: string) {
+			await db.query(sql);
+		},
+		async bulkInsert(table, columns, rows) {
+			if (!('release' in db)) throw new Error('bulkInsert needs a transaction');
+			if (rows.length === 0) return 0;
+			const body = () => Readable.from(encodeRows(rows));
+			// Fast path: COPY straight into the table. If a row already exists (a replayed spool),
+			// roll that back and go through a temporary table that skips the duplicates.
+			await db.query('SAVEPOINT rqc_copy');
+			try {
+				await pipeline(body(), db.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`)));
+				await db.query('RELEASE SAVEPOINT rqc_copy');
+				return rows.length;
+			} catch (error) {
+				if ((error as {code?: string}).code !== '23505') throw error;
+				await db.query('ROLLBACK TO SAVEPOINT rqc_copy');
+			}
+
+			await db.query(`CREATE TEMP TABLE rqc_copy_in (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+			await pipeline(body(), db.query(copyFrom(`COPY rqc_copy_in (${columns.join(',')}) FROM STDIN`)));
+			const result = await db.query(`INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM rqc_copy_in ON CONFLICT DO NOTHING`);
+			await db.query('DROP TABLE rqc_copy_in');
+			return result.rowCount ?? 0;
+		},
+	};
+}
+
+function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string> {
+	const batch: string[] = [];
+	for (const row of rows) {
+		batch.push(row.map((v) => toCopyText(v)).join('\t'));
+		if (batch.length === 5000) {
+			yield batch.join('\n') + '\n';
+			batch.length = 0;
+		}
+	}
+
+	if (batch.length > 0) yield batch.join('\n') + '\n';
+}
+
+/** Turns a connection failure into a one-line ServiceError that names the fix. */
+export function describeConnectError(error: unknown, url: string): ServiceError {
+	const shown = redactUrl(url);
+	const {code, message} = error as {code?: string; message?: string};
+	const hintStart = 'check RQC_DATABASE_URL';
+	switch (code) {
+		case 'ECONNREFUSED':
+			return new ServiceError('database', `cannot reach PostgreSQL at ${shown}: connection refused`,
+				`start it (rqc up), fix ${'RQC_DATABASE_URL'}, or unset it to use the embedded store`, {cause: error});
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return new ServiceError('database', `cannot resolve the database host in ${shown}`, hintStart, {cause: error});
+		case '28P01':
+		case '28000':
+			return new ServiceError('database', `PostgreSQL at ${shown} refused the credentials: ${message ?? 'authentication failed'}`,
+				`${hintStart} (user and password; rqc up writes the stack's password to compose/.env)`, {cause: error});
+		case '3D000':
+			return new ServiceError('database', `PostgreSQL at ${shown}: ${message ?? 'database does not exist'}`,
+				`create it (createdb) or ${hintStart}`, {cause: error});
+		default:
+			return new ServiceError('database', `cannot connect to PostgreSQL at ${shown}: ${message ?? String(error)}`, hintStart, {cause: error});
+	}
+}
+
+/** Connects to PostgreSQL at url; throws a ServiceError naming the problem when it cannot. */
+export async function openPgDriver(url: string, options: {connectTimeoutMs?: number} = {}): Promise<Driver> {
+	registerUrlSecret(url);
+	const pool = new pg.Pool({
+		connectionString: url,
+		max: 4,
+		connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+		idleTimeoutMillis: 10_000,
+		application_name: 'rqc',
+	});
+	// An idle client losing its server must not crash the process; the next query reports it.
+	pool.on('error', () => {});
+	try {
+		const client = await pool.connect();
+		client.release();
+	} catch (error) {
+		await pool.end().catch(() => {});
+		throw describeConnectError(error, url);
+	}
+
+	const base = wrap(pool);
+	return {
+		...base,
+		kind: 'postgres',
+		location: redactUrl(url),
+		async query<R>(sql: string, params?: readonly unknown[]) {
+			try {
+				return await base.query<R>(sql, params);
+			} catch (error) {
+				throw asServiceError(error, url);
+			}
+		},
+		async transaction(fn) {
+			let client: pg.PoolClient;
+			try {
+				client = await pool.connect();
+			} catch (error) {
+				throw describeConnectError(error, url);
+			}
+
+			try {
+				await client.query('BEGIN');
+				const result = await fn(wrap(client));
+				await client.query('COMMIT');
+				return result;
+			} catch (error) {
+				await client.query('ROLLBACK').catch(() => {});
+				throw asServiceError(error, url);
+			} finally {
+				client.release();
+			}
+		},
+		async close() {
+			await pool.end();
+		},
+	};
+}
+
+const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08003', '08001']);
+
+/** Connection-level failures become ServiceErrors (exit 3); SQL errors stay as they are. */
+function asServiceError(error: unknown, url: string): unknown {
+	const code = (error as {code?: string}).code;
+	const message = (error as Error).message ?? '';
+	if ((code && connectionCodes.has(code)) || /Connection terminated|connection timeout|not queryable/i.test(message)) {
+		return describeConnectError(error, url);
+	}
+
+	return error;
+}
