@@ -1,0 +1,42 @@
+/**
+ * `rqc` with no command: the TUI in a terminal, the status summary (and a hint) anywhere else.
+ */
+import {EXIT} from './errors.js';
+import type {CommandContext} from './commands/types.js';
+
+interface Io {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stderr: NodeJS.WriteStream;
+}
+
+/** Whether the TUI can run: both ends are terminals and TERM is not dumb. */
+export function isInteractive(env: Readonly<Record<string, string | undefined>>, stdin: {isTTY?: boolean}, stdout: {isTTY?: boolean}): boolean {
+	return Boolean(stdin.isTTY) && Boolean(stdout.isTTY) && env.TERM !== 'dumb';
+}
+
+export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+	if (context.isJson || !isInteractive(context.env, stdin, io.stdout)) {
+		const {statusCommand} = await import('./commands/status.js');
+		const code = await statusCommand.run(context);
+		if (!context.isJson) io.stderr.write('rqc: not a terminal, so this is the status summary; run rqc in a terminal for the console, or see rqc --help\n');
+		return code;
+	}
+
+	// Ink and React load only here, never for --json or plain commands.
+	const [{render}, React, {App}, {createLiveServices}] = await Promise.all([
+		import('ink'),
+		import('react'),
+		import('./ui/app.js'),
+		import('./ui/app-services.js'),
+	]);
+	const cache = await context.openCache();
+	const services = createLiveServices(context.config, {openStore: context.openStore, cache});
+	const instance = render(React.createElement(App, {services}), {exitOnCtrlC: true, stdout: io.stdout, stderr: io.stderr, stdin});
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		await services.close();
+	}
+
+	return EXIT.ok;
+}

@@ -1,0 +1,28 @@
+import React from 'react';
+import {Box, Text} from 'ink';
+import {groupKeymap, scopeTitles, type KeyBinding} from './keymap.js';
+
+export interface HelpOverlayProps {
+	readonly bindings: readonly KeyBinding[];
+	readonly height: number;
+}
+
+/** The keymap, grouped by scope: generated from the table, never written by hand. */
+export function HelpOverlay({bindings, height}: HelpOverlayProps) {
+	const lines: Array<{kind: 'title' | 'key'; text: string; key?: string}> = [];
+	for (const group of groupKeymap(bindings)) {
+		lines.push({kind: 'title', text: scopeTitles[group.scope]});
+		for (const b of group.bindings) lines.push({kind: 'key', key: b.key, text: b.description});
+	}
+
+	const visible = lines.slice(0, Math.max(1, height - 3));
+	return (
+		<Box flexDirection="column" borderStyle="round" paddingX={1}>
+			<Text bold>Keys <Text dimColor>(? or Esc closes)</Text></Text>
+			{visible.map((line) => (line.kind === 'title'
+				? <Text key={`t-${line.text}`} bold color="cyan">{line.text}</Text>
+				: <Text key={`k-${line.key}-${line.text}`}>{`  ${(line.key ?? '').padEnd(8)} ${line.text}`}</Text>))}
+			{visible.length < lines.length ? <Text dimColor>… {lines.length - visible.length} more (enlarge the terminal)</Text> : null}
+		</Box>
+	);
+}

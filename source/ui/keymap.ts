@@ -1,0 +1,53 @@
+/**
+ * Every key the TUI answers, as data. The help overlay and the README's key list are generated
+ * from this table, so they cannot drift from what the keys do. Panes handle their own scope's
+ * keys; the shell handles 'global'.
+ */
+
+export type KeyScope = 'global' | 'services' | 'benchmarks' | 'compare';
+
+export interface KeyBinding {
+	/** What to press, as shown to people: 'q', 'Ctrl-C', 'Tab', '1'. */
+	readonly key: string;
+	readonly scope: KeyScope;
+	readonly description: string;
+}
+
+export const keymap: readonly KeyBinding[] = [
+	{key: '1', scope: 'global', description: 'Services pane'},
+	{key: '2', scope: 'global', description: 'Benchmarks pane'},
+	{key: '3', scope: 'global', description: 'Compare pane'},
+	{key: 'Tab', scope: 'global', description: 'Next pane (Shift-Tab: previous)'},
+	{key: '?', scope: 'global', description: 'Open or close this help'},
+	{key: 'q', scope: 'global', description: 'Quit (Ctrl-C too)'},
+];
+
+export const scopeTitles: Readonly<Record<KeyScope, string>> = {
+	global: 'Everywhere',
+	services: 'Services pane',
+	benchmarks: 'Benchmarks pane',
+	compare: 'Compare pane',
+};
+
+/** The bindings grouped by scope, in table order. */
+export function groupKeymap(bindings: readonly KeyBinding[] = keymap): Array<{scope: KeyScope; bindings: KeyBinding[]}> {
+	const groups: Array<{scope: KeyScope; bindings: KeyBinding[]}> = [];
+	for (const binding of bindings) {
+		let group = groups.find((g) => g.scope === binding.scope);
+		if (!group) {
+			group = {scope: binding.scope, bindings: []};
+			groups.push(group);
+		}
+
+		group.bindings.push(binding);
+	}
+
+	return groups;
+}
+
+/** The key list as Markdown, for the README (kept in sync by a test). */
+export function renderKeymapMarkdown(bindings: readonly KeyBinding[] = keymap): string {
+	const lines = ['| key | where | what it does |', '| --- | --- | --- |'];
+	for (const b of bindings) lines.push(`| \`${b.key}\` | ${scopeTitles[b.scope]} | ${b.description} |`);
+	return lines.join('\n');
+}

@@ -1,0 +1,26 @@
+import {defineConfig} from 'vitest/config';
+
+// Unit and component tests run in parallel. Integration and end-to-end tests share one Docker
+// engine, one PostgreSQL and one Redis (and one test restarts dockerd), so their files run one
+// at a time.
+export default defineConfig({
+	test: {
+		globalSetup: ['./test/helpers/global-setup.ts'],
+		projects: [
+			{
+				extends: true,
+				test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], testTimeout: 20_000},
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['test/integration/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'],
+					fileParallelism: false,
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+				},
+			},
+		],
+	},
+});
