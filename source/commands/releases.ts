@@ -1,0 +1,60 @@
+/** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
+import {EXIT} from '../errors.js';
+import {toJson} from '../json.js';
+import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
+import type {ReleaseSummary, Run} from '../store/records.js';
+import {paint} from '../ui/text.js';
+import type {CommandSpec} from './types.js';
+
+export interface ReleaseListing extends ReleaseSummary {
+	/** Distinct environments of its runs: "bare metal", "docker 2 cpus 1g image". */
+	readonly environments: readonly string[];
+	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: Date}>;
+}
+
+/** Joins release summaries with their runs. Pure. */
+export function summarizeReleases(releases: readonly ReleaseSummary[], runs: readonly Run[]): ReleaseListing[] {
+	return releases.map((release) => {
+		const own = runs.filter((r) => r.releaseId === release.id).map((r) => ({
+			id: r.id,
+			suite: r.suite,
+			mode: r.mode,
+			status: r.status,
+			environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
+			startedAt: r.startedAt,
+		}));
+		return {...release, environments: [...new Set(own.map((r) => r.environment))], runs: own};
+	});
+}
+
+export function formatReleases(listing: readonly ReleaseListing[], hasColor: boolean): string {
+	if (listing.length === 0) return 'no releases yet: run rqc bench run or rqc import';
+	const rows = listing.map((r) => [
+		r.name + (r.isDemo ? ' (demo)' : ''),
+		String(r.runCount),
+		String(r.sampleCount),
+		r.suites.join(', '),
+		r.environments.join('; '),
+		r.lastRunAt ? r.lastRunAt.toISOString().replace('T', ' ').slice(0, 16) : '-',
+	]);
+	const headings = ['release', 'runs', 'samples', 'suites', 'environments', 'last run (UTC)'];
+	const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((row) => [...row[i]!].length)));
+	const render = (cells: readonly string[]) => cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+	return [paint(render(headings), 'dim', hasColor), ...rows.map(render)].join('\n');
+}
+
+export const releasesCommand: CommandSpec = {
+	name: 'releases',
+	summary: 'List releases with their runs, environments and sample counts',
+	usage: 'rqc releases [--json]',
+	examples: ['rqc releases', 'rqc releases --json'],
+	flags: {},
+	async run(context) {
+		const store = await context.openStore();
+		const [releases, runs] = await Promise.all([store.listReleases(), store.listRuns({limit: 100_000})]);
+		const listing = summarizeReleases(releases, runs);
+		if (context.isJson) context.stdout.write(toJson({releases: listing}) + '\n');
+		else context.stdout.write(formatReleases(listing, context.hasColor) + '\n');
+		return EXIT.ok;
+	},
+};

@@ -1,0 +1,136 @@
+/**
+ * Where each side of a comparison ran, whether the two sides need an overhead adjustment, the
+ * calibration that matches, and the warnings to show. Pure: records in, values out.
+ */
+import type {Calibration, ExecutionEnvironment, RatioEstimate, ResourceLimits, Run} from '../store/records.js';
+import type {CaseAdjustment} from './compare-samples.js';
+
+export type Metric = 'wall' | 'cpu' | 'rss';
+
+/** What matters about where a side ran. */
+export interface SideEnvironment {
+	readonly runtime: 'docker' | 'bare_metal';
+	readonly cpus: number | undefined;
+	readonly memoryBytes: number | undefined;
+	readonly image: string | undefined;
+	readonly engineVersion: string | undefined;
+	readonly hostFingerprint: string | undefined;
+	readonly hostname: string | undefined;
+}
+
+export function toSideEnvironment(environment: ExecutionEnvironment, mode: Run['mode']): SideEnvironment {
+	const runtime = environment.runtime ?? mode;
+	const limits: ResourceLimits = environment.limits ?? {};
+	return {
+		runtime,
+		cpus: runtime === 'docker' ? limits.cpus : undefined,
+		memoryBytes: runtime === 'docker' ? limits.memoryBytes : undefined,
+		image: runtime === 'docker' ? environment.image : undefined,
+		engineVersion: runtime === 'docker' ? environment.engineVersion : undefined,
+		hostFingerprint: environment.hostFingerprint,
+		hostname: environment.host?.hostname,
+	};
+}
+
+/** A key that is equal for runs measured under the same runtime, limits and image. */
+export function getEnvironmentKey(environment: SideEnvironment): string {
+	return environment.runtime === 'bare_metal'
+		? 'bare_metal'
+		: `docker|cpus=${environment.cpus ?? '-'}|mem=${environment.memoryBytes ?? '-'}|image=${environment.image ?? '-'}`;
+}
+
+/** A short label: "bare metal" or "docker 2 cpus 1g rqc-busybox:test". */
+export function describeEnvironment(environment: SideEnvironment): string {
+	if (environment.runtime === 'bare_metal') return 'bare metal';
+	const parts = ['docker'];
+	if (environment.cpus !== undefined) parts.push(`${environment.cpus} cpus`);
+	if (environment.memoryBytes !== undefined) parts.push(formatMemory(environment.memoryBytes));
+	if (environment.image) parts.push(environment.image);
+	return parts.join(' ');
+}
+
+/** Bytes as the --memory flag takes them: 512m, 1g. */
+export function formatMemory(bytes: number): string {
+	const mib = bytes / (1024 * 1024);
+	if (mib >= 1024 && Number.isInteger(mib / 1024)) return `${mib / 1024}g`;
+	return `${Math.round(mib)}m`;
+}
+
+/** The two sides ran under different runtimes or limits, so raw numbers are not comparable. */
+export function needsAdjustment(base: SideEnvironment, candidate: SideEnvironment): boolean {
+	return getEnvironmentKey(base) !== getEnvironmentKey(candidate);
+}
+
+/** The `rqc calibrate ...` command that would produce a calibration for a docker environment. */
+export function getCalibrateCommand(environment: SideEnvironment): string {
+	const parts = ['rqc calibrate'];
+	if (environment.cpus !== undefined) parts.push(`--cpus ${environment.cpus}`);
+	if (environment.memoryBytes !== undefined) parts.push(`--memory ${formatMemory(environment.memoryBytes)}`);
+	if (environment.image) parts.push(`--image ${environment.image}`);
+	return parts.join(' ');
+}
+
+/**
+ * The newest calibration measured on the same host, image, CPU and memory limits and engine
+ * version as a docker environment.
+ */
+export function findCalibration(calibrations: readonly Calibration[], environment: SideEnvironment): Calibration | undefined {
+	if (environment.runtime === 'bare_metal') return undefined;
+	const matches = calibrations.filter((c) =>
+		(environment.hostFingerprint === undefined || c.hostFingerprint === environment.hostFingerprint)
+		&& (environment.image === undefined || c.image === environment.image)
+		&& c.limits.cpus === environment.cpus
+		&& c.limits.memoryBytes === environment.memoryBytes
+		&& (environment.engineVersion === undefined || c.engineVersion === environment.engineVersion));
+	return matches.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+}
+
+/** Visible warnings about the two sides: different hosts or engine versions. */
+export function getEnvironmentWarnings(base: SideEnvironment, candidate: SideEnvironment): string[] {
+	const warnings: string[] = [];
+	if (base.hostFingerprint && candidate.hostFingerprint && base.hostFingerprint !== candidate.hostFingerprint) {
+		const names = base.hostname && candidate.hostname ? ` (${base.hostname} vs ${candidate.hostname})` : '';
+		warnings.push(`the two sides ran on different hosts${names}: differences may come from the hardware, not the release`);
+	}
+
+	if (base.engineVersion && candidate.engineVersion && base.engineVersion !== candidate.engineVersion) {
+		warnings.push(`the two sides ran on different Docker engine versions (${base.engineVersion} vs ${candidate.engineVersion})`);
+	}
+
+	return warnings;
+}
+
+const Z95 = 1.959_963_984_540_054;
+
+function logSdOf(estimate: RatioEstimate): number {
+	const width = Math.log(Math.max(estimate.high, estimate.ratio)) - Math.log(Math.min(estimate.low, estimate.ratio));
+	return Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
+}
+
+/** One side's overhead for a case: the case's own ratio when calibrated, else the calibration's summary. */
+function getOverhead(calibration: Calibration | undefined, caseName: string, metric: Metric): {estimate: RatioEstimate; source: 'case' | 'summary'} | undefined {
+	if (!calibration) return undefined;
+	const own = calibration.cases[caseName]?.[metric];
+	if (own) return {estimate: own, source: 'case'};
+	const summary = calibration.summary[metric];
+	return summary ? {estimate: summary, source: 'summary'} : undefined;
+}
+
+/**
+ * The factor to divide the candidate by so it reads as if measured where the base was:
+ * overhead(candidate) / overhead(base), bare metal being 1; the two uncertainties combined in
+ * log space. Undefined when no adjustment applies for this case.
+ */
+export function getCaseAdjustment(
+	caseName: string,
+	metric: Metric,
+	sides: {base: Calibration | undefined; candidate: Calibration | undefined},
+): CaseAdjustment | undefined {
+	const candidate = getOverhead(sides.candidate, caseName, metric);
+	const base = getOverhead(sides.base, caseName, metric);
+	if (!candidate && !base) return undefined;
+	const factor = (candidate?.estimate.ratio ?? 1) / (base?.estimate.ratio ?? 1);
+	const logSd = Math.hypot(candidate ? logSdOf(candidate.estimate) : 0, base ? logSdOf(base.estimate) : 0);
+	const source = candidate?.source === 'summary' || base?.source === 'summary' ? 'summary' : 'case';
+	return {factor, low: factor * Math.exp(-Z95 * logSd), high: factor * Math.exp(Z95 * logSd), source, confidence: 0.95};
+}

@@ -1,0 +1,269 @@
+/**
+ * Builds a release comparison from the store: resolves the two sides (release, optional
+ * @mode), picks their runs, loads one metric per sample, finds the calibration when the sides
+ * ran in different environments, and caches the result keyed by everything that can change it
+ * (a new sample in either release changes the key, so a stale result is never served).
+ */
+import {createHash} from 'node:crypto';
+import {UserError} from '../errors.js';
+import type {Cache} from '../cache/cache.js';
+import type {Calibration, ReleaseSummary, Run, RunMode, Sample} from '../store/records.js';
+import type {Store} from '../store/store.js';
+import {compareSampleSets, type SampleComparison} from './compare-samples.js';
+import {
+	describeEnvironment, findCalibration, getCalibrateCommand, getCaseAdjustment, getEnvironmentKey,
+	getEnvironmentWarnings, needsAdjustment, toSideEnvironment, type Metric, type SideEnvironment,
+} from './environment.js';
+
+export interface ComparisonRequest {
+	/** "RELEASE" or "RELEASE@docker" / "RELEASE@bare-metal". */
+	readonly base: string;
+	readonly candidate: string;
+	readonly suite?: string;
+	readonly metric?: Metric;
+	readonly alpha?: number;
+	readonly thresholdPct?: number;
+	/** Compare raw numbers even when the environments differ. */
+	readonly noAdjust?: boolean;
+	readonly seed?: number;
+	readonly withShift?: boolean;
+}
+
+export interface ComparisonSide {
+	readonly selector: string;
+	readonly release: string;
+	readonly mode: RunMode | undefined;
+	readonly runIds: readonly number[];
+	readonly suites: readonly string[];
+	readonly sampleCount: number;
+	readonly environment: SideEnvironment;
+	readonly environmentLabel: string;
+	/** The calibration used for this side's overhead, when one was. */
+	readonly calibrationId: number | undefined;
+}
+
+export interface ComparisonReport {
+	readonly base: ComparisonSide;
+	readonly candidate: ComparisonSide;
+	readonly metric: Metric;
+	readonly unit: 'ns' | 'us' | 'bytes';
+	/** The candidate was divided by a calibrated overhead. */
+	readonly isAdjusted: boolean;
+	/** The environments differ but --no-adjust asked for raw numbers. */
+	readonly isRawAcrossEnvironments: boolean;
+	readonly warnings: readonly string[];
+	readonly result: SampleComparison;
+	readonly hasRegression: boolean;
+	/** This report came from the cache. */
+	readonly isCached: boolean;
+}
+
+interface Selector {
+	readonly release: string;
+	readonly mode: RunMode | undefined;
+}
+
+/** Parses "v1.2", "v1.2@docker", "v1.2@bare-metal". */
+export function parseSelector(text: string): Selector {
+	const at = text.lastIndexOf('@');
+	if (at <= 0) return {release: text, mode: undefined};
+	const mode = text.slice(at + 1).toLowerCase().replace('-', '_');
+	if (mode !== 'docker' && mode !== 'bare_metal') {
+		throw new UserError(`"${text}": the part after @ must be docker or bare-metal`, 'e.g. rqc compare v1.2@bare-metal v1.2@docker');
+	}
+
+	return {release: text.slice(0, at), mode};
+}
+
+function verifyKnown(selector: Selector, releases: readonly ReleaseSummary[]): ReleaseSummary {
+	const found = releases.find((r) => r.name === selector.release);
+	if (found) return found;
+	const known = releases.map((r) => r.name);
+	throw new UserError(
+		`unknown release "${selector.release}"`,
+		known.length > 0 ? `known releases: ${known.join(', ')}` : 'no releases are stored yet: run rqc bench run or rqc import first',
+	);
+}
+
+interface PickedRuns {
+	readonly runs: readonly Run[];
+	readonly environment: SideEnvironment;
+	readonly warning: string | undefined;
+}
+
+/** The side's runs: matching suite and mode, all from one environment (the latest run's). */
+function pickRuns(selector: Selector, runs: readonly Run[], suite: string | undefined, label: string): PickedRuns {
+	const matching = runs.filter((r) => (suite === undefined || r.suite === suite) && (selector.mode === undefined || r.mode === selector.mode));
+	if (matching.length === 0) {
+		const what = [suite ? `suite "${suite}"` : '', selector.mode ? `mode ${selector.mode}` : ''].filter(Boolean).join(' and ');
+		const suites = [...new Set(runs.map((r) => r.suite))];
+		throw new UserError(
+			`release "${selector.release}" has no finished runs${what ? ` for ${what}` : ''}`,
+			suites.length > 0 ? `its runs are of suite(s) ${suites.join(', ')} in mode(s) ${[...new Set(runs.map((r) => r.mode))].join(', ')}` : 'run rqc bench run first',
+		);
+	}
+
+	// listRuns returns the newest first.
+	const latest = toSideEnvironment(matching[0]!.environment, matching[0]!.mode);
+	const key = getEnvironmentKey(latest);
+	const picked = matching.filter((r) => getEnvironmentKey(toSideEnvironment(r.environment, r.mode)) === key);
+	const dropped = matching.length - picked.length;
+	const warning = dropped > 0
+		? `${label} "${selector.release}" has runs in several environments; using ${describeEnvironment(latest)} (${picked.length} run(s)), ignoring ${dropped}: pick with ${selector.release}@docker or @bare-metal`
+		: undefined;
+	return {runs: picked, environment: latest, warning};
+}
+
+/** One metric of a sample; undefined when the sample does not have it. */
+export function getMetricValue(sample: Sample, metric: Metric): number | undefined {
+	switch (metric) {
+		case 'wall': {
+			return sample.wallNs;
+		}
+
+		case 'cpu': {
+			return sample.userUs === undefined && sample.systemUs === undefined ? undefined : (sample.userUs ?? 0) + (sample.systemUs ?? 0);
+		}
+
+		case 'rss': {
+			return sample.maxRssBytes;
+		}
+	}
+}
+
+/** Samples grouped by case (suite-qualified when the side spans several suites). */
+export function groupSamples(samples: readonly Sample[], metric: Metric, suiteOfRun: ReadonlyMap<number, string>, isQualified: boolean): Map<string, number[]> {
+	const groups = new Map<string, number[]>();
+	for (const sample of samples) {
+		if (sample.exitCode !== undefined && sample.exitCode !== 0) continue;
+		const value = getMetricValue(sample, metric);
+		if (value === undefined || !Number.isFinite(value)) continue;
+		const name = isQualified ? `${suiteOfRun.get(sample.runId) ?? '?'}/${sample.caseName}` : sample.caseName;
+		let list = groups.get(name);
+		if (!list) {
+			list = [];
+			groups.set(name, list);
+		}
+
+		list.push(value);
+	}
+
+	return groups;
+}
+
+const CACHE_PREFIX = 'rqc:compare:v1:';
+const CACHE_TTL_SECONDS = 24 * 3600;
+
+/** The cache key: changes whenever either release gains a sample or a run, or any option changes. */
+export function getComparisonCacheKey(parts: unknown): string {
+	return CACHE_PREFIX + createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+function reviveReport(text: string): ComparisonReport | undefined {
+	try {
+		const parsed = JSON.parse(text, (_key, value: unknown) => (value === '-Infinity' ? Number.NEGATIVE_INFINITY : (value === 'Infinity' ? Number.POSITIVE_INFINITY : value))) as ComparisonReport;
+		return {...parsed, isCached: true};
+	} catch {
+		return undefined;
+	}
+}
+
+/** JSON that keeps ±Infinity (an interval too wide to bound) as strings instead of null. */
+export function serializeReport(report: ComparisonReport): string {
+	return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) && !Number.isNaN(value) ? String(value) : value));
+}
+
+/** Builds (or reads from the cache) the comparison of two releases. */
+export async function loadComparison(store: Store, request: ComparisonRequest, cache?: Cache): Promise<ComparisonReport> {
+	const metric = request.metric ?? 'wall';
+	const baseSelector = parseSelector(request.base);
+	const candidateSelector = parseSelector(request.candidate);
+	const releases = await store.listReleases();
+	const baseRelease = verifyKnown(baseSelector, releases);
+	const candidateRelease = verifyKnown(candidateSelector, releases);
+
+	const statuses = ['completed', 'aborted'] as const;
+	const [baseRuns, candidateRuns] = await Promise.all([
+		store.listRuns({release: baseSelector.release, statuses}),
+		store.listRuns({release: candidateSelector.release, statuses}),
+	]);
+	const base = pickRuns(baseSelector, baseRuns, request.suite, 'base');
+	const candidate = pickRuns(candidateSelector, candidateRuns, request.suite, 'candidate');
+
+	const warnings = [base.warning, candidate.warning, ...getEnvironmentWarnings(base.environment, candidate.environment)].filter((w): w is string => w !== undefined);
+	const isDifferent = needsAdjustment(base.environment, candidate.environment);
+	let calibrations: {base: Calibration | undefined; candidate: Calibration | undefined} = {base: undefined, candidate: undefined};
+	if (isDifferent && !request.noAdjust) {
+		const all = await store.listCalibrations();
+		calibrations = {base: findCalibration(all, base.environment), candidate: findCalibration(all, candidate.environment)};
+		for (const [side, calibration] of [[base, calibrations.base], [candidate, calibrations.candidate]] as const) {
+			if (side.environment.runtime === 'docker' && !calibration) {
+				throw new UserError(
+					`the two sides ran in different environments (${describeEnvironment(base.environment)} vs ${describeEnvironment(candidate.environment)}) and no calibration matches ${describeEnvironment(side.environment)} on this host and engine`,
+					`run \`${getCalibrateCommand(side.environment)}\` first, or pass --no-adjust to compare raw numbers`,
+				);
+			}
+		}
+	} else if (isDifferent) {
+		warnings.push(`raw numbers across different environments (${describeEnvironment(base.environment)} vs ${describeEnvironment(candidate.environment)}): --no-adjust skips the overhead adjustment`);
+	}
+
+	const suites = [...new Set([...base.runs, ...candidate.runs].map((r) => r.suite))].sort();
+	const isQualified = suites.length > 1;
+	const cacheKey = getComparisonCacheKey({
+		base: [baseRelease.id, baseRelease.sampleCount, base.runs.map((r) => [r.id, r.status])],
+		candidate: [candidateRelease.id, candidateRelease.sampleCount, candidate.runs.map((r) => [r.id, r.status])],
+		calibrations: [calibrations.base?.id, calibrations.candidate?.id],
+		options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate],
+	});
+	if (cache) {
+		const hit = await cache.get(cacheKey).catch(() => undefined);
+		const report = hit === undefined ? undefined : reviveReport(hit);
+		if (report) return report;
+	}
+
+	const suiteOfRun = new Map([...base.runs, ...candidate.runs].map((r) => [r.id, r.suite]));
+	const [baseSamples, candidateSamples] = await Promise.all([
+		store.getSamples({release: baseSelector.release, runIds: base.runs.map((r) => r.id), statuses}),
+		store.getSamples({release: candidateSelector.release, runIds: candidate.runs.map((r) => r.id), statuses}),
+	]);
+	const result = compareSampleSets(
+		groupSamples(baseSamples, metric, suiteOfRun, isQualified),
+		groupSamples(candidateSamples, metric, suiteOfRun, isQualified),
+		{
+			alpha: request.alpha,
+			thresholdPct: request.thresholdPct,
+			seed: request.seed,
+			withShift: request.withShift,
+			...(isDifferent && !request.noAdjust
+				? {adjustmentFor: (caseName: string) => getCaseAdjustment(isQualified ? caseName.slice(caseName.indexOf('/') + 1) : caseName, metric, calibrations)}
+				: {}),
+		},
+	);
+
+	const side = (selector: Selector, picked: PickedRuns, samples: number, calibration: Calibration | undefined): ComparisonSide => ({
+		selector: selector.mode ? `${selector.release}@${selector.mode}` : selector.release,
+		release: selector.release,
+		mode: selector.mode,
+		runIds: picked.runs.map((r) => r.id),
+		suites: [...new Set(picked.runs.map((r) => r.suite))].sort(),
+		sampleCount: samples,
+		environment: picked.environment,
+		environmentLabel: describeEnvironment(picked.environment),
+		calibrationId: calibration?.id,
+	});
+	const report: ComparisonReport = {
+		base: side(baseSelector, base, baseSamples.length, calibrations.base),
+		candidate: side(candidateSelector, candidate, candidateSamples.length, calibrations.candidate),
+		metric,
+		unit: metric === 'wall' ? 'ns' : (metric === 'cpu' ? 'us' : 'bytes'),
+		isAdjusted: isDifferent && !request.noAdjust,
+		isRawAcrossEnvironments: isDifferent && Boolean(request.noAdjust),
+		warnings,
+		result,
+		hasRegression: result.counts.regression > 0,
+		isCached: false,
+	};
+	if (cache) await cache.set(cacheKey, serializeReport(report), {ttlSeconds: CACHE_TTL_SECONDS}).catch(() => undefined);
+	return report;
+}
