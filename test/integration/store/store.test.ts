@@ -1,0 +1,152 @@
+/**
+ * The same tests on both drivers: the embedded PGlite store and a real PostgreSQL server.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {openStore} from '../../../source/store/open-store.js';
+import type {NewSample} from '../../../source/store/records.js';
+import type {Store} from '../../../source/store/store.js';
+import {LATEST_SCHEMA_VERSION} from '../../../source/store/migrations.js';
+import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
+import {describeWith, requirePostgres} from '../../helpers/services.js';
+
+function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup: () => Promise<void>}>) {
+	let store: Store;
+	let open: () => Promise<Store>;
+	let cleanup: () => Promise<void>;
+	beforeAll(async () => {
+		({open, cleanup} = await prepare());
+		store = await open();
+	});
+	afterAll(async () => {
+		await store?.close();
+		await cleanup?.();
+	});
+
+	const samplesFor = (runId: number, n: number, time = new Date()): NewSample[] => Array.from({length: n}, (_, i) => ({
+		runId, caseName: i % 2 === 0 ? 'even' : 'odd', iteration: i, time,
+		wallNs: 1_000_000 + i, userUs: 10 + i, systemUs: 2, maxRssBytes: 4096 * (i + 1), exitCode: 0, isWarmup: i < 2,
+		metrics: i === 3 ? {bytesPerOp: 64} : undefined,
+	}));
+
+	it('applies every migration on open and reports the schema version', async () => {
+		const info = await store.getInfo();
+		expect(info.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+		expect(info.latestSchemaVersion).toBe(LATEST_SCHEMA_VERSION);
+		expect(info.hasTimescale).toBe(false);
+		expect(info.serverVersion).toMatch(/^\d+/);
+	});
+
+	it('opens again without reapplying migrations', async () => {
+		await store.createRun({release: 'v-before-reopen', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		await store.close();
+		store = await open();
+		expect((await store.getInfo()).schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+		expect(await store.getRelease('v-before-reopen')).toBeDefined();
+	});
+
+	it('round-trips releases, runs with their environment, and samples', async () => {
+		const environment = {
+			runtime: 'docker' as const, containerId: 'abc123', image: 'runner:1', engineVersion: '27.1.0',
+			limits: {cpus: 4, memoryBytes: 8 * 2 ** 30}, hostFingerprint: 'fp1', appliedOverhead: {wall: 1.02},
+		};
+		const run = await store.createRun({release: 'v1.0.0', suite: 'api', mode: 'docker', environment, gitSha: 'deadbeef'});
+		expect(run).toMatchObject({releaseName: 'v1.0.0', suite: 'api', mode: 'docker', status: 'running', environment});
+		expect(await store.insertSamples(samplesFor(run.id, 10))).toBe(10);
+		await store.finishRun(run.id, 'completed', {environment: {host: {loadAvgEnd: [0.5, 0.4, 0.3]}}});
+
+		const stored = await store.getRun(run.id);
+		expect(stored?.status).toBe('completed');
+		expect(stored?.endedAt).toBeInstanceOf(Date);
+		expect(stored?.environment).toMatchObject({...environment, host: {loadAvgEnd: [0.5, 0.4, 0.3]}});
+
+		const samples = await store.getSamples({release: 'v1.0.0'});
+		expect(samples).toHaveLength(8); // warmups are left out unless asked for
+		expect(await store.getSamples({release: 'v1.0.0', includeWarmup: true})).toHaveLength(10);
+		const third = samples.find((s) => s.iteration === 3);
+		expect(third).toMatchObject({caseName: 'odd', wallNs: 1_000_003, userUs: 13, systemUs: 2, maxRssBytes: 16_384, exitCode: 0, isWarmup: false, metrics: {bytesPerOp: 64}});
+		expect((await store.getRelease('v1.0.0'))?.gitSha).toBe('deadbeef');
+		const [summary] = (await store.listReleases()).filter((r) => r.name === 'v1.0.0');
+		expect(summary).toMatchObject({runCount: 1, sampleCount: 10, suites: ['api'], modes: ['docker']});
+	});
+
+	it('writes a replayed batch exactly once', async () => {
+		const run = await store.createRun({release: 'v-replay', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const batch = samplesFor(run.id, 500);
+		expect(await store.insertSamples(batch)).toBe(500);
+		expect(await store.insertSamples(batch)).toBe(0);
+		// Half old, half new: only the new half lands.
+		const mixed = [...batch.slice(250), ...samplesFor(run.id, 750).slice(500)];
+		expect(await store.insertSamples(mixed)).toBe(250);
+		expect(await store.countSamples(run.id)).toBe(750);
+	});
+
+	it('writes nothing when a transaction fails half way', async () => {
+		await expect(store.transaction(async (tx) => {
+			const run = await tx.createRun({release: 'v-half', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+			await tx.insertSamples(samplesFor(run.id, 100));
+			await tx.insertSamples([{runId: run.id, caseName: 'bad', iteration: 0, time: new Date(), wallNs: -1}]);
+		})).rejects.toThrow();
+		expect(await store.getRelease('v-half')).toBeUndefined();
+	});
+
+	it('names an unknown release in the error', async () => {
+		await expect(store.getSamples({release: 'no-such-release'})).rejects.toThrow(/unknown release "no-such-release"/);
+	});
+
+	it('stores container samples, calibrations, and removes exactly the demo data', async () => {
+		const run = await store.createRun({release: 'v-demo', suite: 's', mode: 'docker', environment: {runtime: 'docker'}, isDemo: true});
+		const t = new Date();
+		expect(await store.insertContainerSamples([{time: t, runId: run.id, containerId: 'c1', name: 'runner', cpuPercent: 50.5, memoryBytes: 1024, pids: 3}])).toBe(1);
+		expect((await store.getContainerSamples(run.id))[0]).toMatchObject({cpuPercent: 50.5, memoryBytes: 1024, pids: 3, name: 'runner'});
+		const limits = {cpus: 2, memoryBytes: 2 ** 30};
+		const demoCal = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits, cases: {cpu: {wall: {ratio: 1.02, low: 1.01, high: 1.03}}}, summary: {wall: {ratio: 1.02, low: 1.01, high: 1.03}}, isDemo: true});
+		const realCal = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits, cases: {}, summary: {}});
+		expect(demoCal.cases.cpu?.wall?.ratio).toBe(1.02);
+		expect(await store.removeDemoData()).toEqual({releases: 1, calibrations: 1});
+		expect(await store.getRelease('v-demo')).toBeUndefined();
+		expect((await store.listCalibrations()).map((c) => c.id)).toContain(realCal.id);
+		expect(await store.getRelease('v1.0.0')).toBeDefined();
+	});
+}
+
+describe('store on embedded PGlite', () => {
+	storeSuite(async () => {
+		const temp = createTempDir();
+		const config = {databaseUrl: undefined, pgliteDir: temp.dir};
+		return {open: async () => openStore(config), cleanup: async () => temp.cleanup()};
+	});
+
+	it('refuses a second process on the same directory with a clear error', async () => {
+		const temp = createTempDir();
+		const {writeFileSync} = await import('node:fs');
+		// A live pid that is not ours: our parent.
+		writeFileSync(`${temp.dir}/.rqc.lock`, String(process.ppid));
+		try {
+			await expect(openStore({databaseUrl: undefined, pgliteDir: temp.dir})).rejects.toThrow(/in use by another rqc process/);
+		} finally {
+			temp.cleanup();
+		}
+	});
+});
+
+describeWith([requirePostgres()], 'store on PostgreSQL', () => {
+	let db: TestDatabase;
+	storeSuite(async () => {
+		db = await createTestDatabase();
+		return {open: async () => openStore({databaseUrl: db.url, pgliteDir: ''}), cleanup: async () => db.drop()};
+	});
+
+	it('reports a wrong password as unreachable without showing it', async () => {
+		const url = new URL(db?.url ?? process.env.RQC_TEST_DATABASE_URL!);
+		url.password = 'Wrong-Pass-7781';
+		const error = await openStore({databaseUrl: url.toString(), pgliteDir: ''}).catch((error_: unknown) => error_);
+		expect(error).toMatchObject({name: 'ServiceError', exitCode: 3});
+		expect(String((error as Error).message)).toMatch(/refused the credentials/);
+		expect(String((error as Error).message)).not.toContain('Wrong-Pass-7781');
+	});
+
+	it('reports a dead server as unreachable', async () => {
+		await expect(openStore({databaseUrl: 'postgres://rqc:x@127.0.0.1:1/none', pgliteDir: ''}, {connectTimeoutMs: 2000}))
+			.rejects.toMatchObject({name: 'ServiceError', message: expect.stringMatching(/connection refused/)});
+	});
+});
