@@ -1,0 +1,107 @@
+/**
+ * Pure statistics for one case's iterations: median, MAD, outliers by modified z-score (as
+ * hyperfine: z = (x - median) / (1.4826 * MAD)), and the summary row printed after a run.
+ */
+
+/** Iglewicz & Hoaglin's cut-off for |modified z|; values above it are flagged, never dropped. */
+export const OUTLIER_THRESHOLD = 3.5;
+const MAD_TO_SIGMA = 1.4826;
+const MEAN_AD_TO_SIGMA = 1.253314;
+
+/** The median of values (undefined when empty). Pure. */
+export function computeMedian(values: readonly number[]): number | undefined {
+	if (values.length === 0) return undefined;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median absolute deviation from the median. Pure. */
+export function computeMad(values: readonly number[]): number | undefined {
+	const median = computeMedian(values);
+	if (median === undefined) return undefined;
+	return computeMedian(values.map((value) => Math.abs(value - median)));
+}
+
+/**
+ * Modified z-scores. When the MAD is 0 (more than half the values equal), the mean absolute
+ * deviation stands in (scaled to sigma), so a lone slow value is still caught; when that is 0
+ * too, every score is 0.
+ */
+export function computeModifiedZScores(values: readonly number[]): number[] {
+	const median = computeMedian(values);
+	if (median === undefined) return [];
+	const mad = computeMad(values) ?? 0;
+	let scale = MAD_TO_SIGMA * mad;
+	if (scale === 0) {
+		const meanAd = values.reduce((sum, value) => sum + Math.abs(value - median), 0) / values.length;
+		scale = MEAN_AD_TO_SIGMA * meanAd;
+	}
+
+	if (scale === 0) return values.map(() => 0);
+	return values.map((value) => (value - median) / scale);
+}
+
+/** Which values are outliers (|modified z| > threshold). Needs at least 3 values. Pure. */
+export function flagOutliers(values: readonly number[], threshold = OUTLIER_THRESHOLD): boolean[] {
+	if (values.length < 3) return values.map(() => false);
+	return computeModifiedZScores(values).map((score) => Math.abs(score) > threshold);
+}
+
+export interface CaseSummary {
+	readonly caseName: string;
+	readonly count: number;
+	readonly warmups: number;
+	readonly outliers: number;
+	readonly failures: number;
+	readonly medianNs: number | undefined;
+	readonly meanNs: number | undefined;
+	readonly minNs: number | undefined;
+	readonly maxNs: number | undefined;
+	readonly stddevNs: number | undefined;
+	readonly madNs: number | undefined;
+	readonly medianUserUs: number | undefined;
+	readonly medianSystemUs: number | undefined;
+	readonly maxRssBytes: number | undefined;
+}
+
+export interface MeasuredIteration {
+	readonly wallNs: number;
+	readonly userUs?: number | undefined;
+	readonly systemUs?: number | undefined;
+	readonly maxRssBytes?: number | undefined;
+	readonly exitCode?: number | undefined;
+	readonly isWarmup?: boolean;
+	readonly isOutlier?: boolean;
+}
+
+function defined(values: ReadonlyArray<number | undefined>): number[] {
+	return values.filter((value): value is number => value !== undefined);
+}
+
+/** Summarizes one case (warmups excluded from every figure but their count). Pure. */
+export function summarizeCase(caseName: string, iterations: readonly MeasuredIteration[]): CaseSummary {
+	const measured = iterations.filter((iteration) => !iteration.isWarmup);
+	const walls = measured.map((iteration) => iteration.wallNs);
+	const mean = walls.length > 0 ? walls.reduce((a, b) => a + b, 0) / walls.length : undefined;
+	const stddev = mean !== undefined && walls.length > 1
+		? Math.sqrt(walls.reduce((sum, wall) => sum + ((wall - mean) ** 2), 0) / (walls.length - 1))
+		: undefined;
+	const rss = defined(measured.map((iteration) => iteration.maxRssBytes));
+	return {
+		caseName,
+		count: measured.length,
+		warmups: iterations.length - measured.length,
+		outliers: measured.filter((iteration) => iteration.isOutlier).length,
+		failures: measured.filter((iteration) => iteration.exitCode !== 0).length,
+		medianNs: computeMedian(walls),
+		meanNs: mean,
+		minNs: walls.length > 0 ? Math.min(...walls) : undefined,
+		maxNs: walls.length > 0 ? Math.max(...walls) : undefined,
+		stddevNs: stddev,
+		madNs: computeMad(walls),
+		medianUserUs: computeMedian(defined(measured.map((iteration) => iteration.userUs))),
+		medianSystemUs: computeMedian(defined(measured.map((iteration) => iteration.systemUs))),
+		maxRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
+	};
+}
