@@ -20,6 +20,9 @@ export const keymap: readonly KeyBinding[] = [
 	{key: 'Tab', scope: 'global', description: 'Next pane (Shift-Tab: previous)'},
 	{key: '?', scope: 'global', description: 'Open or close this help'},
 	{key: 'q', scope: 'global', description: 'Quit (Ctrl-C too)'},
+	{key: 'u', scope: 'services', description: 'Bring the default services up (rqc up)'},
+	{key: 'p', scope: 'services', description: 'Pick profiles to start (benchmarks, monitoring)'},
+	{key: 'D', scope: 'services', description: 'Bring the stack down, after a confirmation (rqc down)'},
 ];
 
 export const scopeTitles: Readonly<Record<KeyScope, string>> = {

@@ -1,0 +1,50 @@
+/** What rqc up / down / ps / logs share: the engine check, the compose CLI and the target. */
+import type Docker from 'dockerode';
+import {createDockerClient, verifyEngine, type EngineInfo} from '../docker/engine.js';
+import {detectCompose, getComposeTarget, type ComposeCli, type ComposeTarget, type OutputStream} from '../docker/compose.js';
+import type {ServiceState} from '../docker/stack.js';
+import type {CommandContext} from './types.js';
+
+export interface StackHandles {
+	readonly docker: Docker;
+	readonly engine: EngineInfo;
+	readonly target: ComposeTarget;
+}
+
+/** The engine (ServiceError, exit 3, with how to start one, when it does not answer) and the target. */
+export async function openStack(context: CommandContext): Promise<StackHandles> {
+	const docker = createDockerClient(context.config);
+	const engine = await verifyEngine(docker, context.config.dockerHost);
+	const env = {...context.env, ...(context.config.dockerHost ? {DOCKER_HOST: context.config.dockerHost} : {})};
+	return {docker, engine, target: getComposeTarget(context.config, env)};
+}
+
+/** The compose CLI (ServiceError, exit 3, with how to install one, when there is none). */
+export async function openCompose(): Promise<ComposeCli> {
+	return detectCompose();
+}
+
+/** Streams compose output through: to stdout and stderr, or all to stderr under --json. */
+export function makeLineWriter(context: CommandContext): (line: string, stream: OutputStream) => void {
+	return (line, stream) => {
+		const out = stream === 'stdout' && !context.isJson ? context.stdout : context.stderr;
+		out.write(`${line}\n`);
+	};
+}
+
+/** A service record as JSON: dates as ISO strings. */
+export function serviceToJson(state: ServiceState): Record<string, unknown> {
+	return {...state, startedAt: state.startedAt?.toISOString() ?? null, lastHealthOutput: state.lastHealthOutput ?? null, exitCode: state.exitCode ?? null};
+}
+
+/** A plain-text table: columns padded to their widest cell. Pure. */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+	const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+	const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+	return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Ports as `127.0.0.1:5432->5432/tcp`. Pure. */
+export function formatPorts(state: Pick<ServiceState, 'ports'>): string {
+	return state.ports.map((port) => `${port.hostIp}:${port.hostPort}->${port.containerPort}/${port.protocol}`).join(', ');
+}
