@@ -294,14 +294,15 @@ export function validateSuite(document: unknown, file = '<inline>'): {suite: Sui
 
 /** Parses YAML or JSON text (JSON is YAML) into a document, or returns syntax problems. Pure. */
 export function parseSuiteText(text: string): {document: unknown; problems: SuiteProblem[]} {
-	const document = parseDocument(text, {prettyErrors: false, uniqueKeys: true});
+	const document = parseDocument(text, {prettyErrors: true, uniqueKeys: true});
 	if (document.errors.length > 0) {
 		return {
 			document: undefined,
 			problems: document.errors.map((error) => {
 				const position = error.linePos?.[0];
 				const where = position ? `line ${position.line}, column ${position.col}` : '(syntax)';
-				return {path: where, message: error.message.split('\n')[0] ?? error.message};
+				const message = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+				return {path: where, message};
 			}),
 		};
 	}
