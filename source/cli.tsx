@@ -113,9 +113,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
 		argv: [...argv],
 		flags: {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}},
 		allowUnknownFlags: false,
+		autoHelp: false,
+		autoVersion: false,
 		description: false,
 	});
 	const flags = cli.flags as Record<string, unknown>;
+	if (flags.help) {
+		io.stdout.write(`\n${cli.help.replace(/^\n+/, '')}\n`);
+		return EXIT.ok;
+	}
+
+	if (flags.version) {
+		io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+		return EXIT.ok;
+	}
+
 	const isVerbose = Boolean(flags.verbose);
 
 	const controller = new AbortController();

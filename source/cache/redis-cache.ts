@@ -30,11 +30,12 @@ export class RedisCache implements Cache {
 		this.status = {kind: 'redis', state: 'connecting', location: redactUrl(url), error: undefined, serverVersion: undefined};
 		this.client = this.connect();
 		this.client.on('ready', () => {
-			this.update('ready', undefined);
+			// Learn the server's version before saying ready, so one status has both.
 			this.client.info('server').then((info) => {
-				const version = /redis_version:(\S+)/.exec(info)?.[1];
-				if (version) this.update(this.status.state, this.status.error, version);
-			}, () => {});
+				this.update('ready', undefined, /redis_version:(\S+)/.exec(info)?.[1]);
+			}, () => {
+				this.update('ready', undefined);
+			});
 		});
 		this.client.on('error', (error: Error) => {
 			this.update('unreachable', redactSecrets(error.message));
@@ -103,7 +104,8 @@ export class RedisCache implements Cache {
 
 	async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
 		if (!this.subscriber) {
-			this.subscriber = this.connect();
+			// The subscriber queues its SUBSCRIBE until connected, and ioredis re-subscribes after reconnecting.
+			this.subscriber = this.connect({enableOfflineQueue: true});
 			this.subscriber.on('error', () => {});
 			this.subscriber.on('message', (ch: string, message: string) => {
 				for (const handler of this.handlers.get(ch) ?? []) handler(message);
@@ -114,8 +116,11 @@ export class RedisCache implements Cache {
 		const isFirst = handlers.size === 0;
 		handlers.add(listener);
 		this.handlers.set(channel, handlers);
-		// ioredis re-subscribes by itself after a reconnection.
-		if (isFirst) await this.subscriber.subscribe(channel).catch(() => {});
+		if (isFirst) {
+			const subscribed = this.subscriber.subscribe(channel).catch(() => {});
+			// Wait for the server's confirmation when it is up; when it is down, return at once.
+			if (this.subscriber.status === 'ready' || this.status.state === 'ready') await subscribed;
+		}
 		return async () => {
 			handlers.delete(listener);
 			if (handlers.size === 0) await this.subscriber?.unsubscribe(channel).catch(() => {});
@@ -128,10 +133,10 @@ export class RedisCache implements Cache {
 		this.update('closed', undefined);
 	}
 
-	private connect(): Redis {
+	private connect(options: {enableOfflineQueue?: boolean} = {}): Redis {
 		return new Redis(this.url, {
 			lazyConnect: false,
-			enableOfflineQueue: false,
+			enableOfflineQueue: options.enableOfflineQueue ?? false,
 			maxRetriesPerRequest: 1,
 			connectTimeout: this.options.connectTimeoutMs ?? 2000,
 			retryStrategy: (times) => Math.min(times * 200, this.options.maxRetryDelayMs ?? 2000),

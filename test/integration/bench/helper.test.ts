@@ -1,0 +1,80 @@
+/**
+ * The measuring helper itself, on the host: per-iteration peak RSS (not a running high-water
+ * mark), exit codes, stop on failure, and a timeout that kills the whole process tree.
+ */
+import {spawn} from 'node:child_process';
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ensureHelper, type HelperBinary} from '../../../source/bench/helper.js';
+import {readHelperOutput, type HelperIteration} from '../../../source/bench/measure.js';
+import {createTempDir} from '../../helpers/postgres.js';
+import {isPidRunning, waitFor} from './fixtures.js';
+
+let helper: HelperBinary;
+let temp: {dir: string; cleanup: () => void};
+
+beforeAll(async () => {
+	temp = createTempDir('rqc-helper-test-');
+	helper = await ensureHelper(temp.dir);
+});
+afterAll(() => temp.cleanup());
+
+async function measure(args: readonly string[], argv: readonly string[]): Promise<{iterations: HelperIteration[]; isComplete: boolean; error: string | undefined}> {
+	const child = spawn(helper.path, [...args, '--', ...argv], {stdio: ['ignore', 'pipe', 'inherit']});
+	const iterations: HelperIteration[] = [];
+	const outcome = await readHelperOutput(child.stdout, (batch) => iterations.push(...batch));
+	await new Promise((resolve) => child.once('close', resolve));
+	return {iterations, isComplete: outcome.isComplete, error: outcome.error};
+}
+
+describe('rqc-measure (native helper)', () => {
+	it('is built statically, so it can be mounted into any container', () => {
+		expect(helper.isStatic).toBe(true);
+	});
+
+	it('reports the peak RSS of each iteration, not the high-water mark of all children so far', async () => {
+		// Iteration 0 allocates a 64 MiB buffer; iteration 1 only runs `true`.
+		const flag = path.join(temp.dir, 'rss-flag');
+		const script = `if [ -e ${flag} ]; then true; else touch ${flag}; dd if=/dev/zero of=/dev/null bs=67108864 count=1 2>/dev/null; fi`;
+		const {iterations} = await measure(['--iterations', '2'], ['sh', '-c', script]);
+		expect(iterations).toHaveLength(2);
+		expect(iterations[0]!.maxRssBytes).toBeGreaterThan(64 * 1024 * 1024);
+		expect(iterations[1]!.maxRssBytes).toBeLessThan(16 * 1024 * 1024);
+		// Node's own view is the cumulative one: a later small child would still report 64+ MiB.
+		expect(process.resourceUsage().maxRSS).toBeGreaterThan(0);
+	});
+
+	it('reports CPU time and the exit code of every iteration', async () => {
+		const {iterations, isComplete} = await measure(['--iterations', '3'], ['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exit 3']);
+		expect(isComplete).toBe(true);
+		expect(iterations.map((i) => i.exitCode)).toEqual([3, 3, 3]);
+		for (const iteration of iterations) {
+			expect(iteration.userUs + iteration.systemUs).toBeGreaterThan(1000);
+			expect(iteration.wallNs).toBeGreaterThan(0);
+		}
+	});
+
+	it('stops at the first failure with --stop-on-failure', async () => {
+		const {iterations, isComplete} = await measure(['--iterations', '5', '--stop-on-failure'], ['false']);
+		expect(isComplete).toBe(true);
+		expect(iterations).toHaveLength(1);
+	});
+
+	it('says when the command cannot be started', async () => {
+		const {iterations, error} = await measure(['--iterations', '2'], ['/no/such/program']);
+		expect(iterations).toHaveLength(0);
+		expect(error).toMatch(/cannot start \/no\/such\/program: No such file/);
+	});
+
+	it('on timeout kills the whole process tree of the iteration', async () => {
+		const pidFile = path.join(temp.dir, 'tree.pid');
+		const script = `sleep 60 & echo $! > ${pidFile}; sh -c 'sleep 60' & wait`;
+		const {iterations} = await measure(['--iterations', '3', '--timeout-ms', '400'], ['sh', '-c', script]);
+		expect(iterations).toHaveLength(1); // a timeout ends the case
+		expect(iterations[0]).toMatchObject({isTimedOut: true, signal: 9, exitCode: undefined});
+		const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+		expect(grandchild).toBeGreaterThan(0);
+		await waitFor(async () => !(await isPidRunning(grandchild)), 5000, `pid ${grandchild} to be gone`);
+	});
+});

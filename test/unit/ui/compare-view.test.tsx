@@ -1,0 +1,143 @@
+import React from 'react';
+import {describe, expect, test, vi} from 'vitest';
+import {render} from 'ink-testing-library';
+import {compareSampleSets} from '../../../source/compare/compare-samples.js';
+import type {ComparisonReport, ComparisonRequest} from '../../../source/compare/load-comparison.js';
+import {toSideEnvironment} from '../../../source/compare/environment.js';
+import {VERDICT_COLOR} from '../../../source/compare/format.js';
+import {CompareView} from '../../../source/ui/compare/compare-view.js';
+import type {CompareSource} from '../../../source/ui/compare/compare-source.js';
+import {renderHistograms, renderHistoryChart} from '../../../source/ui/compare/compare-chart.js';
+import {reduceCompare, initialCompareState} from '../../../source/ui/compare/compare-state.js';
+import {createRng} from '../../../source/stats/random.js';
+import {plain, tick, waitForFrame} from '../../helpers/ink.js';
+
+function noisy(center: number, n: number, seed: number): number[] {
+	const random = createRng(seed);
+	return Array.from({length: n}, () => center * (1 + 0.02 * (random() * 2 - 1)));
+}
+
+const releaseMedians: Record<string, Record<string, number>> = {
+	'v1.0': {'parse-json': 10e6, 'render-page': 50e6, 'startup': 200e6},
+	'v1.1': {'parse-json': 10e6, 'render-page': 50e6, 'startup': 200e6},
+	'v1.2': {'parse-json': 12e6, 'render-page': 40e6, 'startup': 200e6},
+};
+
+/** A fake source: samples made up per release, the real comparison logic on top. */
+function createFakeSource(): CompareSource & {requests: ComparisonRequest[]} {
+	const requests: ComparisonRequest[] = [];
+	const samplesOf = (release: string) => new Map(Object.entries(releaseMedians[release]!).map(([name, median], i) => [name, noisy(median, 30, release.length * 10 + i + Number(release.slice(-1)))]));
+	const env = toSideEnvironment({runtime: 'bare_metal'}, 'bare_metal');
+	return {
+		requests,
+		listReleases: async () => Object.keys(releaseMedians),
+		async compare(request) {
+			requests.push(request);
+			const result = compareSampleSets(samplesOf(request.base), samplesOf(request.candidate));
+			const side = (release: string) => ({selector: release, release, mode: undefined, runIds: [1], suites: ['demo'], sampleCount: 90, environment: env, environmentLabel: 'bare metal', calibrationId: undefined});
+			const report: ComparisonReport = {base: side(request.base), candidate: side(request.candidate), metric: 'wall', unit: 'ns', isAdjusted: false, isRawAcrossEnvironments: false, warnings: [], result, hasRegression: result.counts.regression > 0, isCached: false};
+			return report;
+		},
+		async getCaseDetail(report, caseName) {
+			return {
+				history: Object.entries(releaseMedians).map(([release, medians]) => ({release, median: medians[caseName]!, low: medians[caseName]! * 0.98, high: medians[caseName]! * 1.02, n: 30})),
+				base: samplesOf(report.base.release).get(caseName)!,
+				candidate: samplesOf(report.candidate.release).get(caseName)!,
+			};
+		},
+	};
+}
+
+describe('Compare pane', () => {
+	test('defaults to the two latest releases; verdicts by colour and by symbol; chart and histograms; fits 80×24', async () => {
+		const source = createFakeSource();
+		const {lastFrame, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('render-page') && f.includes('median across releases') && f.includes('cand'));
+		expect(source.requests[0]).toMatchObject({base: 'v1.1', candidate: 'v1.2'});
+		expect(frame).toContain('base v1.1');
+		expect(frame).toMatch(/✗ parse-json .*\+20\.\d%.*slower/);
+		expect(frame).toMatch(/✓ render-page .*-20\.\d%.*faster/);
+		expect(frame).toMatch(/= startup .*same/);
+		expect(frame).toContain('geomean of 3');
+		expect(frame).toContain('v1.0');
+		const lines = frame.split('\n');
+		expect(lines.length).toBeLessThanOrEqual(22);
+		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+		// Colour (when the terminal has it) follows the verdict; the symbols above say it without.
+		expect([VERDICT_COLOR.regression, VERDICT_COLOR.improvement]).toEqual(['red', 'green']);
+		unmount();
+	});
+
+	test('keys: b picks an older base, ↓ selects the next case, a switches to raw numbers', async () => {
+		const source = createFakeSource();
+		const {lastFrame, stdin, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		await waitForFrame(lastFrame, (f) => f.includes('parse-json'));
+		stdin.write('b');
+		await waitForFrame(lastFrame, (f) => f.includes('base v1.0'));
+		await vi.waitFor(() => {
+			expect(source.requests.at(-1)).toMatchObject({base: 'v1.0', candidate: 'v1.2'});
+		});
+		await waitForFrame(lastFrame, (f) => f.includes('parse-json: median'));
+		stdin.write('\u001B[B');
+		await waitForFrame(lastFrame, (f) => f.includes('render-page: median'));
+		stdin.write('a');
+		await waitForFrame(lastFrame, (f) => f.includes('wall raw'));
+		await vi.waitFor(() => {
+			expect(source.requests.at(-1)).toMatchObject({noAdjust: true});
+		});
+		unmount();
+	});
+
+	test('a refusal (no calibration) shows the message and the command to run', async () => {
+		const source = createFakeSource();
+		const {UserError} = await import('../../../source/errors.js');
+		source.compare = async () => {
+			throw new UserError('no calibration matches docker 1 cpus 512m', 'run `rqc calibrate --cpus 1 --memory 512m` first, or pass --no-adjust to compare raw numbers');
+		};
+
+		const {lastFrame, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('no calibration'));
+		expect(frame).toContain('rqc calibrate --cpus 1 --memory 512m');
+		expect(frame).toContain('press a for raw numbers');
+		unmount();
+	});
+
+	test('fewer than two releases says what to do', async () => {
+		const source = createFakeSource();
+		source.listReleases = async () => ['only'];
+		const {lastFrame, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		await tick();
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('needs two'));
+		expect(plain(frame)).toContain('1 release(s) stored');
+		unmount();
+	});
+});
+
+describe('compare pane pictures and state', () => {
+	test('history chart draws three series within the width', () => {
+		const lines = renderHistoryChart([
+			{release: 'a', median: 10, low: 9, high: 11, n: 10},
+			{release: 'b', median: 12, low: 11, high: 13, n: 10},
+		], 60, 5, (v) => v.toFixed(1));
+		expect(lines).toHaveLength(5);
+		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+		expect(lines.join('\n')).toContain('13.');
+	});
+
+	test('histograms share bins: a shifted candidate peaks further right', () => {
+		const h = renderHistograms([1, 1, 1, 2, 2, 3], [3, 4, 4, 5, 5, 5], 10)!;
+		expect(h.base.indexOf('█')).toBeLessThan(h.candidate.indexOf('█'));
+		expect(h.base).toHaveLength(10);
+	});
+
+	test('state: default to the two latest, keep picks across reloads, clamp moves', () => {
+		let state = reduceCompare(initialCompareState, {type: 'releases-loaded', releases: ['a', 'b', 'c']});
+		expect([state.baseIndex, state.candidateIndex]).toEqual([1, 2]);
+		state = reduceCompare(state, {type: 'move-base', by: -5});
+		expect(state.baseIndex).toBe(0);
+		state = reduceCompare(state, {type: 'releases-loaded', releases: ['a', 'b', 'c', 'd']});
+		expect([state.releases[state.baseIndex], state.releases[state.candidateIndex]]).toEqual(['a', 'c']);
+		state = reduceCompare(reduceCompare(state, {type: 'cases-loaded', count: 3}), {type: 'move-case', by: 9});
+		expect(state.caseIndex).toBe(2);
+	});
+});
