@@ -23,6 +23,12 @@ export const keymap: readonly KeyBinding[] = [
 	{key: 'u', scope: 'services', description: 'Bring the default services up (rqc up)'},
 	{key: 'p', scope: 'services', description: 'Pick profiles to start (benchmarks, monitoring)'},
 	{key: 'D', scope: 'services', description: 'Bring the stack down, after a confirmation (rqc down)'},
+	{key: 'b / B', scope: 'compare', description: 'Base release: older / newer'},
+	{key: 'c / C', scope: 'compare', description: 'Candidate release: older / newer'},
+	{key: '↑ / ↓', scope: 'compare', description: 'Select a case (j / k too): its chart and distributions'},
+	{key: 'a', scope: 'compare', description: 'Overhead adjustment on / off (raw numbers)'},
+	{key: 'm', scope: 'compare', description: 'Metric: wall time, CPU time, peak memory'},
+	{key: 'r', scope: 'compare', description: 'Reload releases and the comparison'},
 ];
 
 export const scopeTitles: Readonly<Record<KeyScope, string>> = {

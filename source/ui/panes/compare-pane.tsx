@@ -1,13 +1,10 @@
-import React from 'react';
-import {Box, Text} from 'ink';
+import React, {useMemo} from 'react';
+import {createStoreCompareSource} from '../compare/compare-source.js';
+import {CompareView} from '../compare/compare-view.js';
 import type {PaneProps} from './types.js';
 
-/** Placeholder until its issue fills it: says what it will show. */
-export function ComparePane({width}: PaneProps) {
-	return (
-		<Box flexDirection="column" width={width}>
-			<Text bold>Compare</Text>
-			<Text wrap="wrap">This pane will show release-versus-release comparisons, overhead-adjusted, with verdicts per case and charts of medians across releases.</Text>
-		</Box>
-	);
+/** Release-versus-release comparison, overhead-adjusted, with verdicts per case and charts. */
+export function ComparePane({services, isActive, width, height}: PaneProps) {
+	const source = useMemo(() => createStoreCompareSource(async () => services.getStore(), services.cache), [services]);
+	return <CompareView source={source} isActive={isActive} width={width} height={height} />;
 }
