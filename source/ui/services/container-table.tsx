@@ -1,0 +1,46 @@
+/**
+ * The container table: a hand-rolled fixed-width table, one <Text> per row.
+ *
+ * Why not <Table> from @alcalzone/ink-table (its column API — key + align — is kept in
+ * present.ts's COLUMNS): it draws a separator line between every row, which halves the rows that
+ * fit in 24 lines; it sizes columns to their longest cell with no maximum, so a long name widens
+ * the frame past the terminal instead of truncating; its cell component is told only the column
+ * index, so a whole row cannot be coloured by the container's state; and it renders ~25
+ * elements and an object-hash per row per frame, too slow for 50 containers every second.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {ContainerView} from '../../docker/monitor.js';
+import {fitColumns, formatCells, getContainerMark, renderHeader, renderRow, type RowTone} from '../../docker/present.js';
+
+export interface ContainerTableProps {
+	/** The rows after the filter, in display order. */
+	readonly views: readonly ContainerView[];
+	readonly selectedId: string | undefined;
+	readonly scrollTop: number;
+	/** How many data rows fit (the header is extra). */
+	readonly rows: number;
+	readonly width: number;
+	readonly now: number;
+}
+
+const toneColor: Record<RowTone, string | undefined> = {bad: 'red', warn: 'yellow', ok: 'green', off: 'gray', normal: undefined};
+
+export function ContainerTable({views, selectedId, scrollTop, rows, width, now}: ContainerTableProps) {
+	const columns = fitColumns(width);
+	const visible = views.slice(scrollTop, scrollTop + Math.max(0, rows));
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold wrap="truncate">{renderHeader(columns)}</Text>
+			{visible.map((view) => {
+				const isSelected = view.record.id === selectedId;
+				const tone = getContainerMark(view.record).tone;
+				return (
+					<Text key={view.record.id} wrap="truncate" color={toneColor[tone]} inverse={isSelected}>
+						{renderRow(formatCells(view, now), columns)}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}

@@ -1,0 +1,119 @@
+/**
+ * The Services screen: engine line, container table (scrolling), CPU/memory charts of the
+ * selected container, a bottom line for prompts and messages; `l` swaps the lower part for a
+ * logs view. Data comes from a ServicesSource prop, so tests hand it a fake.
+ */
+import React, {useEffect, useMemo, useReducer} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {ContainerAction} from '../../docker/containers.js';
+import type {ServicesSource} from '../../docker/monitor.js';
+import {describeEngine, filterViews, fitText, getDisplayName, summarizeContainers} from '../../docker/present.js';
+import {redactSecrets} from '../../redact.js';
+import {ContainerTable} from './container-table.js';
+import {LogsView} from './logs-view.js';
+import {ResourceCharts} from './resource-charts.js';
+import {initialServicesState, reduceServices} from './services-state.js';
+import {useServicesSnapshot} from './use-services-snapshot.js';
+
+export interface ServicesViewProps {
+	readonly source: ServicesSource;
+	readonly isActive: boolean;
+	readonly width: number;
+	readonly height: number;
+	/** Tell the shell a text prompt is open (so q and digits reach the filter). */
+	readonly onCaptureInput?: (isCaptured: boolean) => void;
+	readonly renderIntervalMs?: number;
+	readonly now?: () => number;
+}
+
+/** How the pane's height is shared out; pure. */
+export function computeServicesLayout(height: number, hasSelection: boolean): {tableRows: number; chartHeight: number} {
+	// One line each: engine/summary line, table header, bottom line.
+	const fixed = 3;
+	const chartHeight = hasSelection && height >= 16 ? Math.min(9, Math.floor(height * 0.35)) : 0;
+	return {tableRows: Math.max(0, height - fixed - chartHeight), chartHeight};
+}
+
+const done: Record<ContainerAction, string> = {start: 'started', stop: 'stopped', restart: 'restarted'};
+
+export function ServicesView({source, isActive, width, height, onCaptureInput, renderIntervalMs = 1000, now = Date.now}: ServicesViewProps) {
+	const snapshot = useServicesSnapshot(source, renderIntervalMs);
+	const [state, dispatch] = useReducer(reduceServices, initialServicesState);
+	const views = useMemo(() => filterViews(snapshot.containers, state.filter), [snapshot, state.filter]);
+	const ids = useMemo(() => views.map((v) => v.record.id), [views]);
+	const selected = views.find((v) => v.record.id === state.selectedId);
+	const layout = computeServicesLayout(height, selected !== undefined);
+	const list = {ids, pageSize: Math.max(1, layout.tableRows)};
+
+	useEffect(() => {
+		dispatch({type: 'sync', ids, pageSize: Math.max(1, layout.tableRows)});
+	}, [ids, layout.tableRows]);
+
+	useEffect(() => {
+		onCaptureInput?.(isActive && state.mode === 'filter');
+	}, [isActive, state.mode, onCaptureInput]);
+
+	// Runs the action the reducer recorded (so it always targets the selection of that moment).
+	const {pending} = state;
+	useEffect(() => {
+		if (!pending) return;
+		const record = snapshot.containers.find((v) => v.record.id === pending.id)?.record;
+		const name = record ? getDisplayName(record) : pending.id.slice(0, 12);
+		source.runAction(pending.id, pending.action).then(
+			() => {
+				dispatch({type: 'action-done', text: `${name} ${done[pending.action]}`});
+			},
+			(error: unknown) => {
+				dispatch({type: 'action-failed', text: `${pending.action} ${name} failed: ${redactSecrets(error instanceof Error ? error.message : String(error))}`});
+			},
+		);
+		// Only a new request starts a call; snapshot changes must not repeat it.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [pending?.seq, source]);
+
+	useInput((input, key) => {
+		dispatch({type: 'key', input, key, ...list});
+	}, {isActive});
+
+	const at = now();
+	const engineLine = snapshot.engine.state === 'ok'
+		? `${summarizeContainers(snapshot.containers)} · ${snapshot.samplingMode === 'cgroup' ? 'cgroup sampling' : 'engine stats'}${state.filter ? ` · filter "${state.filter}"` : ''}`
+		: describeEngine(snapshot.engine, at);
+	const engineColor = snapshot.engine.state === 'unreachable' ? 'red' : snapshot.engine.state === 'connecting' ? 'yellow' : undefined;
+
+	let bottom: {text: string; color?: string};
+	if (state.mode === 'filter') bottom = {text: `/${state.filterDraft}▏ (Enter applies, Esc cancels)`};
+	else if (state.mode === 'confirm-stop' && selected) bottom = {text: `Stop ${getDisplayName(selected.record)}? y to confirm, any other key cancels`, color: 'yellow'};
+	else if (state.message) bottom = {text: state.message.text, color: state.message.isError ? 'red' : 'green'};
+	else if (selected?.record.health === 'unhealthy' && selected.record.healthOutput) bottom = {text: `✗ probe: ${selected.record.healthOutput.replaceAll('\n', ' ')}`, color: 'red'};
+	else {
+		const range = views.length > layout.tableRows ? ` · rows ${state.scrollTop + 1}-${Math.min(views.length, state.scrollTop + layout.tableRows)} of ${views.length}` : '';
+		bottom = {text: `↑↓ select · l logs · s start · x stop · r restart · / filter${range}`, color: 'gray'};
+	}
+
+	const isLogs = state.mode === 'logs' && selected !== undefined;
+	const lowerHeight = height - 2;
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Text color={engineColor} wrap="truncate">{fitText(engineLine, width)}</Text>
+			{isLogs
+				? <LogsView source={source} containerId={selected.record.id} name={getDisplayName(selected.record)} width={width} height={lowerHeight}/>
+				: (
+					<Box flexDirection="column" height={lowerHeight}>
+						<ContainerTable views={views} selectedId={state.selectedId} scrollTop={state.scrollTop} rows={layout.tableRows} width={width} now={at}/>
+						{views.length === 0 && layout.tableRows > 0
+							? <Text color="gray" wrap="truncate">{snapshot.engine.state === 'ok' ? (state.filter ? `no container matches "${state.filter}"` : 'no containers in this project (rqc up starts the stack; --all shows every container)') : ''}</Text>
+							: null}
+						{selected && layout.chartHeight > 0
+							? (
+								<Box marginTop={Math.max(0, layout.tableRows - Math.min(views.length - state.scrollTop, layout.tableRows))}>
+									<ResourceCharts history={source.getHistory(selected.record.id)} width={width} height={layout.chartHeight} memoryLimitBytes={selected.record.memoryLimitBytes ?? selected.sample?.memoryLimitBytes}/>
+								</Box>
+							)
+							: null}
+					</Box>
+				)}
+			<Text color={bottom.color} wrap="truncate">{fitText(bottom.text, width)}</Text>
+		</Box>
+	);
+}
