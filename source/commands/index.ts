@@ -3,6 +3,8 @@ import {benchListCommand, benchRunCommand} from './bench-run.js';
 import {compareCommand} from './compare.js';
 import {doctorCommand} from './doctor.js';
 import {downCommand} from './down.js';
+import {exportCommand} from './export.js';
+import {importCommand} from './import.js';
 import {logsCommand} from './logs.js';
 import {psCommand} from './ps.js';
 import {releasesCommand} from './releases.js';
@@ -21,4 +23,6 @@ export const commands: readonly CommandSpec[] = [
 	logsCommand,
 	releasesCommand,
 	compareCommand,
+	importCommand,
+	exportCommand,
 ];

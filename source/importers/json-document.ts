@@ -78,6 +78,7 @@ export function findJsonError(text: string): {offset: number; expected: string} 
 	};
 
 	const number = () => {
+		if (!/[-\d]/.test(text[i] ?? '')) fail('a value (true, false, null, a number, a string, an object or an array)');
 		const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
 		if (!match || match[0] === '' || match[0] === '-') fail('a number');
 		i += match![0].length;
