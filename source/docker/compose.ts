@@ -166,6 +166,8 @@ export interface RunOptions {
 	/** Each line of output as it comes. */
 	readonly onLine?: (line: string, stream: OutputStream) => void;
 	readonly signal?: AbortSignal;
+	/** Mask secrets in the output (default). Off only for output parsed, never shown. */
+	readonly isRedacted?: boolean;
 }
 
 /** The last lines of a process's output, kept for error messages. */
@@ -221,7 +223,7 @@ export async function runCompose(cli: ComposeCli, target: ComposeTarget, args: r
 	};
 
 	const emit = (line: string, name: OutputStream) => {
-		const clean = redactSecrets(line);
+		const clean = options.isRedacted === false ? line : redactSecrets(line);
 		if (name === 'stdout') out.push(clean);
 		tail.push(clean);
 		options.onLine?.(clean, name);
