@@ -26,7 +26,7 @@ export interface ImportedSample {
 }
 
 /** The environment as the file describes it; the import command adds runtime and source. */
-export type ImportedEnvironment = Omit<ExecutionEnvironment, 'runtime'> & {readonly runtime?: ExecutionEnvironment['runtime']};
+export type ImportedEnvironment = Partial<ExecutionEnvironment>;
 
 export interface ImportedRun {
 	/** The suite the file suggests (go package, benchmark executable, tool name); --suite overrides. */

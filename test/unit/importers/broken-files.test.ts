@@ -20,7 +20,7 @@ const edit = (name: string, change: (doc: any) => void): string => { // eslint-d
 const half = (text: string) => text.slice(0, Math.floor(text.length / 2));
 const goText = read('go-test-bench.txt');
 const goLines = goText.split('\n');
-const lastResult = goLines.findLastIndex((l) => l.startsWith('Benchmark'));
+const lastResult = goLines.length - 1 - [...goLines].reverse().findIndex((l) => l.startsWith('Benchmark'));
 
 interface Row {
 	readonly name: string;
