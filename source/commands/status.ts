@@ -4,6 +4,8 @@ import {EXIT} from '../errors.js';
 import {paint, SYMBOL} from '../ui/text.js';
 import {toJson} from '../json.js';
 import type {CommandContext, CommandSpec} from './types.js';
+import {UserError} from '../errors.js';
+import {containersToJson, formatContainerStatus, getContainerStatusOnce, watchContainers} from '../docker/watch.js';
 
 export interface StatusSummary {
 	readonly docker: DockerCheck;
@@ -35,13 +37,34 @@ export function formatStatusSummary(summary: StatusSummary, hasColor: boolean): 
 export const statusCommand: CommandSpec = {
 	name: 'status',
 	summary: 'Show the state of the Docker engine, database and Redis',
-	usage: 'rqc status [--json]',
-	examples: ['rqc status', 'rqc status --json'],
-	flags: {},
+	usage: 'rqc status [--json] [--all] [--watch [--interval 1]]',
+	examples: ['rqc status', 'rqc status --json', 'rqc status --all', 'rqc status --watch', 'rqc status --watch --json'],
+	flags: {
+		all: {type: 'boolean', default: false, description: 'Every container on the engine, not only the compose project\'s'},
+		watch: {type: 'boolean', default: false, description: 'Refresh the container table until Ctrl-C (with --json: one JSON line per refresh)'},
+		interval: {type: 'number', default: 1, description: 'Seconds between --watch refreshes (default 1)'},
+		engineStats: {type: 'boolean', default: false, description: 'Sample through the Engine API even when the engine is local (slower; for comparison)'},
+	},
 	async run(context) {
+		const isAll = Boolean(context.flags.all);
+		const isEngineStats = Boolean(context.flags.engineStats);
+		if (context.flags.watch) {
+			const seconds = Number(context.flags.interval ?? 1);
+			if (!Number.isFinite(seconds) || seconds < 0.1) throw new UserError(`--interval ${String(context.flags.interval)} is not a number of seconds >= 0.1`, 'use e.g. --interval 2');
+			await watchContainers({config: context.config, isAll, isEngineStats, signal: context.signal, stdout: context.stdout, isJson: context.isJson, hasColor: context.hasColor, intervalMs: seconds * 1000});
+			return EXIT.ok;
+		}
+
 		const summary = await getStatusSummary(context);
-		if (context.isJson) context.stdout.write(toJson(summary) + '\n');
-		else context.stdout.write(formatStatusSummary(summary, context.hasColor) + '\n');
+		// The containers' table (issue 4); only when the engine answered.
+		const containers = summary.docker.status === 'ok'
+			? await getContainerStatusOnce({config: context.config, isAll, isEngineStats, signal: context.signal})
+			: undefined;
+		if (context.isJson) context.stdout.write(toJson({...summary, containers: containers ? containersToJson(containers) : null}) + '\n');
+		else {
+			context.stdout.write(formatStatusSummary(summary, context.hasColor) + '\n');
+			if (containers) context.stdout.write(`\n${formatContainerStatus(containers, Math.max(40, (context.stdout.columns ?? 100) - 1), context.hasColor)}\n`);
+		}
 		const isUp = summary.docker.status === 'ok' && summary.database.status === 'ok' && summary.redis.status !== 'unreachable';
 		return isUp ? EXIT.ok : EXIT.unreachable;
 	},
