@@ -5,16 +5,15 @@ import {defineConfig} from 'vitest/config';
 // at a time.
 export default defineConfig({
 	test: {
-		globalSetup: ['./test/helpers/global-setup.ts'],
 		projects: [
 			{
-				extends: true,
 				test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], testTimeout: 20_000},
 			},
 			{
-				extends: true,
 				test: {
 					name: 'integration',
+					// Names the real services this run has; under CI=true a missing one fails here.
+					globalSetup: ['./test/helpers/global-setup.ts'],
 					include: ['test/integration/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'],
 					fileParallelism: false,
 					testTimeout: 120_000,

@@ -22,6 +22,8 @@ export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.Re
 		return code;
 	}
 
+	// Ink draws with chalk, which reads FORCE_COLOR but not NO_COLOR: translate before it loads.
+	if (!context.hasColor) process.env.FORCE_COLOR = '0';
 	// Ink and React load only here, never for --json or plain commands.
 	const [{render}, React, {App}, {createLiveServices}] = await Promise.all([
 		import('ink'),

@@ -14,9 +14,11 @@ export interface AppProps {
 	readonly services: AppServices;
 	readonly initialPane?: PaneId;
 	readonly bindings?: readonly KeyBinding[];
+	/** The pane components; tests of the shell alone pass simple ones. */
+	readonly paneComponents?: Readonly<Record<PaneId, (props: PaneProps) => React.ReactNode>>;
 }
 
-const paneComponents: Record<PaneId, (props: PaneProps) => React.ReactNode> = {
+const defaultPanes: Record<PaneId, (props: PaneProps) => React.ReactNode> = {
 	services: ServicesPane,
 	benchmarks: BenchmarksPane,
 	compare: ComparePane,
@@ -37,7 +39,7 @@ function useTerminalSize(): {columns: number; rows: number} {
 }
 
 /** The shell: tabs, the active pane, the status bar, and the help overlay. */
-export function App({services, initialPane = 'services', bindings = defaultKeymap}: AppProps) {
+export function App({services, initialPane = 'services', bindings = defaultKeymap, paneComponents = defaultPanes}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [state, dispatch] = useReducer(reduceShell, {...initialShellState, pane: initialPane});

@@ -67,7 +67,8 @@ export function Tabs({pane}: TabsProps) {
 			<Text bold>rqc </Text>
 			{panes.map((id, index) => (
 				<Box key={id} marginLeft={1}>
-					<Text inverse={id === pane} bold={id === pane}>{` ${index + 1} ${paneTitles[id]} `}</Text>
+					{/* Brackets mark the active tab without colour (NO_COLOR, screen readers, capture-pane). */}
+					<Text inverse={id === pane} bold={id === pane}>{id === pane ? `[${index + 1} ${paneTitles[id]}]` : ` ${index + 1} ${paneTitles[id]} `}</Text>
 				</Box>
 			))}
 		</Box>

@@ -1,8 +1,10 @@
 import React from 'react';
+import {Text} from 'ink';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../../source/ui/app.js';
 import {keymap} from '../../../source/ui/keymap.js';
+import type {PaneProps} from '../../../source/ui/panes/types.js';
 import {createFakeServices} from '../../helpers/fake-services.js';
 import {plain, waitForFrame} from '../../helpers/ink.js';
 
@@ -11,8 +13,12 @@ afterEach(() => {
 	for (const instance of instances.splice(0)) instance.unmount();
 });
 
-function renderApp(services = createFakeServices()) {
-	const instance = render(<App services={services}/>);
+// The shell on its own: each pane says its name and whether it has the keys.
+const stubPane = (name: string) => ({isActive}: PaneProps) => <Text>{`${name} pane${isActive ? ' (active)' : ''}`}</Text>;
+const stubPanes = {services: stubPane('services'), benchmarks: stubPane('benchmarks'), compare: stubPane('compare')};
+
+function renderApp(services = createFakeServices(), panes: 'stub' | 'real' = 'stub') {
+	const instance = render(<App services={services} paneComponents={panes === 'stub' ? stubPanes : undefined}/>);
 	instances.push(instance);
 	return {...instance, services};
 }
@@ -21,8 +27,8 @@ describe('the TUI shell', () => {
 	it('draws the first frame before any service has answered', () => {
 		const {lastFrame} = renderApp();
 		const frame = plain(lastFrame());
-		expect(frame).toContain('1 Services');
-		expect(frame).toContain('This pane will show live health');
+		expect(frame).toContain('[1 Services]');
+		expect(frame).toContain('services pane (active)');
 		expect(frame).toContain('docker …');
 		expect(frame).toContain('embedded opening');
 	});
@@ -30,14 +36,15 @@ describe('the TUI shell', () => {
 	it('switches panes with 1/2/3 and Tab', async () => {
 		const {lastFrame, stdin} = renderApp();
 		stdin.write('2');
-		await waitForFrame(lastFrame, (f) => f.includes('running and recent benchmark runs'));
+		await waitForFrame(lastFrame, (f) => f.includes('[2 Benchmarks]') && f.includes('benchmarks pane (active)'));
 		stdin.write('3');
-		await waitForFrame(lastFrame, (f) => f.includes('release-versus-release comparisons'));
+		await waitForFrame(lastFrame, (f) => f.includes('[3 Compare]') && f.includes('compare pane (active)'));
 		stdin.write('\t');
-		await waitForFrame(lastFrame, (f) => f.includes('live health and resource use'));
+		await waitForFrame(lastFrame, (f) => f.includes('[1 Services]'));
 		stdin.write('1');
-		const frame = await waitForFrame(lastFrame, (f) => f.includes('live health'));
-		expect(frame).not.toContain('release-versus-release');
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('services pane (active)'));
+		// Hidden panes stay mounted but never get the keys.
+		expect(frame).not.toContain('compare pane (active)');
 	});
 
 	it('opens help generated from the keymap and closes it with Esc', async () => {
@@ -59,9 +66,13 @@ describe('the TUI shell', () => {
 		expect(later).toContain('redis reconnecting');
 	});
 
-	it('never draws taller than the terminal', () => {
-		const {lastFrame} = renderApp();
-		// ink-testing-library's terminal is 24 rows by default.
-		expect(plain(lastFrame()).split('\n').length).toBeLessThanOrEqual(24);
+	it('mounts the real panes and never draws taller than the terminal', async () => {
+		const {lastFrame, stdin} = renderApp(createFakeServices(), 'real');
+		for (const key of ['2', '3', '1']) {
+			stdin.write(key);
+			await waitForFrame(lastFrame, (f) => f.includes(`[${key} `));
+			// ink-testing-library's terminal is 24 rows by default.
+			expect(plain(lastFrame()).split('\n').length).toBeLessThanOrEqual(24);
+		}
 	});
 });
