@@ -112,9 +112,12 @@ export interface UpOptions {
 	readonly services?: readonly string[];
 }
 
-/** `up --detach` arguments. Pure. */
+/**
+ * `up --detach` arguments. No --remove-orphans: services of profiles not enabled now must keep
+ * running (down removes orphans). Pure.
+ */
 export function buildUpArgs(options: UpOptions = {}): string[] {
-	return ['up', '--detach', '--remove-orphans', ...(options.services ?? [])];
+	return ['up', '--detach', ...(options.services ?? [])];
 }
 
 /**
