@@ -11,7 +11,7 @@ STATE_DIR=${RQC_CI_STATE:-/var/lib/rqc-ci}
 mkdir -p "$STATE_DIR"
 
 packages=(docker.io docker-compose postgresql redis-server debootstrap hyperfine busybox-static
-  iptables ca-certificates procps tmux)
+  iptables ca-certificates procps tmux gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -29,10 +29,12 @@ import {markOutliers, replaySpools, SpoolFile} from './spool.js';
 import {computeMedian, summarizeCase, type CaseSummary} from './statistics.js';
 import type {Suite, SuiteCase} from './suite.js';
 
-/** The image docker mode uses unless --image says otherwise (built by scripts/ci/build-images.sh). */
-export const DEFAULT_RUNNER_IMAGE = 'rqc-benchmark-runner:local';
-/** Used when the runner image is not built: a static busybox, enough for the calibration suite. */
-export const FALLBACK_RUNNER_IMAGE = 'rqc-busybox:test';
+/**
+ * The images docker mode tries, first present wins, unless --image or RQC_BENCH_IMAGE says:
+ * the compose stack's runner, its CI stand-in (scripts/ci/build-images.sh), then a static
+ * busybox, which is enough for the calibration suite.
+ */
+export const RUNNER_IMAGES = ['rqc/benchmark-runner:0.1.0', 'rqc-standin-runner:ci', 'rqc-busybox:test'] as const;
 
 export interface BenchRunOptions {
 	readonly suite: Suite;
@@ -163,11 +165,17 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 			const ownLimits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
 			const resolved = resolveLimits(options.limits ?? {}, {cores: facts.cores, memoryBytes: facts.memoryBytes, nofileHardLimit: parseNofileHardLimit(ownLimits)});
 			if (resolved.problems.length > 0) throw new UserError(resolved.problems.join('; '));
-			let image = options.image;
-			if (image === undefined) {
-				const hasDefault = await docker.getImage(DEFAULT_RUNNER_IMAGE).inspect().then(() => true, () => false);
-				image = hasDefault ? DEFAULT_RUNNER_IMAGE : FALLBACK_RUNNER_IMAGE;
-				if (!hasDefault) notice(`image ${DEFAULT_RUNNER_IMAGE} not built; using ${FALLBACK_RUNNER_IMAGE} (build it with scripts/ci/build-images.sh, or pass --image)`);
+			let image = options.image ?? (deps.env ?? process.env).RQC_BENCH_IMAGE;
+			if (image === undefined || image === '') {
+				for (const candidate of RUNNER_IMAGES) {
+					if (await docker.getImage(candidate).inspect().then(() => true, () => false)) {
+						image = candidate;
+						break;
+					}
+				}
+
+				image ??= RUNNER_IMAGES[0];
+				if (image !== RUNNER_IMAGES[0]) notice(`image ${RUNNER_IMAGES[0]} not built (docker compose --profile benchmarks build); using ${image}`);
 			}
 
 			const dockerExecutor = await DockerExecutor.create({
@@ -338,7 +346,7 @@ class RunSession {
 		if (signal.aborted) {
 			status = 'aborted';
 			const why = signal.reason instanceof Error ? signal.reason.message : typeof signal.reason === 'string' ? signal.reason : 'interrupted';
-			reason = `aborted (${why}); the samples taken are kept`;
+			reason = `interrupted: ${why}; the samples taken are kept`;
 		}
 
 		if (hasSetUp && options.suite.teardown && !signal.aborted) {
