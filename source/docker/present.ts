@@ -114,7 +114,9 @@ export function getContainerMark(record: ContainerRecord): {symbol: string; tone
 /** The display name: the compose service (with its replica number) or the container's name. */
 export function getDisplayName(record: ContainerRecord): string {
 	if (!record.service) return record.name;
-	const replica = /[-_](\d+)$/.exec(record.name)?.[1];
+	// Compose names replicas <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1).
+	const escaped = record.service.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const replica = new RegExp(`[-_]${escaped}[-_](\\d+)$`).exec(record.name)?.[1];
 	return replica && replica !== '1' ? `${record.service}-${replica}` : record.service;
 }
 

@@ -66,23 +66,36 @@ export async function watchContainers(options: WatchOptions): Promise<void> {
 		sampleIntervalMs: options.intervalMs,
 	});
 	monitor.start();
+	// A closed stdout (`| head`) ends the watch instead of crashing on EPIPE.
+	const stop = new AbortController();
+	const onAbort = (): void => {
+		stop.abort();
+	};
+
+	options.signal.addEventListener('abort', onAbort, {once: true});
+	const onStdoutError = (): void => {
+		stop.abort();
+	};
+
+	options.stdout.on('error', onStdoutError);
+	const signal = stop.signal;
 	const write = (text: string): void => {
-		options.stdout.write(text);
+		if (!signal.aborted) options.stdout.write(text);
 	};
 
 	try {
-		while (!options.signal.aborted) {
+		while (!signal.aborted) {
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(done, options.intervalMs);
 				function done(): void {
 					clearTimeout(timer);
-					options.signal.removeEventListener('abort', done);
+					signal.removeEventListener('abort', done);
 					resolve();
 				}
 
-				options.signal.addEventListener('abort', done, {once: true});
+				signal.addEventListener('abort', done, {once: true});
 			});
-			if (options.signal.aborted) break;
+			if (signal.aborted) break;
 			const snapshot = monitor.getSnapshot();
 			const now = Date.now();
 			if (options.isJson) {
@@ -97,6 +110,8 @@ export async function watchContainers(options: WatchOptions): Promise<void> {
 			write(options.stdout.isTTY ? `\u001B[H\u001B[2J${body}` : `${body}\n`);
 		}
 	} finally {
+		options.signal.removeEventListener('abort', onAbort);
+		options.stdout.off('error', onStdoutError);
 		await monitor.close();
 	}
 }

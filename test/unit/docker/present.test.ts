@@ -8,6 +8,7 @@ import {
 	formatSize,
 	formatUptime,
 	getContainerMark,
+	getDisplayName,
 	renderContainerTable,
 	toContainerJson,
 } from '../../../source/docker/present.js';
@@ -85,5 +86,16 @@ describe('formatting', () => {
 		expect(json).toMatchObject({name: 'rqc-db-1', service: 'db', state: 'exited', healthOutput: null, resources: null, exitCode: 0});
 		const running = toContainerJson({record: makeRecord({id: 'db'}), sample: makeSample({cpuPercent: 49.999})});
 		expect(running.resources).toMatchObject({cpuPercent: 50, memoryBytes: 64 * 1024 * 1024, pids: 3});
+	});
+});
+
+describe('getDisplayName', () => {
+	it.each([
+		[{id: 'a', name: 'rqc-db-1', service: 'db'}, 'db'],
+		[{id: 'a', name: 'rqc_db_2', service: 'db'}, 'db-2'],
+		[{id: 'a', name: 'rqc-try-idle-10', service: 'idle-10'}, 'idle-10'],
+		[{id: 'a', name: 'plain', service: undefined}, 'plain'],
+	])('%j → %s', (fields, expected) => {
+		expect(getDisplayName(makeRecord(fields))).toBe(expected);
 	});
 });
