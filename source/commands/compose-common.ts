@@ -1,27 +1,12 @@
-/** What rqc up / down / ps / logs share: the engine check, the compose CLI and the target. */
-import type Docker from 'dockerode';
-import {createDockerClient, verifyEngine, type EngineInfo} from '../docker/engine.js';
-import {detectCompose, getComposeTarget, type ComposeCli, type ComposeTarget, type OutputStream} from '../docker/compose.js';
+/** What rqc up / down / ps / logs share: the engine check and target, output, and tables. */
+import type {OutputStream} from '../docker/compose.js';
+import {openStack as openStackFor, type StackHandles} from '../docker/stack-control.js';
 import type {ServiceState} from '../docker/stack.js';
 import type {CommandContext} from './types.js';
 
-export interface StackHandles {
-	readonly docker: Docker;
-	readonly engine: EngineInfo;
-	readonly target: ComposeTarget;
-}
-
 /** The engine (ServiceError, exit 3, with how to start one, when it does not answer) and the target. */
 export async function openStack(context: CommandContext): Promise<StackHandles> {
-	const docker = createDockerClient(context.config);
-	const engine = await verifyEngine(docker, context.config.dockerHost);
-	const env = {...context.env, ...(context.config.dockerHost ? {DOCKER_HOST: context.config.dockerHost} : {})};
-	return {docker, engine, target: getComposeTarget(context.config, env)};
-}
-
-/** The compose CLI (ServiceError, exit 3, with how to install one, when there is none). */
-export async function openCompose(): Promise<ComposeCli> {
-	return detectCompose();
+	return openStackFor(context.config, context.env);
 }
 
 /** Streams compose output through: to stdout and stderr, or all to stderr under --json. */
@@ -32,7 +17,7 @@ export function makeLineWriter(context: CommandContext): (line: string, stream: 
 	};
 }
 
-/** A service record as JSON: dates as ISO strings. */
+/** A service record as JSON: dates as ISO strings, absent values as null. */
 export function serviceToJson(state: ServiceState): Record<string, unknown> {
 	return {...state, startedAt: state.startedAt?.toISOString() ?? null, lastHealthOutput: state.lastHealthOutput ?? null, exitCode: state.exitCode ?? null};
 }

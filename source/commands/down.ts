@@ -1,8 +1,7 @@
 /** rqc down: stops and removes the stack's containers and network (and volumes with --volumes). */
-import {buildDownArgs, getComposeProfiles, runCompose, withReadOnlyPlaceholders} from '../docker/compose.js';
-import {getStackServices} from '../docker/stack.js';
+import {bringStackDown} from '../docker/stack-control.js';
 import type {CommandSpec} from './types.js';
-import {makeLineWriter, openCompose, openStack} from './compose-common.js';
+import {makeLineWriter} from './compose-common.js';
 
 export const downCommand: CommandSpec = {
 	name: 'down',
@@ -14,23 +13,14 @@ export const downCommand: CommandSpec = {
 	},
 	async run(context) {
 		const isVolumes = context.flags.volumes === true;
-		const {docker, target: baseTarget} = await openStack(context);
-		const cli = await openCompose();
-		const target = withReadOnlyPlaceholders(baseTarget);
-		const before = await getStackServices(docker, target.project);
-		// Every profile, so the runner and Grafana go too whichever profiles started them.
-		const profiles = await getComposeProfiles(cli, target);
-		for (const args of buildDownArgs({volumes: isVolumes})) {
-			await runCompose(cli, target, args, {profiles, onLine: makeLineWriter(context), signal: context.signal});
-		}
-
-		const after = await getStackServices(docker, target.project);
+		const result = await bringStackDown({config: context.config, env: context.env, volumes: isVolumes, onLine: makeLineWriter(context), signal: context.signal});
 		if (context.isJson) {
-			context.stdout.write(`${JSON.stringify({project: target.project, removed: before.map((state) => state.name), remaining: after.map((state) => state.name), isVolumesRemoved: isVolumes}, null, 2)}\n`);
+			context.stdout.write(`${JSON.stringify({...result, isVolumesRemoved: isVolumes}, null, 2)}\n`);
 		} else {
-			context.stderr.write(`Stack ${target.project} down: ${before.length} container${before.length === 1 ? '' : 's'} removed${isVolumes ? ', volumes removed' : '; data volumes kept (rqc down --volumes removes them)'}.\n`);
+			const count = result.removed.length;
+			context.stderr.write(`Stack ${result.project} down: ${count} container${count === 1 ? '' : 's'} removed${isVolumes ? ', volumes removed' : '; data volumes kept (rqc down --volumes removes them)'}.\n`);
 		}
 
-		return after.length === 0 ? 0 : 1;
+		return result.remaining.length === 0 ? 0 : 1;
 	},
 };

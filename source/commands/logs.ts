@@ -2,8 +2,8 @@
 import {ExternalError, UserError} from '../errors.js';
 import {buildLogsArgs, getComposeProfiles, getComposeServices, runCompose, withReadOnlyPlaceholders} from '../docker/compose.js';
 import type {CommandSpec} from './types.js';
-import {openCompose, openStack} from './compose-common.js';
-import {verifyService} from '../docker/compose.js';
+import {detectCompose, verifyService} from '../docker/compose.js';
+import {openStack} from './compose-common.js';
 
 /** The --tail value; UserError unless a whole number >= 0. Pure. */
 export function parseTail(value: unknown): number | undefined {
@@ -27,7 +27,7 @@ export const logsCommand: CommandSpec = {
 		if (!service) throw new UserError('rqc logs needs a service name', 'e.g. rqc logs timescaledb (rqc ps lists them)');
 		const tail = parseTail(context.flags.tail);
 		const {target: baseTarget} = await openStack(context);
-		const cli = await openCompose();
+		const cli = await detectCompose();
 		const target = withReadOnlyPlaceholders(baseTarget);
 		verifyService(service, await getComposeServices(cli, target));
 		const profiles = await getComposeProfiles(cli, target);

@@ -1,0 +1,340 @@
+/**
+ * The Services pane's stack controls: `u` brings the default services up, `p` picks profiles to
+ * start from a list, `D` brings the stack down after a confirmation. Progress and the outcome
+ * show in place. Screen state is a pure reducer; the input hook only dispatches, and one effect
+ * runs each request against a data source (a fake one in tests).
+ */
+import React, {useEffect, useReducer, useRef} from 'react';
+import {Box, Text, useInput, type Key} from 'ink';
+import type {Config} from '../config.js';
+import {getComposeProfiles} from '../docker/compose.js';
+import {detectCompose} from '../docker/compose.js';
+import {bringStackDown, bringStackUp, DEFAULT_WAIT_SECONDS, openStack} from '../docker/stack-control.js';
+import {describeProgress} from '../docker/stack.js';
+import {isRqcError} from '../errors.js';
+import {redactSecrets} from '../redact.js';
+
+export interface ServiceProgress {
+	readonly service: string;
+	/** healthy, starting, unhealthy, exited (1), ... */
+	readonly label: string;
+}
+
+/** What a running request reports back. */
+export interface ControlEvents {
+	readonly onLine: (line: string) => void;
+	readonly onProgress: (progress: readonly ServiceProgress[]) => void;
+	readonly signal: AbortSignal;
+}
+
+/** Where the controls get their profiles and do their work. */
+export interface ComposeControlSource {
+	/** The profiles the compose files define. */
+	listProfiles(): Promise<readonly string[]>;
+	/** Brings the stack up with these profiles, waiting for health; resolves with a summary line. */
+	up(profiles: readonly string[], events: ControlEvents): Promise<string>;
+	/** Brings the stack down (named volumes kept); resolves with a summary line. */
+	down(events: ControlEvents): Promise<string>;
+}
+
+export type ControlMode = 'idle' | 'picking' | 'confirming' | 'running';
+
+export interface ControlRequest {
+	readonly id: number;
+	readonly action: 'up' | 'down';
+	readonly profiles: readonly string[];
+}
+
+export interface ComposeControlState {
+	readonly mode: ControlMode;
+	/** undefined until loaded. */
+	readonly profiles: readonly string[] | undefined;
+	readonly profilesError: string | undefined;
+	readonly cursor: number;
+	readonly selected: readonly string[];
+	/** The running request, or the last one (its outcome shows). */
+	readonly request: ControlRequest | undefined;
+	readonly progress: readonly ServiceProgress[];
+	/** The last few output lines of the running request. */
+	readonly lines: readonly string[];
+	readonly outcome: {readonly isOk: boolean; readonly text: string} | undefined;
+}
+
+export type ControlAction =
+	| {readonly type: 'ask-up'}
+	| {readonly type: 'open-picker'}
+	| {readonly type: 'profiles-loaded'; readonly profiles: readonly string[]}
+	| {readonly type: 'profiles-failed'; readonly message: string}
+	| {readonly type: 'move'; readonly delta: number}
+	| {readonly type: 'toggle'}
+	| {readonly type: 'submit-picker'}
+	| {readonly type: 'ask-down'}
+	| {readonly type: 'confirm-down'}
+	| {readonly type: 'cancel'}
+	| {readonly type: 'line'; readonly id: number; readonly line: string}
+	| {readonly type: 'progress'; readonly id: number; readonly progress: readonly ServiceProgress[]}
+	| {readonly type: 'finished'; readonly id: number; readonly text: string}
+	| {readonly type: 'failed'; readonly id: number; readonly text: string};
+
+export const MAX_OUTPUT_LINES = 3;
+
+export const initialControlState: ComposeControlState = {
+	mode: 'idle',
+	profiles: undefined,
+	profilesError: undefined,
+	cursor: 0,
+	selected: [],
+	request: undefined,
+	progress: [],
+	lines: [],
+	outcome: undefined,
+};
+
+function start(state: ComposeControlState, action: 'up' | 'down', profiles: readonly string[]): ComposeControlState {
+	return {
+		...state,
+		mode: 'running',
+		request: {id: (state.request?.id ?? 0) + 1, action, profiles},
+		progress: [],
+		lines: [],
+		outcome: undefined,
+	};
+}
+
+/** The controls' screen state. Pure. */
+export function reduceComposeControl(state: ComposeControlState, action: ControlAction): ComposeControlState {
+	switch (action.type) {
+		case 'ask-up': {
+			return state.mode === 'idle' ? start(state, 'up', []) : state;
+		}
+
+		case 'open-picker': {
+			return state.mode === 'idle' ? {...state, mode: 'picking', cursor: 0, selected: [], profilesError: undefined} : state;
+		}
+
+		case 'profiles-loaded': {
+			return {...state, profiles: action.profiles, profilesError: undefined, cursor: Math.min(state.cursor, Math.max(0, action.profiles.length - 1))};
+		}
+
+		case 'profiles-failed': {
+			return {...state, profilesError: action.message};
+		}
+
+		case 'move': {
+			if (state.mode !== 'picking' || !state.profiles || state.profiles.length === 0) return state;
+			const count = state.profiles.length;
+			return {...state, cursor: (((state.cursor + action.delta) % count) + count) % count};
+		}
+
+		case 'toggle': {
+			const profile = state.mode === 'picking' ? state.profiles?.[state.cursor] : undefined;
+			if (profile === undefined) return state;
+			const selected = state.selected.includes(profile)
+				? state.selected.filter((name) => name !== profile)
+				: (state.profiles ?? []).filter((name) => name === profile || state.selected.includes(name));
+			return {...state, selected};
+		}
+
+		case 'submit-picker': {
+			return state.mode === 'picking' && state.profiles ? start(state, 'up', state.selected) : state;
+		}
+
+		case 'ask-down': {
+			return state.mode === 'idle' ? {...state, mode: 'confirming'} : state;
+		}
+
+		case 'confirm-down': {
+			return state.mode === 'confirming' ? start(state, 'down', []) : state;
+		}
+
+		case 'cancel': {
+			return state.mode === 'picking' || state.mode === 'confirming' ? {...state, mode: 'idle'} : state;
+		}
+
+		case 'line': {
+			if (state.mode !== 'running' || action.id !== state.request?.id || action.line.trim() === '') return state;
+			return {...state, lines: [...state.lines, action.line].slice(-MAX_OUTPUT_LINES)};
+		}
+
+		case 'progress': {
+			return state.mode === 'running' && action.id === state.request?.id ? {...state, progress: action.progress} : state;
+		}
+
+		case 'finished':
+		case 'failed': {
+			if (state.mode !== 'running' || action.id !== state.request?.id) return state;
+			return {...state, mode: 'idle', lines: [], outcome: {isOk: action.type === 'finished', text: action.text}};
+		}
+	}
+}
+
+/** The action a key press means in this state, if any. Pure. */
+export function keyToControlAction(state: Pick<ComposeControlState, 'mode'>, input: string, key: Pick<Key, 'upArrow' | 'downArrow' | 'return' | 'escape'>): ControlAction | undefined {
+	switch (state.mode) {
+		case 'idle': {
+			if (input === 'u') return {type: 'ask-up'};
+			if (input === 'p') return {type: 'open-picker'};
+			if (input === 'D') return {type: 'ask-down'};
+			return undefined;
+		}
+
+		case 'picking': {
+			if (key.escape) return {type: 'cancel'};
+			if (key.return) return {type: 'submit-picker'};
+			if (key.upArrow || input === 'k') return {type: 'move', delta: -1};
+			if (key.downArrow || input === 'j') return {type: 'move', delta: 1};
+			if (input === ' ') return {type: 'toggle'};
+			return undefined;
+		}
+
+		case 'confirming': {
+			return input === 'y' || input === 'Y' ? {type: 'confirm-down'} : {type: 'cancel'};
+		}
+
+		case 'running': {
+			return undefined;
+		}
+	}
+}
+
+function messageOf(error: unknown): string {
+	if (isRqcError(error)) return error.hint ? `${error.message} (${error.hint})` : error.message;
+	return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+export interface ComposeControlProps {
+	/** Keys reach the controls only while true. */
+	readonly isActive: boolean;
+	readonly source: ComposeControlSource;
+	/** Told when the picker or the confirmation is open, so the pane can keep its other keys away. */
+	readonly onCaptureInput?: (isCaptured: boolean) => void;
+}
+
+/** The u / p / D controls with their progress and outcome. */
+export function ComposeControl({isActive, source, onCaptureInput}: ComposeControlProps) {
+	const [state, dispatch] = useReducer(reduceComposeControl, initialControlState);
+	const sourceRef = useRef(source);
+	sourceRef.current = source;
+
+	useInput((input, key) => {
+		const action = keyToControlAction(state, input, key);
+		if (action) dispatch(action);
+	}, {isActive});
+
+	const isCapturing = state.mode === 'picking' || state.mode === 'confirming';
+	useEffect(() => {
+		onCaptureInput?.(isActive && isCapturing);
+	}, [isActive, isCapturing, onCaptureInput]);
+
+	const isLoadingProfiles = state.mode === 'picking' && state.profiles === undefined;
+	useEffect(() => {
+		if (!isLoadingProfiles) return;
+		let isCurrent = true;
+		sourceRef.current.listProfiles().then(
+			(profiles) => isCurrent && dispatch({type: 'profiles-loaded', profiles}),
+			(error: unknown) => isCurrent && dispatch({type: 'profiles-failed', message: messageOf(error)}),
+		);
+		return () => {
+			isCurrent = false;
+		};
+	}, [isLoadingProfiles]);
+
+	const request = state.mode === 'running' ? state.request : undefined;
+	useEffect(() => {
+		if (!request) return;
+		const controller = new AbortController();
+		const {id} = request;
+		const events: ControlEvents = {
+			onLine: (line) => dispatch({type: 'line', id, line}),
+			onProgress: (progress) => dispatch({type: 'progress', id, progress}),
+			signal: controller.signal,
+		};
+		const work = request.action === 'up' ? sourceRef.current.up(request.profiles, events) : sourceRef.current.down(events);
+		work.then(
+			(text) => dispatch({type: 'finished', id, text}),
+			(error: unknown) => dispatch({type: 'failed', id, text: messageOf(error)}),
+		);
+		return () => controller.abort();
+	}, [request]);
+
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold>Stack</Text>
+				<Text dimColor>  u up · p profiles · D down</Text>
+			</Text>
+			{state.mode === 'picking' ? <ProfilePicker state={state}/> : undefined}
+			{state.mode === 'confirming' ? (
+				<Text color="yellow">Bring the stack down? Containers and the network are removed; data volumes stay. y / n</Text>
+			) : undefined}
+			{state.mode === 'running' && state.request ? <Running state={state} request={state.request}/> : undefined}
+			{state.mode !== 'running' && state.outcome ? (
+				<Text color={state.outcome.isOk ? 'green' : 'red'} wrap="truncate-end">{state.outcome.isOk ? '✓' : '✗'} {state.outcome.text}</Text>
+			) : undefined}
+		</Box>
+	);
+}
+
+function ProfilePicker({state}: {readonly state: ComposeControlState}) {
+	if (state.profilesError) return <Text color="red" wrap="truncate-end">✗ {state.profilesError} (esc)</Text>;
+	if (!state.profiles) return <Text dimColor>Reading the profiles…</Text>;
+	if (state.profiles.length === 0) return <Text dimColor>The compose file defines no profiles. enter: default services · esc: cancel</Text>;
+	return (
+		<Box flexDirection="column">
+			<Text dimColor>Profiles to start (space marks, enter starts, esc cancels):</Text>
+			{state.profiles.map((profile, index) => (
+				<Text key={profile} color={index === state.cursor ? 'cyan' : undefined}>
+					{index === state.cursor ? '›' : ' '} [{state.selected.includes(profile) ? 'x' : ' '}] {profile}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+function Running({state, request}: {readonly state: ComposeControlState; readonly request: ControlRequest}) {
+	const what = request.action === 'down'
+		? 'Bringing the stack down…'
+		: `Bringing the stack up${request.profiles.length > 0 ? ` with ${request.profiles.join(', ')}` : ''}…`;
+	const width = Math.max(0, ...state.progress.map((item) => item.service.length));
+	return (
+		<Box flexDirection="column">
+			<Text color="cyan">{what}</Text>
+			{state.progress.map((item) => (
+				<Text key={item.service}>  {item.service.padEnd(width)}  <Text color={item.label === 'healthy' || item.label === 'running' ? 'green' : item.label === 'starting' ? 'yellow' : 'red'}>{item.label}</Text></Text>
+			))}
+			{state.lines.map((line, index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} dimColor wrap="truncate-end">  {line}</Text>
+			))}
+		</Box>
+	);
+}
+
+/** The real source: the same code paths as `rqc up --wait`, `rqc down` and the compose profiles. */
+export function createComposeControlSource(config: Config, env: Readonly<Record<string, string | undefined>> = process.env): ComposeControlSource {
+	return {
+		async listProfiles() {
+			const {target} = await openStack(config, env);
+			return getComposeProfiles(await detectCompose(), target);
+		},
+		async up(profiles, events) {
+			const result = await bringStackUp({
+				config,
+				env,
+				profiles,
+				waitSeconds: DEFAULT_WAIT_SECONDS,
+				onLine: (line) => events.onLine(line),
+				onNotice: (message) => events.onLine(message),
+				onProgress: (states) => events.onProgress(states.map((item) => ({service: item.service, label: describeProgress(item)}))),
+				signal: events.signal,
+			});
+			const count = result.services.length;
+			return `Stack up: ${count} service${count === 1 ? '' : 's'} healthy${profiles.length > 0 ? ` (profiles: ${profiles.join(', ')})` : ''}`;
+		},
+		async down(events) {
+			const result = await bringStackDown({config, env, onLine: (line) => events.onLine(line), signal: events.signal});
+			const count = result.removed.length;
+			return `Stack down: ${count} container${count === 1 ? '' : 's'} removed; data volumes kept`;
+		},
+	};
+}
