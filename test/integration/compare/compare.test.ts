@@ -1,0 +1,154 @@
+/**
+ * Release comparison from real measurements on real services: runs taken by the real runner
+ * (bare metal and docker), a real calibration, PostgreSQL as the store, Redis as the cache.
+ */
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {loadSuite} from '../../../source/bench/suite.js';
+import {runBenchmark} from '../../../source/bench/runner.js';
+import {RedisCache} from '../../../source/cache/redis-cache.js';
+import {loadComparison} from '../../../source/compare/load-comparison.js';
+import {runCalibration} from '../../../source/compare/run-calibration.js';
+import {UserError} from '../../../source/errors.js';
+import {openStore} from '../../../source/store/open-store.js';
+import type {Store} from '../../../source/store/store.js';
+import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
+import {describeWith, redisUrl, requireDocker, requirePostgres, requireRedis, uniqueSuffix} from '../../helpers/services.js';
+
+const IMAGE = 'rqc-busybox:test';
+const suffix = uniqueSuffix();
+
+function writeSuite(dir: string, name: string, cases: Record<string, string>, iterations: number): string {
+	const file = path.join(dir, `${name}.yaml`);
+	const body = Object.entries(cases).map(([caseName, command]) => `  - name: ${caseName}\n    command: ${command}`).join('\n');
+	writeFileSync(file, `name: ${name}\ndefaults:\n  iterations: ${iterations}\n  warmup: 1\ncases:\n${body}\n`);
+	return file;
+}
+
+describeWith([requirePostgres()], 'rqc compare on PostgreSQL, from real bare-metal runs', () => {
+	let database: TestDatabase;
+	let store: Store;
+	const temp = createTempDir('rqc-compare-');
+	const signal = new AbortController().signal;
+	const base = `base-${suffix}`;
+	const candidate = `cand-${suffix}`;
+
+	beforeAll(async () => {
+		database = await createTestDatabase('rqc_cmp');
+		store = await openStore({databaseUrl: database.url, pgliteDir: path.join(temp.dir, 'unused')});
+		// The same suite name on both sides; the candidate's "gets-slower" sleeps twice as long, its "gets-faster" half.
+		const baseSuite = writeSuite(temp.dir, 'base', {'steady': 'sleep 0.02', 'gets-slower': 'sleep 0.02', 'gets-faster': 'sleep 0.04'}, 12);
+		const candidateSuite = writeSuite(temp.dir, 'cand', {'steady': 'sleep 0.02', 'gets-slower': 'sleep 0.04', 'gets-faster': 'sleep 0.02'}, 12);
+		const deps = {store, config: {dataDir: temp.dir, dockerHost: undefined}, signal};
+		for (const [release, file] of [[base, baseSuite], [candidate, candidateSuite]] as const) {
+			const suite = {...await loadSuite(file), name: 'demo'};
+			const result = await runBenchmark({suite, mode: 'bare_metal', release, isInterleaved: true}, deps);
+			expect(result.status).toBe('completed');
+		}
+	}, 120_000);
+
+	afterAll(async () => {
+		await store?.close();
+		await database?.drop();
+		temp.cleanup();
+	});
+
+	it('reads a regression, an improvement and no change, with a geomean row', async () => {
+		const report = await loadComparison(store, {base, candidate});
+		const verdicts = Object.fromEntries(report.result.cases.map((c) => [c.caseName, c.verdict]));
+		expect(verdicts).toEqual({'gets-faster': 'improvement', 'gets-slower': 'regression', 'steady': 'no significant change'});
+		const slower = report.result.cases.find((c) => c.caseName === 'gets-slower')!;
+		expect(slower.base!.n).toBe(12);
+		expect(slower.changePct).toBeGreaterThan(30);
+		expect(slower.changeLowPct).toBeGreaterThan(2);
+		expect(slower.pAdjusted).toBeLessThan(0.05);
+		expect(report.result.geomean?.cases).toBe(3);
+		expect(report.hasRegression).toBe(true);
+		expect(report.isAdjusted).toBe(false);
+		expect(report.base.environmentLabel).toBe('bare metal');
+	});
+
+	it('names the known releases when one is unknown', async () => {
+		const error = await loadComparison(store, {base, candidate: 'no-such-release'}).catch((error_: unknown) => error_);
+		expect(error).toBeInstanceOf(UserError);
+		expect((error as UserError).message).toBe('unknown release "no-such-release"');
+		expect((error as UserError).hint).toContain(base);
+		expect((error as UserError).hint).toContain(candidate);
+	});
+
+	describeWith([requireRedis()], 'with Redis', () => {
+		it('caches the comparison and never serves it once either release has a new sample', async () => {
+			const cache = new RedisCache(redisUrl!);
+			try {
+				await cache.waitUntilReady();
+				const first = await loadComparison(store, {base, candidate, seed: 7}, cache);
+				expect(first.isCached).toBe(false);
+				const second = await loadComparison(store, {base, candidate, seed: 7}, cache);
+				expect(second.isCached).toBe(true);
+				expect(second.result.cases).toEqual(first.result.cases);
+				const run = (await store.listRuns({release: candidate}))[0]!;
+				await store.insertSamples([{runId: run.id, caseName: 'steady', iteration: 999, time: new Date(), wallNs: 21_000_000, exitCode: 0}]);
+				const third = await loadComparison(store, {base, candidate, seed: 7}, cache);
+				expect(third.isCached).toBe(false);
+				expect(third.result.cases.find((c) => c.caseName === 'steady')!.candidate!.n).toBe(13);
+			} finally {
+				await cache.close();
+			}
+		});
+	});
+});
+
+describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker vs bare metal of the same release', () => {
+	let database: TestDatabase;
+	let store: Store;
+	const temp = createTempDir('rqc-calib-');
+	const signal = new AbortController().signal;
+	const release = `same-${suffix}`;
+	const limits = {cpus: 1, memory: '256m'};
+
+	beforeAll(async () => {
+		database = await createTestDatabase('rqc_cal');
+		store = await openStore({databaseUrl: database.url, pgliteDir: path.join(temp.dir, 'unused')});
+		// A shell loop: the host's /bin/sh and the image's busybox sh cost differently, a steady "overhead".
+		const file = writeSuite(temp.dir, 'overhead', {'cpu-loop': 'i=0; while [ $i -lt 40000 ]; do i=$((i+1)); done'}, 6);
+		const suite = await loadSuite(file);
+		const deps = {store, config: {dataDir: temp.dir, dockerHost: undefined}, signal};
+		await runCalibration({suite, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4}, deps);
+		// Alternate the two modes so load drift on this shared machine hits both alike.
+		for (let i = 0; i < 2; i++) {
+			expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');
+			expect((await runBenchmark({suite, mode: 'docker', release, image: IMAGE, limits}, deps)).status).toBe('completed');
+		}
+	}, 300_000);
+
+	afterAll(async () => {
+		await store?.close();
+		await database?.drop();
+		temp.cleanup();
+	});
+
+	it('after adjustment: no significant change; raw: flagged', async () => {
+		const adjusted = await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`});
+		expect(adjusted.isAdjusted).toBe(true);
+		expect(adjusted.candidate.calibrationId).toBeDefined();
+		const row = adjusted.result.cases[0]!;
+		expect(row.adjustment?.source).toBe('case');
+		expect(row.adjustment!.factor).toBeGreaterThan(1.05);
+		expect(row.verdict).toBe('no significant change');
+
+		const raw = await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`, noAdjust: true});
+		expect(raw.isRawAcrossEnvironments).toBe(true);
+		expect(raw.result.cases[0]!.verdict).toBe('regression');
+		expect(raw.warnings.join(' ')).toContain('raw numbers across different environments');
+	});
+
+	it('refuses without a matching calibration and names the rqc calibrate to run', async () => {
+		for (const calibration of await store.listCalibrations()) await store.deleteCalibration(calibration.id);
+		const error = await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`}).catch((error_: unknown) => error_);
+		expect(error).toBeInstanceOf(UserError);
+		expect((error as UserError).exitCode).toBe(2);
+		expect((error as UserError).hint).toContain(`rqc calibrate --cpus 1 --memory 256m --image ${IMAGE}`);
+		expect((error as UserError).hint).toContain('--no-adjust');
+	});
+});
