@@ -1,5 +1,6 @@
 /** The command registry: cli.tsx parses and dispatches from this list; --help is built from it. */
 import {benchListCommand, benchRunCommand} from './bench-run.js';
+import {calibrateCommand} from './calibrate.js';
 import {compareCommand} from './compare.js';
 import {doctorCommand} from './doctor.js';
 import {downCommand} from './down.js';
@@ -22,6 +23,7 @@ export const commands: readonly CommandSpec[] = [
 	psCommand,
 	logsCommand,
 	releasesCommand,
+	calibrateCommand,
 	compareCommand,
 	importCommand,
 	exportCommand,
