@@ -1,4 +1,4 @@
-import React, {useEffect, useReducer, useState} from 'react';
+import React, {useCallback, useEffect, useReducer, useState} from 'react';
 import {Box, useApp, useInput, useStdout} from 'ink';
 import type {AppServices} from './app-services.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -61,7 +61,7 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 	// Tabs line + status line; the pane gets the rest, so the frame never outgrows the terminal.
 	const paneHeight = Math.max(3, rows - 3);
 	const width = Math.max(20, columns - 1);
-	const onCaptureInput = (isCaptured: boolean) => dispatch({type: 'capture-input', isCaptured});
+	const onCaptureInput = useCallback((isCaptured: boolean) => dispatch({type: 'capture-input', isCaptured}), []);
 
 	return (
 		<Box flexDirection="column" width={width}>

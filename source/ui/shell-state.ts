@@ -33,6 +33,7 @@ export function reduceShell(state: ShellState, action: ShellAction): ShellState 
 		case 'close-help':
 			return {...state, isHelpOpen: false};
 		case 'capture-input':
-			return {...state, isInputCaptured: action.isCaptured};
+			// Same state object when nothing changes, so a pane reporting in an effect cannot loop.
+			return state.isInputCaptured === action.isCaptured ? state : {...state, isInputCaptured: action.isCaptured};
 	}
 }

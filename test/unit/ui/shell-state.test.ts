@@ -15,6 +15,10 @@ describe('reduceShell', () => {
 	it.each(cases)('%s', (_name, state, action, expected) => {
 		expect(reduceShell(state, action)).toMatchObject(expected);
 	});
+
+	it('returns the same state when a capture report changes nothing (no render loop)', () => {
+		expect(reduceShell(initialShellState, {type: 'capture-input', isCaptured: false})).toBe(initialShellState);
+	});
 });
 
 describe('describeHealth', () => {
