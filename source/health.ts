@@ -4,7 +4,7 @@
  */
 import type {Config} from './config.js';
 import {describeEndpoint, engineHint, getEngineInfo, type EngineInfo} from './docker/engine.js';
-import {composeInstallHint, detectComposeCli} from './docker/compose-cli.js';
+import {composeInstallHint, detectCompose} from './docker/compose.js';
 import {ServiceError, isRqcError} from './errors.js';
 import {redactSecrets, redactUrl} from './redact.js';
 import type {Store} from './store/store.js';
@@ -72,10 +72,12 @@ export function toDockerCheck(info: EngineInfo): DockerCheck {
 }
 
 export async function checkCompose(): Promise<ComposeCheck> {
-	const cli = await detectComposeCli();
-	return cli
-		? {status: 'ok', kind: cli.kind, command: cli.command.join(' '), version: cli.version, fix: undefined}
-		: {status: 'missing', kind: undefined, command: undefined, version: undefined, fix: composeInstallHint};
+	try {
+		const cli = await detectCompose();
+		return {status: 'ok', kind: cli.kind, command: cli.command.join(' '), version: cli.version, fix: undefined};
+	} catch {
+		return {status: 'missing', kind: undefined, command: undefined, version: undefined, fix: composeInstallHint};
+	}
 }
 
 /** Opens the store (which applies migrations) and reports it; the store is closed again unless kept. */
