@@ -21,6 +21,13 @@ export interface ParsedFile {
 	readonly parsed: ParsedImport;
 	/** When the file was last written; the start time of runs whose file states none. */
 	readonly modifiedAt?: Date;
+	/** Known from elsewhere (the demo's manifest): when the file's runs started and ended. */
+	readonly startedAt?: Date;
+	readonly endedAt?: Date;
+	/** Known from elsewhere: merged over the environment the file describes. */
+	readonly environment?: Partial<ExecutionEnvironment>;
+	/** Known from elsewhere: the tool's version, when the file does not state it. */
+	readonly toolVersion?: string;
 }
 
 export interface WriteImportOptions {
@@ -94,25 +101,29 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 		const notes: Array<{file: string; note: string}> = [];
 		const exportedGitSha = files.map((f) => f.parsed.release?.gitSha).find((sha) => sha !== undefined);
 		await tx.ensureRelease(options.release, {...(exportedGitSha ? {gitSha: exportedGitSha} : {}), ...(options.isDemo ? {isDemo: true} : {})});
-		for (const {fileName, parsed, modifiedAt} of files) {
+		for (const file of files) {
+			const {fileName, parsed, modifiedAt} = file;
+			const version = parsed.source.version ?? file.toolVersion;
 			const base = path.basename(fileName);
 			const rounding = noteRounding(parsed);
 			const fileNotes = rounding ? [...parsed.notes, rounding] : parsed.notes;
 			for (const note of fileNotes) notes.push({file: fileName, note});
 			for (const run of parsed.runs) {
 				const mode = options.mode ?? run.mode ?? 'bare_metal';
-				const startedAt = run.startedAt ?? modifiedAt ?? options.now;
+				const startedAt = run.startedAt ?? file.startedAt ?? modifiedAt ?? options.now;
+				const endedAt = run.endedAt ?? file.endedAt;
 				const isRqc = parsed.format === 'rqc';
 				// An rqc export keeps its environment exactly (the round trip is lossless); other
 				// tools' runs record the tool, its version and the file they came from.
 				const environment: ExecutionEnvironment = isRqc
-					? {...run.environment, runtime: mode}
+					? {...run.environment, ...file.environment, runtime: mode}
 					: {
 						...run.environment,
+						...file.environment,
 						runtime: mode,
-						source: {tool: parsed.source.tool, ...(parsed.source.version ? {version: parsed.source.version} : {}), file: base},
+						source: {tool: parsed.source.tool, ...(version ? {version} : {}), file: base},
 						importedAt: options.now.toISOString(),
-						...(run.startedAt ? {} : {startedAtFrom: modifiedAt ? 'file modification time' : 'import time'}),
+						...(run.startedAt ?? file.startedAt ? {} : {startedAtFrom: modifiedAt ? 'file modification time' : 'import time'}),
 						...(fileNotes.length > 0 ? {importNotes: fileNotes} : {}),
 					};
 				const suite = options.suite ?? run.suite;
@@ -123,11 +134,11 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 					environment,
 					status: run.status ?? 'completed',
 					startedAt,
-					...(run.endedAt ? {endedAt: run.endedAt} : {}),
+					...(endedAt ? {endedAt} : {}),
 					...(options.isDemo ? {isDemo: true} : {}),
 				});
 				if (run.statusReason !== undefined) {
-					await tx.finishRun(created.id, run.status ?? 'completed', {reason: run.statusReason, endedAt: run.endedAt ?? startedAt});
+					await tx.finishRun(created.id, run.status ?? 'completed', {reason: run.statusReason, endedAt: endedAt ?? startedAt});
 				}
 
 				const samples: NewSample[] = run.samples.map((s) => ({
@@ -155,7 +166,7 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 					file: fileName,
 					format: parsed.format,
 					tool: parsed.source.tool,
-					version: parsed.source.version,
+					version,
 					suite,
 					mode,
 					samples: samples.length,
