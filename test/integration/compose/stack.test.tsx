@@ -15,6 +15,8 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import Docker from 'dockerode';
+import {render} from 'ink-testing-library';
+import React from 'react';
 import pg from 'pg';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {loadConfig, resolveConfig} from '../../../source/config.js';
@@ -26,6 +28,8 @@ import type {CommandContext, CommandSpec} from '../../../source/commands/types.j
 import {FailureError, UserError} from '../../../source/errors.js';
 import {LATEST_SCHEMA_VERSION} from '../../../source/store/migrations.js';
 import {openStore} from '../../../source/store/open-store.js';
+import {ComposeControl, createComposeControlSource} from '../../../source/ui/compose-control.js';
+import {plain, tick, waitForFrame} from '../../helpers/ink.js';
 import {describeWith, requireDocker, uniqueSuffix} from '../../helpers/services.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -68,13 +72,22 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 	let failingOverride = '';
 	let dbPort = 0;
 
+	function stackEnv(extraOverrides: string[] = []): Record<string, string | undefined> {
+		const env: Record<string, string | undefined> = {...process.env, RQC_COMPOSE_OVERRIDE: [...overrides, ...extraOverrides].join(path.delimiter)};
+		for (const name of ['DB_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'RQC_DATABASE_URL', 'DATABASE_URL', 'REDIS_URL', 'DOCKER_HOST']) delete env[name];
+		return env;
+	}
+
+	function stackConfig() {
+		return resolveConfig({flags: {composeFile: path.join(composeDir, 'docker-compose.yml'), project}, env: {}, homeDir: dir, defaultComposeDir: composeDir});
+	}
+
 	/** Runs a command in-process, as cli.tsx would, with this test's stack. */
 	async function rqc(command: CommandSpec, args: string[], flags: Record<string, unknown> = {}, extraOverrides: string[] = []): Promise<RunResult> {
 		const out = sink();
 		const err = sink();
-		const env: Record<string, string | undefined> = {...process.env, RQC_COMPOSE_OVERRIDE: [...overrides, ...extraOverrides].join(path.delimiter)};
-		for (const name of ['DB_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'RQC_DATABASE_URL', 'DATABASE_URL', 'REDIS_URL', 'DOCKER_HOST']) delete env[name];
-		const config = resolveConfig({flags: {composeFile: path.join(composeDir, 'docker-compose.yml'), project}, env: {}, homeDir: dir, defaultComposeDir: composeDir});
+		const env = stackEnv(extraOverrides);
+		const config = stackConfig();
 		const context: CommandContext = {
 			args,
 			flags,
@@ -134,6 +147,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		writeFileSync(placeholder, `services:
   jaeger:
     image: rqc-busybox:test
+    init: true
     command: ["sh", "-c", "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 14269 -h /www"]
 `);
 		failingOverride = path.join(dir, 'redis-failing.yml');
@@ -225,6 +239,30 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		expect(host.CapAdd).toContain('SYS_PTRACE');
 		const sys = inspect.Mounts.find((mount) => mount.Destination === '/sys');
 		expect(sys?.RW).toBe(false);
+	});
+
+	it('the Services pane controls drive the same stack: D (confirmed) takes it down, p + benchmarks brings it back', async () => {
+		const instance = render(<ComposeControl isActive source={createComposeControlSource(stackConfig(), stackEnv())}/>);
+		try {
+			await tick();
+			instance.stdin.write('D');
+			await waitForFrame(instance.lastFrame, (f) => f.includes('Bring the stack down?'));
+			instance.stdin.write('y');
+			await waitForFrame(instance.lastFrame, (f) => /[✓✗] Stack down|✗/.test(f), 90_000);
+			expect(plain(instance.lastFrame())).toContain('✓ Stack down: 4 containers removed');
+			expect(await psJson()).toEqual([]);
+			instance.stdin.write('p');
+			await waitForFrame(instance.lastFrame, (f) => f.includes('[ ] benchmarks'), 20_000);
+			instance.stdin.write(' ');
+			await waitForFrame(instance.lastFrame, (f) => f.includes('[x] benchmarks'));
+			instance.stdin.write('\r');
+			await waitForFrame(instance.lastFrame, (f) => f.includes('✓ Stack up: 4 services healthy (profiles: benchmarks)'), 120_000);
+		} finally {
+			instance.unmount();
+		}
+
+		const services = await psJson();
+		expect(services.map((s) => [s.service, s.health])).toEqual([['benchmark-runner', 'healthy'], ['jaeger', 'healthy'], ['redis', 'healthy'], ['timescaledb', 'healthy']]);
 	});
 
 	it('rqc logs SERVICE prints the service\'s log; an unknown service is a usage error', async () => {
