@@ -28,19 +28,41 @@ const toneColor: Record<RowTone, string | undefined> = {bad: 'red', warn: 'yello
 
 export function ContainerTable({views, selectedId, scrollTop, rows, width, now}: ContainerTableProps) {
 	const columns = fitColumns(width);
+	const textColumns = columns.filter((c) => c.key !== 'mark');
 	const visible = views.slice(scrollTop, scrollTop + Math.max(0, rows));
+	// The state symbols get a text node of their own and the rest of the table one more (rows as
+	// nested spans): every line is already fitted to the width, the rows stay plain ASCII (Ink
+	// measures ASCII without grapheme segmentation), and two text nodes measure far faster than
+	// one per row; the frame budget is 10 ms at 50 containers.
 	return (
-		<Box flexDirection="column" width={width}>
-			<Text bold wrap="truncate">{renderHeader(columns)}</Text>
-			{visible.map((view) => {
-				const isSelected = view.record.id === selectedId;
-				const tone = getContainerMark(view.record).tone;
-				return (
-					<Text key={view.record.id} wrap="truncate" color={toneColor[tone]} inverse={isSelected}>
-						{renderRow(formatCells(view, now), columns)}
-					</Text>
-				);
-			})}
+		<Box flexDirection="row" width={width}>
+			<Box flexDirection="column" width={2}>
+				<Text>
+					{' '}
+					{visible.map((view) => {
+						const mark = getContainerMark(view.record);
+						return (
+							<React.Fragment key={view.record.id}>
+								{'\n'}
+								<Text color={toneColor[mark.tone]}>{mark.symbol}</Text>
+							</React.Fragment>
+						);
+					})}
+				</Text>
+			</Box>
+			<Text>
+				<Text bold>{renderHeader(textColumns)}</Text>
+				{visible.map((view) => {
+					const isSelected = view.record.id === selectedId;
+					const tone = getContainerMark(view.record).tone;
+					return (
+						<React.Fragment key={view.record.id}>
+							{'\n'}
+							<Text color={toneColor[tone]} inverse={isSelected}>{renderRow(formatCells(view, now), textColumns)}</Text>
+						</React.Fragment>
+					);
+				})}
+			</Text>
 		</Box>
 	);
 }

@@ -12,7 +12,7 @@ import {redactSecrets} from '../../redact.js';
 import {ContainerTable} from './container-table.js';
 import {LogsView} from './logs-view.js';
 import {ResourceCharts} from './resource-charts.js';
-import {initialServicesState, reduceServices} from './services-state.js';
+import {initialServicesState, reduceServices, type ServicesState} from './services-state.js';
 import {useServicesSnapshot} from './use-services-snapshot.js';
 
 export interface ServicesViewProps {
@@ -24,6 +24,8 @@ export interface ServicesViewProps {
 	readonly onCaptureInput?: (isCaptured: boolean) => void;
 	readonly renderIntervalMs?: number;
 	readonly now?: () => number;
+	/** Start from this screen state (e.g. a selection), for renders without effects. */
+	readonly initialState?: Partial<ServicesState>;
 }
 
 /** How the pane's height is shared out; pure. */
@@ -36,9 +38,9 @@ export function computeServicesLayout(height: number, hasSelection: boolean): {t
 
 const done: Record<ContainerAction, string> = {start: 'started', stop: 'stopped', restart: 'restarted'};
 
-export function ServicesView({source, isActive, width, height, onCaptureInput, renderIntervalMs = 1000, now = Date.now}: ServicesViewProps) {
+export function ServicesView({source, isActive, width, height, onCaptureInput, renderIntervalMs = 1000, now = Date.now, initialState}: ServicesViewProps) {
 	const snapshot = useServicesSnapshot(source, renderIntervalMs);
-	const [state, dispatch] = useReducer(reduceServices, initialServicesState);
+	const [state, dispatch] = useReducer(reduceServices, {...initialServicesState, ...initialState});
 	const views = useMemo(() => filterViews(snapshot.containers, state.filter), [snapshot, state.filter]);
 	const ids = useMemo(() => views.map((v) => v.record.id), [views]);
 	const selected = views.find((v) => v.record.id === state.selectedId);
@@ -94,7 +96,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, r
 	const isLogs = state.mode === 'logs' && selected !== undefined;
 	const lowerHeight = height - 2;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height}>
 			<Text color={engineColor} wrap="truncate">{fitText(engineLine, width)}</Text>
 			{isLogs
 				? <LogsView source={source} containerId={selected.record.id} name={getDisplayName(selected.record)} width={width} height={lowerHeight}/>
