@@ -15,7 +15,9 @@ export function HelpOverlay({bindings, height}: HelpOverlayProps) {
 		for (const b of group.bindings) lines.push({kind: 'key', key: b.key, text: b.description});
 	}
 
-	const visible = lines.slice(0, Math.max(1, height - 3));
+	// Borders and title take 3 rows; when the list is cut, the "… more" line takes one more.
+	const budget = Math.max(1, height - 3);
+	const visible = lines.length > budget ? lines.slice(0, Math.max(1, budget - 1)) : lines;
 	return (
 		<Box flexDirection="column" borderStyle="round" paddingX={1}>
 			<Text bold>Keys <Text dimColor>(? or Esc closes)</Text></Text>

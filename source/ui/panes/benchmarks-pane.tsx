@@ -1,13 +1,19 @@
-import React from 'react';
-import {Box, Text} from 'ink';
+/**
+ * The Benchmarks pane: running and recent benchmark runs, and b / B to start one. It owns a live
+ * bench source while mounted (hidden panes stay mounted, so progress keeps arriving).
+ */
+import React, {useEffect, useMemo} from 'react';
+import {BenchView} from '../bench/bench-view.js';
+import {createLiveBenchSource} from '../bench/bench-source.js';
 import type {PaneProps} from './types.js';
 
-/** Placeholder until its issue fills it: says what it will show. */
-export function BenchmarksPane({width}: PaneProps) {
-	return (
-		<Box flexDirection="column" width={width}>
-			<Text bold>Benchmarks</Text>
-			<Text wrap="wrap">This pane will show running and recent benchmark runs with progress, running medians and ETA; b and B launch a suite in a container or bare metal.</Text>
-		</Box>
-	);
+export function BenchmarksPane({services, isActive, width, height, onCaptureInput}: PaneProps) {
+	const source = useMemo(() => createLiveBenchSource(services), [services]);
+	useEffect(() => {
+		source.start();
+		return () => {
+			void source.close();
+		};
+	}, [source]);
+	return <BenchView source={source} isActive={isActive} width={width} height={height} onCaptureInput={onCaptureInput}/>;
 }

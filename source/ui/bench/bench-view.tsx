@@ -1,0 +1,148 @@
+/**
+ * The Benchmarks screen: running runs (here or elsewhere on the same Redis) with a progress bar,
+ * done/total, running median and ETA; recent runs from the store; `b`/`B` pick a suite and a
+ * release and start a docker / bare-metal run without leaving the TUI; `x` stops this TUI's runs.
+ * Data comes from a BenchSource prop, so tests hand it a fake.
+ */
+import React, {useEffect, useReducer} from 'react';
+import {Box, Text, useInput} from 'ink';
+import {formatMs, renderBar, type BenchEvent} from '../../bench/progress.js';
+import type {Run} from '../../store/records.js';
+import {fit, formatDuration} from '../text.js';
+import type {BenchSource} from './bench-source.js';
+import {createBenchViewState, reduceBenchView} from './bench-view-state.js';
+import {useBenchSnapshot} from './use-bench-snapshot.js';
+
+export interface BenchViewProps {
+	readonly source: BenchSource;
+	readonly isActive: boolean;
+	readonly width: number;
+	readonly height: number;
+	readonly onCaptureInput?: (isCaptured: boolean) => void;
+	readonly defaultRelease?: string;
+	readonly renderIntervalMs?: number;
+	readonly now?: () => number;
+}
+
+/** A run whose last event is older than this is shown as silent (its process may be gone). */
+const SILENT_AFTER_MS = 60_000;
+
+/** The running runs, newest first, from the progress state. Pure. */
+export function selectRunning(runs: ReadonlyMap<string, BenchEvent>): BenchEvent[] {
+	return [...runs.values()].filter((run) => run.type !== 'end').sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** One running run as a line of the given width. Pure. */
+export function formatRunningLine(event: BenchEvent, width: number, now: number): string {
+	const age = now - Date.parse(event.time);
+	const mode = event.mode === 'docker' ? 'docker' : 'bare metal';
+	const silent = age > SILENT_AFTER_MS ? ` (no news for ${formatMs(age)})` : '';
+	const bar = renderBar(event.done, event.total, Math.max(8, Math.min(24, width - 90)));
+	const text = `#${event.runId} ${event.suite} ${mode} ${event.release} @${event.host} ${bar} ${event.done}/${event.total} ${event.caseName ?? ''} median ${formatDuration(event.medianNs)} ETA ${formatMs(event.etaMs)}${silent}`;
+	return fit(text, width);
+}
+
+function statusMark(run: Run): {mark: string; color: 'green' | 'red' | 'yellow' | 'cyan'} {
+	switch (run.status) {
+		case 'completed': return {mark: '✓', color: 'green'};
+		case 'failed': return {mark: '✗', color: 'red'};
+		case 'aborted': return {mark: '!', color: 'yellow'};
+		default: return {mark: '▶', color: 'cyan'};
+	}
+}
+
+/** One stored run as a line. Pure. */
+export function formatRecentLine(run: Run, width: number): string {
+	const mode = run.mode === 'docker' ? 'docker' : 'bare metal';
+	const when = run.startedAt.toISOString().slice(5, 16).replace('T', ' ');
+	const reason = run.statusReason ? `: ${run.statusReason}` : '';
+	return fit(`#${run.id} ${fit(run.suite, 14)} ${fit(mode, 10)} ${fit(run.releaseName, 14)} ${when}  ${run.status}${reason}`, width);
+}
+
+export function BenchView({source, isActive, width, height, onCaptureInput, defaultRelease = 'dev', renderIntervalMs = 250, now = Date.now}: BenchViewProps) {
+	const snapshot = useBenchSnapshot(source, renderIntervalMs);
+	const [state, dispatch] = useReducer(reduceBenchView, defaultRelease, createBenchViewState);
+	const suiteCount = snapshot.suites.length;
+
+	useEffect(() => {
+		onCaptureInput?.(isActive && state.mode === 'release');
+	}, [isActive, state.mode, onCaptureInput]);
+
+	useEffect(() => {
+		if (!state.launch) return;
+		const suite = snapshot.suites[state.launch.suiteIndex];
+		if (suite) source.launch({suiteFile: suite.file, mode: state.launch.mode, release: state.launch.release});
+		dispatch({type: 'launched'});
+	}, [state.launch, snapshot.suites, source]);
+
+	useInput((input, key) => {
+		if (state.mode === 'release') {
+			if (key.return) dispatch({type: 'confirm'});
+			else if (key.escape) dispatch({type: 'cancel'});
+			else if (key.backspace || key.delete) dispatch({type: 'backspace'});
+			else if (input && !key.ctrl && !key.meta) dispatch({type: 'type', text: input});
+			return;
+		}
+
+		if (state.mode === 'pick-suite') {
+			if (key.upArrow || input === 'k') dispatch({type: 'move', delta: -1, suiteCount});
+			else if (key.downArrow || input === 'j') dispatch({type: 'move', delta: 1, suiteCount});
+			else if (key.return) dispatch({type: 'choose'});
+			else if (key.escape) dispatch({type: 'cancel'});
+			return;
+		}
+
+		if (input === 'b') dispatch({type: 'open-picker', mode: 'docker', suiteCount});
+		else if (input === 'B') dispatch({type: 'open-picker', mode: 'bare_metal', suiteCount});
+		else if (input === 'x') source.stopOwnRuns();
+	}, {isActive});
+
+	const running = selectRunning(snapshot.progress.runs);
+	const modeName = state.launchMode === 'docker' ? 'in docker' : 'bare metal';
+	const lines: React.ReactNode[] = [];
+	const budget = Math.max(1, height - 2); // the title line and the message line
+	const push = (node: React.ReactNode): void => {
+		if (lines.length < budget) lines.push(node);
+	};
+
+	if (state.mode === 'pick-suite' || state.mode === 'release') {
+		push(<Text key="pick-title" bold>Run a suite {modeName} {state.mode === 'pick-suite' ? '(↑/↓ choose, Enter next, Esc cancel)' : ''}</Text>);
+		const first = Math.max(0, Math.min(state.suiteIndex - Math.floor((budget - 3) / 2), suiteCount - (budget - 2)));
+		for (const [index, suite] of snapshot.suites.entries()) {
+			if (index < first) continue;
+			const isSelected = index === state.suiteIndex;
+			push(
+				<Text key={`suite-${suite.file}`} color={isSelected ? 'cyan' : undefined} inverse={isSelected && state.mode === 'pick-suite'}>
+					{fit(`${isSelected ? '›' : ' '} ${suite.name.padEnd(14)} ${String(suite.cases.length).padStart(2)} cases  ${suite.description ?? ''}`, width)}
+				</Text>,
+			);
+		}
+
+		if (state.mode === 'release') {
+			push(<Text key="release">{fit(`Release: ${state.release}█  (Enter starts the run, Esc goes back)`, width)}</Text>);
+		}
+	} else {
+		push(<Text key="running-title" bold>Running {running.length === 0 ? '(none)' : `(${running.length})`}</Text>);
+		for (const event of running) {
+			push(<Text key={`run-${event.host}-${event.runId}`} color={snapshot.ownRunIds.includes(event.runId) ? 'cyan' : undefined}>{formatRunningLine(event, width, now())}</Text>);
+		}
+
+		push(<Text key="recent-title" bold>Recent runs{snapshot.isLoading ? ' (loading...)' : ''}</Text>);
+		if (!snapshot.isLoading && snapshot.recentRuns.length === 0) push(<Text key="recent-none" dimColor>none yet: press b (docker) or B (bare metal) to run a suite</Text>);
+		for (const run of snapshot.recentRuns) {
+			const {mark, color} = statusMark(run);
+			push(<Text key={`recent-${run.id}`}><Text color={color}>{mark}</Text> {formatRecentLine(run, width - 2)}</Text>);
+		}
+	}
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text>
+				<Text bold>Benchmarks</Text>
+				<Text dimColor>{fit('  b run in docker · B run bare metal · x stop my runs', Math.max(0, width - 10))}</Text>
+			</Text>
+			{lines}
+			{snapshot.message ? <Text color={snapshot.message.isError ? 'red' : 'gray'}>{fit(snapshot.message.text, width)}</Text> : null}
+		</Box>
+	);
+}
