@@ -117,7 +117,7 @@ export const benchRunCommand: CommandSpec = {
 		case: {type: 'string', isMultiple: true, description: 'Only this case (repeatable)'},
 		iterations: {type: 'number', description: "Override every case's iteration count"},
 		warmup: {type: 'number', description: "Override every case's warmup count"},
-		image: {type: 'string', description: 'Docker mode: the image (default rqc-benchmark-runner:local, else rqc-busybox:test)'},
+		image: {type: 'string', description: 'Docker mode: the image (default $RQC_BENCH_IMAGE, else the first built of rqc/benchmark-runner:0.1.0, rqc-standin-runner:ci, rqc-busybox:test)'},
 		cpus: {type: 'number', description: 'Docker mode: CPUs (default min(4, host cores))'},
 		memory: {type: 'string', description: 'Docker mode: memory, also the memory+swap limit (default min(8g, half the host))'},
 		cpuShares: {type: 'number', description: 'Docker mode: cpu shares (default 1024)'},

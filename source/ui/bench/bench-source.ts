@@ -88,6 +88,15 @@ export function createLiveBenchSource(services: AppServices, options: {suiteDire
 				unsubscribe = stop;
 				if (isClosed) void stop();
 			}, () => {});
+			// Samples spooled by earlier runs (database away, or rqc killed) are written now.
+			void (async () => {
+				const [{replaySpools}, store] = await Promise.all([import('../../bench/spool.js'), services.getStore()]);
+				const replayed = await replaySpools(store, services.config.dataDir);
+				if (replayed.samplesWritten + replayed.runsFinished > 0 && !isClosed) {
+					update({message: {text: `wrote ${replayed.samplesWritten} spooled samples of ${replayed.files} earlier run(s)`, isError: false}});
+					await refreshRuns();
+				}
+			})().catch(() => {});
 			void refreshRuns();
 			void loadSuites().catch((error: unknown) => update({message: {text: `cannot list suites: ${(error as Error).message}`, isError: true}}));
 			refreshTimer = setInterval(() => void refreshRuns(), 10_000);
