@@ -22,6 +22,8 @@ export interface ServicesViewProps {
 	readonly height: number;
 	/** Tell the shell a text prompt is open (so q and digits reach the filter). */
 	readonly onCaptureInput?: (isCaptured: boolean) => void;
+	/** Told when a prompt or the logs view is open: sibling controls should leave keys alone. */
+	readonly onExclusiveKeys?: (isExclusive: boolean) => void;
 	readonly renderIntervalMs?: number;
 	readonly now?: () => number;
 	/** Start from this screen state (e.g. a selection), for renders without effects. */
@@ -38,7 +40,7 @@ export function computeServicesLayout(height: number, hasSelection: boolean): {t
 
 const done: Record<ContainerAction, string> = {start: 'started', stop: 'stopped', restart: 'restarted'};
 
-export function ServicesView({source, isActive, width, height, onCaptureInput, renderIntervalMs = 1000, now = Date.now, initialState}: ServicesViewProps) {
+export function ServicesView({source, isActive, width, height, onCaptureInput, onExclusiveKeys, renderIntervalMs = 1000, now = Date.now, initialState}: ServicesViewProps) {
 	const snapshot = useServicesSnapshot(source, renderIntervalMs);
 	const [state, dispatch] = useReducer(reduceServices, {...initialServicesState, ...initialState});
 	const views = useMemo(() => filterViews(snapshot.containers, state.filter), [snapshot, state.filter]);
@@ -52,8 +54,9 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, r
 	}, [ids, layout.tableRows]);
 
 	useEffect(() => {
-		onCaptureInput?.(isActive && state.mode === 'filter');
-	}, [isActive, state.mode, onCaptureInput]);
+		onCaptureInput?.(isActive && (state.mode === 'filter' || state.mode === 'confirm-stop'));
+		onExclusiveKeys?.(isActive && state.mode !== 'table');
+	}, [isActive, state.mode, onCaptureInput, onExclusiveKeys]);
 
 	// Runs the action the reducer recorded (so it always targets the selection of that moment).
 	const {pending} = state;
