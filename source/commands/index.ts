@@ -2,6 +2,7 @@
 import {benchListCommand, benchRunCommand} from './bench-run.js';
 import {calibrateCommand} from './calibrate.js';
 import {compareCommand} from './compare.js';
+import {demoCommand} from './demo.js';
 import {doctorCommand} from './doctor.js';
 import {downCommand} from './down.js';
 import {exportCommand} from './export.js';
@@ -27,4 +28,5 @@ export const commands: readonly CommandSpec[] = [
 	compareCommand,
 	importCommand,
 	exportCommand,
+	demoCommand,
 ];
