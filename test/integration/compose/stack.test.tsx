@@ -167,7 +167,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 	afterAll(async () => {
 		if (composeDir) await rqc(downCommand, [], {volumes: true}).catch(() => undefined);
 		if (dir) rmSync(dir, {recursive: true, force: true});
-	});
+	}, 240_000);
 
 	it('rqc up --wait (no profile) starts the default services healthy and writes .env with mode 0600', async () => {
 		const result = await rqc(upCommand, [], {wait: true, timeout: 150});
@@ -186,7 +186,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		const services = await psJson();
 		expect(services.map((s) => s.service)).toEqual(['jaeger', 'redis', 'timescaledb']);
 		for (const s of services) expect([s.service, s.state, s.health]).toEqual([s.service, 'running', 'healthy']);
-	});
+	}, 240_000);
 
 	it('rqc applies its migrations to the stack\'s database, and the Grafana dashboard\'s queries run on that schema', async () => {
 		const env = {...process.env};
@@ -220,7 +220,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		} finally {
 			await client.end();
 		}
-	});
+	}, 240_000);
 
 	it('rqc up --profile benchmarks adds the runner with its pinned limits, unprivileged, /sys read-only', async () => {
 		const result = await rqc(upCommand, [], {profile: ['benchmarks'], wait: true, timeout: 120});
@@ -239,7 +239,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		expect(host.CapAdd).toContain('SYS_PTRACE');
 		const sys = inspect.Mounts.find((mount) => mount.Destination === '/sys');
 		expect(sys?.RW).toBe(false);
-	});
+	}, 240_000);
 
 	it('the Services pane controls drive the same stack: D (confirmed) takes it down, p + benchmarks brings it back', async () => {
 		const instance = render(<ComposeControl isActive source={createComposeControlSource(stackConfig(), stackEnv())}/>);
@@ -263,14 +263,14 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 
 		const services = await psJson();
 		expect(services.map((s) => [s.service, s.health])).toEqual([['benchmark-runner', 'healthy'], ['jaeger', 'healthy'], ['redis', 'healthy'], ['timescaledb', 'healthy']]);
-	});
+	}, 240_000);
 
 	it('rqc logs SERVICE prints the service\'s log; an unknown service is a usage error', async () => {
 		const result = await rqc(logsCommand, ['timescaledb'], {tail: 50});
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('database system is ready to accept connections');
 		await expect(rqc(logsCommand, ['no-such-service'])).rejects.toBeInstanceOf(UserError);
-	});
+	}, 240_000);
 
 	it('rqc up --wait names a service whose health check fails, with the check\'s output', async () => {
 		const failure = await rqc(upCommand, ['redis'], {wait: true, timeout: 60}, [failingOverride]).then(
@@ -283,7 +283,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		const redis = (await psJson()).find((s) => s.service === 'redis');
 		expect(redis?.health).toBe('unhealthy');
 		expect(redis?.lastHealthOutput).toBe('no PONG from the test override');
-	});
+	}, 240_000);
 
 	it('rqc down leaves no container, network or anonymous volume of the project; --volumes removes the named ones', async () => {
 		const redisId = (await psJson()).find((s) => s.service === 'redis')!.containerId;
@@ -304,5 +304,5 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		// Nothing of the project is left for docker-compose to see either.
 		const ps = execFileSync('docker', ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
 		expect(ps.trim()).toBe('');
-	});
+	}, 240_000);
 });
