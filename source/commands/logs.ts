@@ -9,7 +9,7 @@ import {openStack} from './compose-common.js';
 export function parseTail(value: unknown): number | undefined {
 	if (value === undefined) return undefined;
 	const tail = Number(value);
-	if (!Number.isInteger(tail) || tail < 0) throw new UserError(`--tail must be a whole number of lines, not ${String(value)}`, 'e.g. --tail 100');
+	if (!Number.isInteger(tail) || tail < 0) throw new UserError(`--tail must be a whole number of lines${Number.isNaN(tail) ? '' : `, not ${String(value)}`}`, 'e.g. --tail 100');
 	return tail;
 }
 

@@ -15,7 +15,7 @@ export function parseProfiles(value: unknown): string[] {
 export function parseTimeoutSeconds(value: unknown): number {
 	if (value === undefined) return DEFAULT_WAIT_SECONDS;
 	const seconds = Number(value);
-	if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`--timeout must be a positive number of seconds, not ${String(value)}`, 'e.g. --timeout 120');
+	if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`--timeout must be a positive number of seconds${Number.isNaN(seconds) ? '' : `, not ${String(value)}`}`, 'e.g. --timeout 120');
 	return seconds;
 }
 
