@@ -192,6 +192,19 @@ export function summarizeComposeError(output: string): string {
 	return (error ?? lines.at(-1) ?? 'no output').replace(/^ERROR:\s*/, '');
 }
 
+/** What to do about a failed compose call, from its output. Pure. */
+export function hintForComposeError(output: string): string {
+	if (/address already in use|port is already allocated/i.test(output)) {
+		return 'another program holds one of the stack\'s ports: set DB_PORT, REDIS_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT or GRAFANA_PORT in compose/.env (and the port in RQC_DATABASE_URL / REDIS_URL there)';
+	}
+
+	if (/range of cpus is from/i.test(output)) return 'lower RUNNER_CPUS (or DB_CPUS) in compose/.env to at most the engine\'s CPUs';
+	if (/rlimit|setting rlimit/i.test(output)) return 'lower RUNNER_NOFILE in compose/.env to at most the Docker engine\'s own open-file limit';
+	if (/unknown capability/i.test(output)) return 'set RUNNER_PERF_CAP=CAP_SYS_PTRACE in compose/.env (this engine does not know PERFMON)';
+	if (/pull access denied|manifest unknown|not found: manifest|no such image/i.test(output)) return 'the image cannot be pulled here: check the network or registry access, or point image: at a local one in an override file';
+	return 'run it again with --verbose to see the compose output';
+}
+
 /**
  * Runs one compose subcommand, streaming each output line to onLine, and resolves with its
  * stdout. A non-zero exit throws an ExternalError carrying the command and its last lines.
@@ -241,7 +254,7 @@ export async function runCompose(cli: ComposeCli, target: ComposeTarget, args: r
 			commandLine,
 			`${cli.command.join(' ')} ${args[0] ?? ''} failed: ${summarizeComposeError(output)}`,
 			output,
-			'run it again with --verbose to see the compose output',
+			hintForComposeError(output),
 		);
 	}
 

@@ -6,6 +6,7 @@ import {
 	buildUpArgs,
 	detectCompose,
 	getComposeTarget,
+	hintForComposeError,
 	parseComposeVersion,
 	parseNameList,
 	resetComposeDetection,
@@ -139,6 +140,20 @@ describe('output parsing', () => {
 		['', 'no output'],
 	])('summarizeComposeError %#', (output, expected) => {
 		expect(summarizeComposeError(output)).toBe(expected);
+	});
+});
+
+describe('hintForComposeError', () => {
+	it.each([
+		['ERROR: for timescaledb  Cannot start service timescaledb: driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 127.0.0.1:5432: bind: address already in use', /DB_PORT, REDIS_PORT/],
+		['Bind for 127.0.0.1:6379 failed: port is already allocated', /REDIS_PORT/],
+		['Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available', /RUNNER_CPUS/],
+		['error setting rlimit type 7: operation not permitted', /RUNNER_NOFILE/],
+		['invalid CapAdd: unknown capability: "CAP_PERFMON"', /RUNNER_PERF_CAP=CAP_SYS_PTRACE/],
+		['ERROR: pull access denied for timescale/timescaledb, repository does not exist', /cannot be pulled/],
+		['something else', /--verbose/],
+	])('%s', (output, expected) => {
+		expect(hintForComposeError(output)).toMatch(expected);
 	});
 });
 
