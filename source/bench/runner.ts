@@ -57,7 +57,9 @@ export interface BenchRunOptions {
 }
 
 export interface BenchRunDeps {
-	readonly store: Store;
+	/** The store, or its opening: it is awaited only when the run is recorded, so opening it
+	 * overlaps taking the lock and starting the container. */
+	readonly store: Store | Promise<Store>;
 	readonly cache?: Cache | undefined;
 	readonly config: Pick<Config, 'dataDir' | 'dockerHost'>;
 	readonly signal: AbortSignal;
@@ -131,7 +133,9 @@ function isConnectionProblem(error: unknown): boolean {
 
 /** Runs a suite to the end (or to its abort) and returns what happened. */
 export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps): Promise<BenchRunResult> {
-	const {store, signal} = deps;
+	const {signal} = deps;
+	const storeOpening = Promise.resolve(deps.store);
+	storeOpening.catch(() => {}); // awaited below; a failure before then must not go unhandled
 	const notice = deps.onNotice ?? (() => {});
 	const cases = resolveCases(options);
 	const host = hostname();
@@ -149,11 +153,6 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 	let stopStats: (() => void) | undefined;
 	let removeExitHook: (() => void) | undefined;
 	try {
-		const replayed = await replaySpools(store, deps.config.dataDir).catch(() => undefined);
-		if (replayed && replayed.samplesWritten + replayed.runsFinished > 0) {
-			notice(`wrote ${replayed.samplesWritten} spooled samples of ${replayed.files} earlier run(s) to the database`);
-		}
-
 		const facts = await readHostFacts();
 		const helper = await ensureHelper(deps.config.dataDir, deps.env ?? process.env);
 		const suiteDir = options.suite.file === '<inline>' ? process.cwd() : path.dirname(options.suite.file);
@@ -199,6 +198,12 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 			runtime: options.mode,
 			...(options.gitSha ? {gitSha: options.gitSha} : {}),
 		});
+		const store = await storeOpening;
+		const replayed = await replaySpools(store, deps.config.dataDir).catch(() => undefined);
+		if (replayed && replayed.samplesWritten + replayed.runsFinished > 0) {
+			notice(`wrote ${replayed.samplesWritten} spooled samples of ${replayed.files} earlier run(s) to the database`);
+		}
+
 		let run: Run;
 		try {
 			run = await store.createRun({release: options.release, suite: options.suite.name, mode: options.mode, environment, ...(options.gitSha ? {gitSha: options.gitSha} : {})});
@@ -207,7 +212,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 			throw error;
 		}
 
-		const session = new RunSession({options, deps, executor, cases, run, environment, host});
+		const session = new RunSession({options, deps: {...deps, store}, executor, cases, run, environment, host});
 		await session.openSpool();
 		if (executor instanceof DockerExecutor) {
 			stopStats = executor.streamStats(run.id, (sample) => session.addContainerSample(sample));
@@ -236,7 +241,7 @@ function installExitHook(containerId: string): () => void {
 
 interface SessionInit {
 	readonly options: BenchRunOptions;
-	readonly deps: BenchRunDeps;
+	readonly deps: BenchRunDeps & {readonly store: Store};
 	readonly executor: Executor;
 	readonly cases: readonly SuiteCase[];
 	readonly run: Run;

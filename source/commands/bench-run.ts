@@ -141,7 +141,8 @@ export const benchRunCommand: CommandSpec = {
 		const {resolveSuite} = await import('../bench/suite.js');
 		const suite = await resolveSuite(reference, getSuiteDirectories());
 		const {runBenchmark} = await import('../bench/runner.js');
-		const store = await context.openStore();
+		// Opened while the lock is taken and the container starts (the embedded store takes ~2 s).
+		const store = context.openStore();
 		const cache = await context.openCache();
 		const isTty = Boolean(context.stderr.isTTY) && !context.isJson;
 		const progress = isTty ? createProgressLine(context.stderr) : undefined;

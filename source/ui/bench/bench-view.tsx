@@ -4,7 +4,7 @@
  * release and start a docker / bare-metal run without leaving the TUI; `x` stops this TUI's runs.
  * Data comes from a BenchSource prop, so tests hand it a fake.
  */
-import React, {useEffect, useReducer} from 'react';
+import React, {useEffect, useReducer, useRef} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {formatMs, renderBar, type BenchEvent} from '../../bench/progress.js';
 import type {Run} from '../../store/records.js';
@@ -75,8 +75,13 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		dispatch({type: 'launched'});
 	}, [state.launch, snapshot.suites, source]);
 
+	// Keys read the state of the last render: a key that arrives before Ink re-attaches this
+	// handler must still see the mode the screen shows.
+	const current = useRef(state);
+	current.current = state;
 	useInput((input, key) => {
-		if (state.mode === 'release') {
+		const {mode} = current.current;
+		if (mode === 'release') {
 			if (key.return) dispatch({type: 'confirm'});
 			else if (key.escape) dispatch({type: 'cancel'});
 			else if (key.backspace || key.delete) dispatch({type: 'backspace'});
@@ -84,7 +89,7 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 			return;
 		}
 
-		if (state.mode === 'pick-suite') {
+		if (mode === 'pick-suite') {
 			if (key.upArrow || input === 'k') dispatch({type: 'move', delta: -1, suiteCount});
 			else if (key.downArrow || input === 'j') dispatch({type: 'move', delta: 1, suiteCount});
 			else if (key.return) dispatch({type: 'choose'});

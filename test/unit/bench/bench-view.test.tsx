@@ -89,17 +89,17 @@ describe('BenchView', () => {
 		stdin.write('b');
 		await waitForFrame(lastFrame, (f) => f.includes('Run a suite in docker'));
 		stdin.write('\u001B[B'); // down: smoke
-		await tick();
+		await waitForFrame(lastFrame, (f) => f.includes('› smoke'));
 		stdin.write('\r');
 		await waitForFrame(lastFrame, (f) => f.includes('Release: v9'));
 		await vi.waitFor(() => expect(captured.at(-1)).toBe(true));
 		stdin.write('\u007F'); // backspace
-		await tick();
+		await waitForFrame(lastFrame, (f) => f.includes('Release: v█'));
 		stdin.write('.1-rc');
 		await waitForFrame(lastFrame, (f) => f.includes('Release: v.1-rc'));
 		stdin.write('\r');
 		await waitForFrame(lastFrame, (f) => f.includes('Recent runs'));
-		expect(source.launches).toEqual([{suiteFile: '/b/smoke.json', mode: 'docker', release: 'v.1-rc'}]);
+		await vi.waitFor(() => expect(source.launches).toEqual([{suiteFile: '/b/smoke.json', mode: 'docker', release: 'v.1-rc'}]));
 		await vi.waitFor(() => expect(captured.at(-1)).toBe(false));
 
 		stdin.write('B');
@@ -108,10 +108,9 @@ describe('BenchView', () => {
 		await waitForFrame(lastFrame, (f) => f.includes('Release: v.1-rc'));
 		stdin.write('\r');
 		await waitForFrame(lastFrame, (f) => f.includes('Recent runs'));
-		expect(source.launches[1]).toEqual({suiteFile: '/b/smoke.json', mode: 'bare_metal', release: 'v.1-rc'});
+		await vi.waitFor(() => expect(source.launches[1]).toEqual({suiteFile: '/b/smoke.json', mode: 'bare_metal', release: 'v.1-rc'}));
 		stdin.write('x');
-		await tick();
-		expect(source.stops).toBe(1);
+		await vi.waitFor(() => expect(source.stops).toBe(1));
 		unmount();
 	});
 
