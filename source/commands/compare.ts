@@ -103,7 +103,8 @@ export const compareCommand: CommandSpec = {
 			seed: Number(flags.seed ?? 1),
 		};
 		const store = await context.openStore();
-		const cache = await context.openCache().catch(() => undefined);
+		// The cache only pays off when shared (Redis); an in-process one dies with this command.
+		const cache = context.config.redisUrl ? await context.openCache().catch(() => undefined) : undefined;
 		const report = await loadComparison(store, request, cache);
 		if (context.isJson) context.stdout.write(toJson(toComparisonJson(report)) + '\n');
 		else context.stdout.write(formatComparisonTable(report, context.hasColor) + '\n');

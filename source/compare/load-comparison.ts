@@ -7,7 +7,7 @@
 import {createHash} from 'node:crypto';
 import {UserError} from '../errors.js';
 import type {Cache} from '../cache/cache.js';
-import type {Calibration, ReleaseSummary, Run, RunMode, Sample} from '../store/records.js';
+import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
 import {compareSampleSets, type SampleComparison} from './compare-samples.js';
 import {
@@ -75,10 +75,11 @@ export function parseSelector(text: string): Selector {
 	return {release: text.slice(0, at), mode};
 }
 
-function verifyKnown(selector: Selector, releases: readonly ReleaseSummary[]): ReleaseSummary {
-	const found = releases.find((r) => r.name === selector.release);
+/** The release, or a UserError naming the known ones. */
+async function verifyKnown(store: Store, selector: Selector): Promise<Release> {
+	const found = await store.getRelease(selector.release);
 	if (found) return found;
-	const known = releases.map((r) => r.name);
+	const known = (await store.listReleases()).map((r) => r.name);
 	throw new UserError(
 		`unknown release "${selector.release}"`,
 		known.length > 0 ? `known releases: ${known.join(', ')}` : 'no releases are stored yet: run rqc bench run or rqc import first',
@@ -178,9 +179,8 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 	const metric = request.metric ?? 'wall';
 	const baseSelector = parseSelector(request.base);
 	const candidateSelector = parseSelector(request.candidate);
-	const releases = await store.listReleases();
-	const baseRelease = verifyKnown(baseSelector, releases);
-	const candidateRelease = verifyKnown(candidateSelector, releases);
+	const baseRelease = await verifyKnown(store, baseSelector);
+	const candidateRelease = await verifyKnown(store, candidateSelector);
 
 	const statuses = ['completed', 'aborted'] as const;
 	const [baseRuns, candidateRuns] = await Promise.all([
@@ -210,26 +210,47 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 
 	const suites = [...new Set([...base.runs, ...candidate.runs].map((r) => r.suite))].sort();
 	const isQualified = suites.length > 1;
-	const cacheKey = getComparisonCacheKey({
-		base: [baseRelease.id, baseRelease.sampleCount, base.runs.map((r) => [r.id, r.status])],
-		candidate: [candidateRelease.id, candidateRelease.sampleCount, candidate.runs.map((r) => [r.id, r.status])],
-		calibrations: [calibrations.base?.id, calibrations.candidate?.id],
-		options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate],
-	});
+	let cacheKey: string | undefined;
 	if (cache) {
+		// Run ids and their sample counts: a new run or a new sample in either release changes the key.
+		const stamp = async (runs: readonly Run[]) => Promise.all(runs.map(async (r) => [r.id, r.status, await store.countSamples(r.id)]));
+		cacheKey = getComparisonCacheKey({
+			base: [baseRelease.id, await stamp(base.runs)],
+			candidate: [candidateRelease.id, await stamp(candidate.runs)],
+			calibrations: [calibrations.base?.id, calibrations.candidate?.id],
+			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate],
+		});
 		const hit = await cache.get(cacheKey).catch(() => undefined);
 		const report = hit === undefined ? undefined : reviveReport(hit);
 		if (report) return report;
 	}
 
 	const suiteOfRun = new Map([...base.runs, ...candidate.runs].map((r) => [r.id, r.suite]));
-	const [baseSamples, candidateSamples] = await Promise.all([
-		store.getSamples({release: baseSelector.release, runIds: base.runs.map((r) => r.id), statuses}),
-		store.getSamples({release: candidateSelector.release, runIds: candidate.runs.map((r) => r.id), statuses}),
+	const [baseValues, candidateValues] = await Promise.all([
+		store.getSampleValues({runIds: base.runs.map((r) => r.id), metric}),
+		store.getSampleValues({runIds: candidate.runs.map((r) => r.id), metric}),
 	]);
+	const group = (rows: Awaited<ReturnType<Store['getSampleValues']>>): Map<string, number[]> => {
+		const groups = new Map<string, number[]>();
+		for (const row of rows) {
+			const name = isQualified ? `${suiteOfRun.get(row.runId) ?? '?'}/${row.caseName}` : row.caseName;
+			const list = groups.get(name);
+			if (list) {
+				for (const v of row.values) list.push(v);
+			} else {
+				groups.set(name, row.values);
+			}
+		}
+
+		return groups;
+	};
+
+	const baseGroups = group(baseValues);
+	const candidateGroups = group(candidateValues);
+	const count = (groups: Map<string, number[]>): number => [...groups.values()].reduce((sum, list) => sum + list.length, 0);
 	const result = compareSampleSets(
-		groupSamples(baseSamples, metric, suiteOfRun, isQualified),
-		groupSamples(candidateSamples, metric, suiteOfRun, isQualified),
+		baseGroups,
+		candidateGroups,
 		{
 			alpha: request.alpha,
 			thresholdPct: request.thresholdPct,
@@ -253,8 +274,8 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 		calibrationId: calibration?.id,
 	});
 	const report: ComparisonReport = {
-		base: side(baseSelector, base, baseSamples.length, calibrations.base),
-		candidate: side(candidateSelector, candidate, candidateSamples.length, calibrations.candidate),
+		base: side(baseSelector, base, count(baseGroups), calibrations.base),
+		candidate: side(candidateSelector, candidate, count(candidateGroups), calibrations.candidate),
 		metric,
 		unit: metric === 'wall' ? 'ns' : (metric === 'cpu' ? 'us' : 'bytes'),
 		isAdjusted: isDifferent && !request.noAdjust,
@@ -264,6 +285,6 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 		hasRegression: result.counts.regression > 0,
 		isCached: false,
 	};
-	if (cache) await cache.set(cacheKey, serializeReport(report), {ttlSeconds: CACHE_TTL_SECONDS}).catch(() => undefined);
+	if (cache && cacheKey) await cache.set(cacheKey, serializeReport(report), {ttlSeconds: CACHE_TTL_SECONDS}).catch(() => undefined);
 	return report;
 }

@@ -63,12 +63,19 @@ export function createMedianSampler(sorted: ArrayLike<number>): (random: Rng) =>
 
 	const h = n / 2;
 	const cdf = orderStatisticCdf(n, h);
+	// P(upper middle > l | lower middle = l), computed once per l on first use.
+	const pAboveCache = new Float64Array(n + 1).fill(Number.NaN);
 	return (random) => {
 		const l = searchCdf(cdf, random()) + 1; // 1-based lower middle order statistic.
-		const massAtL = cdf[l - 1]! - (l >= 2 ? cdf[l - 2]! : 0);
-		// P(exactly h indices <= l and at least one equals l), the case where the upper middle is above l.
-		const split = binomialPmf(n, l / n, h) * (1 - ((l - 1) / l) ** h);
-		const pAbove = massAtL > 0 ? Math.min(1, Math.max(0, split / massAtL)) : 0;
+		let pAbove = pAboveCache[l]!;
+		if (Number.isNaN(pAbove)) {
+			const massAtL = cdf[l - 1]! - (l >= 2 ? cdf[l - 2]! : 0);
+			// P(exactly h indices <= l and at least one equals l): the upper middle is then above l.
+			const split = binomialPmf(n, l / n, h) * (1 - ((l - 1) / l) ** h);
+			pAbove = massAtL > 0 ? Math.min(1, Math.max(0, split / massAtL)) : 0;
+			pAboveCache[l] = pAbove;
+		}
+
 		let upper = l;
 		if (l < n && random() < pAbove) {
 			// The other h indices are uniform on l+1..n; the upper middle is their minimum.

@@ -13,65 +13,149 @@ import {normalCdf, normalQuantile} from './distributions.js';
 import {getExactUCdf} from './mann-whitney.js';
 import {createRng} from './random.js';
 
-/** The k-th smallest (0-based) of the differences sx[i] - sy[j], for ascending sx and sy. */
+/**
+ * The k-th smallest (0-based) of the differences sx[i] - sy[j], for ascending sx and sy.
+ * Each round brackets the target rank between two pivots read off a random sample of the
+ * candidates (Floyd-Rivest), so a million differences come down to a few thousand in a handful
+ * of O(m + n) passes; a round that fails to shrink falls back to one random pivot.
+ */
 export function selectPairwiseDifference(sx: ArrayLike<number>, sy: ArrayLike<number>, k: number): number {
 	const m = sx.length;
 	const n = sy.length;
 	if (!(k >= 0 && k < m * n) || !Number.isInteger(k)) throw new RangeError(`rank ${k} is outside the ${m}×${n} differences`);
-	// Column c holds sy in descending order, so d(i, c) grows along rows and columns.
-	const d = (i: number, c: number): number => sx[i]! - sy[n - 1 - c]!;
+	// Row i is x_i minus y in descending order, so d(i, c) = x[i] - z[c] grows along rows and columns.
+	const x = Float64Array.from(sx);
+	const z = new Float64Array(n);
+	for (let c = 0; c < n; c++) z[c] = sy[n - 1 - c]!;
 	const lo = new Int32Array(m);
 	const hi = new Int32Array(m).fill(n);
+	const lower = new Int32Array(m);
+	const upper = new Int32Array(m);
 	let below = 0;
 	const random = createRng(0x9e37_79b9 ^ (m * 31 + n));
+
+	// prefix[i] = active candidates in rows before i; rebuilt each round.
+	const prefix = new Float64Array(m + 1);
+	const countActive = (): number => {
+		for (let i = 0; i < m; i++) prefix[i + 1] = prefix[i]! + hi[i]! - lo[i]!;
+		return prefix[m]!;
+	};
+
+	/** The active element of rank r (0-based, in row order), by binary search over the rows. */
+	const activeAt = (r: number): number => {
+		let a = 0;
+		let b = m - 1;
+		while (a < b) {
+			const mid = (a + b + 1) >> 1;
+			if (prefix[mid]! <= r) a = mid;
+			else b = mid - 1;
+		}
+
+		return x[a]! - z[lo[a]! + (r - prefix[a]!)]!;
+	};
+
+	/** Fills `into` with each row's first column whose difference is >= p (strict: > p), clamped to the active range; returns how many active differences lie before. */
+	const partition = (p: number, isStrict: boolean, into: Int32Array): number => {
+		let c = n;
+		let count = 0;
+		for (let i = 0; i < m; i++) {
+			const xi = x[i]!;
+			if (isStrict) {
+				while (c > 0 && xi - z[c - 1]! > p) c--;
+			} else {
+				while (c > 0 && xi - z[c - 1]! >= p) c--;
+			}
+
+			const l = lo[i]!;
+			const h = hi[i]!;
+			const at = c < l ? l : (c > h ? h : c);
+			into[i] = at;
+			count += at - l;
+		}
+
+		return count;
+	};
+
+	let previousActive = Number.POSITIVE_INFINITY;
 	for (;;) {
-		let active = 0;
-		for (let i = 0; i < m; i++) active += hi[i]! - lo[i]!;
+		const active = countActive();
 		if (active <= Math.max(64, m + n)) {
 			const rest = new Float64Array(active);
 			let at = 0;
-			for (let i = 0; i < m; i++) for (let c = lo[i]!; c < hi[i]!; c++) rest[at++] = d(i, c);
+			for (let i = 0; i < m; i++) for (let c = lo[i]!; c < hi[i]!; c++) rest[at++] = x[i]! - z[c]!;
 			rest.sort();
 			return rest[k - below]!;
 		}
 
-		let pick = Math.floor(random() * active);
-		let pivot = Number.NaN;
-		for (let i = 0; i < m; i++) {
-			const size = hi[i]! - lo[i]!;
-			if (pick < size) {
-				pivot = d(i, lo[i]! + pick);
-				break;
+		const target = k - below;
+		if (active < previousActive) {
+			// Two pivots around the target's place in a sorted random sample of the candidates.
+			const size = 512;
+			const sample = new Float64Array(size);
+			for (let t = 0; t < size; t++) sample[t] = activeAt(Math.floor(random() * active));
+			sample.sort();
+			const fraction = target / active;
+			const place = fraction * (size - 1);
+			// Three standard deviations of the target's place in the sample, and a little more.
+			const spread = 3 * Math.sqrt(size * fraction * (1 - fraction)) + 2;
+			const pLow = sample[Math.max(0, Math.floor(place - spread))]!;
+			const pHigh = sample[Math.min(size - 1, Math.ceil(place + spread))]!;
+			previousActive = active;
+			const less = partition(pLow, false, lower);
+			if (target < less) {
+				hi.set(lower);
+				continue;
 			}
 
-			pick -= size;
+			const atMost = partition(pHigh, true, upper);
+			if (target >= atMost) {
+				below += atMost;
+				lo.set(upper);
+				continue;
+			}
+
+			if (pLow === pHigh) return pLow;
+			below += less;
+			lo.set(lower);
+			hi.set(upper);
+			continue;
 		}
 
-		// First column with d >= pivot (lt) and with d > pivot (le), both non-increasing in i.
-		const lt = new Int32Array(m);
-		const le = new Int32Array(m);
-		let cLt = n;
-		let cLe = n;
-		let countLess = below;
-		let countLessOrEqual = below;
-		for (let i = 0; i < m; i++) {
-			while (cLt > 0 && d(i, cLt - 1) >= pivot) cLt--;
-			while (cLe > 0 && d(i, cLe - 1) > pivot) cLe--;
-			lt[i] = Math.min(Math.max(cLt, lo[i]!), hi[i]!);
-			le[i] = Math.min(Math.max(cLe, lo[i]!), hi[i]!);
-			countLess += lt[i]! - lo[i]!;
-			countLessOrEqual += le[i]! - lo[i]!;
-		}
-
-		if (k < countLess) {
-			hi.set(lt);
-		} else if (k < countLessOrEqual) {
+		// The bracket did not shrink the candidates (heavy ties): one random pivot always does.
+		previousActive = active;
+		const pivot = activeAt(Math.floor(random() * active));
+		const less = partition(pivot, false, lower);
+		const atMost = partition(pivot, true, upper);
+		if (target < less) {
+			hi.set(lower);
+		} else if (target < atMost) {
 			return pivot;
 		} else {
-			below = countLessOrEqual;
-			lo.set(le);
+			below += atMost;
+			lo.set(upper);
 		}
 	}
+}
+
+/**
+ * The (k+1)-th smallest difference given the k-th (value) in O(m + n): the value again when
+ * more than k + 1 differences are <= it, else the smallest difference above it.
+ */
+function nextPairwiseDifference(sx: ArrayLike<number>, sy: ArrayLike<number>, k: number, value: number): number {
+	const m = sx.length;
+	const n = sy.length;
+	let atMost = 0;
+	let next = Number.POSITIVE_INFINITY;
+	// For row i: y ascending, x_i - y_j > value ⇔ y_j < x_i - value; count and the nearest above.
+	let j = 0;
+	for (let i = 0; i < m; i++) {
+		const xi = sx[i]!;
+		while (j < n && xi - sy[j]! > value) j++;
+		atMost += n - j;
+		if (j > 0) next = Math.min(next, xi - sy[j - 1]!);
+	}
+
+	return atMost > k + 1 ? value : next;
 }
 
 export interface ShiftEstimate {
@@ -84,13 +168,14 @@ export interface ShiftEstimate {
 	readonly method: 'exact' | 'normal';
 }
 
-function hasTiesSorted(sx: ArrayLike<number>, sy: ArrayLike<number>): boolean {
+/** Both samples merged in ascending order (they are each ascending already). */
+function mergeSorted(sx: ArrayLike<number>, sy: ArrayLike<number>): Float64Array {
 	const all = new Float64Array(sx.length + sy.length);
-	all.set(sx as ArrayLike<number>);
-	all.set(sy as ArrayLike<number>, sx.length);
-	all.sort();
-	for (let i = 1; i < all.length; i++) if (all[i] === all[i - 1]) return true;
-	return false;
+	let i = 0;
+	let j = 0;
+	let at = 0;
+	while (i < sx.length || j < sy.length) all[at++] = j >= sy.length || (i < sx.length && sx[i]! <= sy[j]!) ? sx[i++]! : sy[j++]!;
+	return all;
 }
 
 /** Hodges-Lehmann shift of ascending sx relative to ascending sy, with its confidence interval. */
@@ -99,11 +184,18 @@ export function computeHodgesLehmannSorted(sx: ArrayLike<number>, sy: ArrayLike<
 	const n = sy.length;
 	if (m === 0 || n === 0) throw new RangeError('Hodges-Lehmann needs two non-empty samples');
 	const total = m * n;
-	const estimate = total % 2 === 1
-		? selectPairwiseDifference(sx, sy, (total - 1) / 2)
-		: (selectPairwiseDifference(sx, sy, total / 2 - 1) + selectPairwiseDifference(sx, sy, total / 2)) / 2;
+	let estimate: number;
+	if (total % 2 === 1) {
+		estimate = selectPairwiseDifference(sx, sy, (total - 1) / 2);
+	} else {
+		const lower = selectPairwiseDifference(sx, sy, total / 2 - 1);
+		estimate = (lower + nextPairwiseDifference(sx, sy, total / 2 - 1, lower)) / 2;
+	}
 	const alpha = 1 - confidence;
-	const isExact = m < 50 && n < 50 && !hasTiesSorted(sx, sy);
+	const all = mergeSorted(sx, sy);
+	let hasTies = false;
+	for (let i = 1; i < all.length && !hasTies; i++) hasTies = all[i] === all[i - 1];
+	const isExact = m < 50 && n < 50 && !hasTies;
 	let qu: number;
 	let achieved: number;
 	if (isExact) {
@@ -115,10 +207,6 @@ export function computeHodgesLehmannSorted(sx: ArrayLike<number>, sy: ArrayLike<
 		achieved = 1 - 2 * cdf[qu - 1]!;
 	} else {
 		let tieTerm = 0;
-		const all = new Float64Array(m + n);
-		all.set(sx as ArrayLike<number>);
-		all.set(sy as ArrayLike<number>, m);
-		all.sort();
 		for (let i = 0; i < all.length;) {
 			let j = i;
 			while (j < all.length && all[j] === all[i]) j++;

@@ -35,6 +35,12 @@ export interface Store {
 	getSamples(query: SampleQuery): Promise<Sample[]>;
 	/** How many samples a run has stored. */
 	countSamples(runId: number): Promise<number>;
+	/**
+	 * One metric of the measured (not warmup), successful samples of some runs, per run and case,
+	 * in the leanest form: what comparisons read (tens of thousands of rows per side).
+	 * cpu is user + system µs; rss is peak bytes; samples without the metric are left out.
+	 */
+	getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>>;
 
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;
