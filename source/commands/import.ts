@@ -66,13 +66,6 @@ export function parseModeFlag(value: unknown): RunMode | undefined {
 	throw new UserError(`--mode ${String(value)}: must be bare-metal or docker`, 'say where the imported numbers were measured, e.g. --mode bare-metal');
 }
 
-/** A note when whole-ns storage rounds short per-op times noticeably. Pure. */
-export function noteRounding(parsed: ParsedImport): string | undefined {
-	const short = parsed.runs.flatMap((r) => r.samples).filter((s) => s.wallNs < 100 && !Number.isInteger(s.wallNs));
-	if (short.length === 0) return undefined;
-	return `${short.length} samples take under 100 ns and are stored rounded to whole nanoseconds (the exact per-op values stay in their metrics)`;
-}
-
 /** Reads and parses every file; throws (nothing written yet) at the first broken one. */
 export async function parseFiles(files: readonly string[], format?: ImportFormat): Promise<ParsedFile[]> {
 	const parsed: ParsedFile[] = [];
@@ -105,9 +98,7 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 			const {fileName, parsed, modifiedAt} = file;
 			const version = parsed.source.version ?? file.toolVersion;
 			const base = path.basename(fileName);
-			const rounding = noteRounding(parsed);
-			const fileNotes = rounding ? [...parsed.notes, rounding] : parsed.notes;
-			for (const note of fileNotes) notes.push({file: fileName, note});
+			for (const note of parsed.notes) notes.push({file: fileName, note});
 			for (const run of parsed.runs) {
 				const mode = options.mode ?? run.mode ?? 'bare_metal';
 				const startedAt = run.startedAt ?? file.startedAt ?? modifiedAt ?? options.now;
@@ -124,7 +115,7 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 						source: {tool: parsed.source.tool, ...(version ? {version} : {}), file: base},
 						importedAt: options.now.toISOString(),
 						...(run.startedAt ?? file.startedAt ? {} : {startedAtFrom: modifiedAt ? 'file modification time' : 'import time'}),
-						...(fileNotes.length > 0 ? {importNotes: fileNotes} : {}),
+						...(parsed.notes.length > 0 ? {importNotes: parsed.notes} : {}),
 					};
 				const suite = options.suite ?? run.suite;
 				const created = await tx.createRun({

@@ -69,6 +69,13 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect(summary).toMatchObject({runCount: 1, sampleCount: 10, suites: ['api'], modes: ['docker']});
 	});
 
+	it('keeps fractions of a nanosecond (imported micro-benchmarks report them)', async () => {
+		const run = await store.createRun({release: 'v-sub-ns', suite: 'go', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		await store.insertSamples([0.3125, 87.37, 1.5e12].map((wallNs, iteration) => ({runId: run.id, caseName: 'c', iteration, time: new Date(), wallNs})));
+		await store.finishRun(run.id, 'completed');
+		expect((await store.getSamples({release: 'v-sub-ns'})).map((s) => s.wallNs)).toEqual([0.3125, 87.37, 1.5e12]);
+	});
+
 	it('writes a replayed batch exactly once', async () => {
 		const run = await store.createRun({release: 'v-replay', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
 		const batch = samplesFor(run.id, 500);

@@ -2,7 +2,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {formatImportSummary, noteRounding, parseModeFlag} from '../../../source/commands/import.js';
+import {formatImportSummary, parseModeFlag} from '../../../source/commands/import.js';
 import {parseExportFormat} from '../../../source/commands/export.js';
 import {computeDemoCalibration, getDemoEnvironment, parseDemoManifest} from '../../../source/demo/demo-data.js';
 import {parseImport, type ParsedImport} from '../../../source/importers/index.js';
@@ -26,16 +26,6 @@ describe('rqc import flags', () => {
 });
 
 describe('notes and summary', () => {
-	const parsed = (wallNs: number[]): ParsedImport => ({
-		format: 'go-test', source: {tool: 'go-test'}, notes: [],
-		runs: [{suite: 's', environment: {}, samples: wallNs.map((w, i) => ({caseName: 'c', iteration: i, wallNs: w}))}],
-	});
-
-	test('short fractional per-op times are noted as rounded; whole or long ones are not', () => {
-		expect(noteRounding(parsed([0.3, 87.37, 120.5, 42]))).toMatch(/^2 samples take under 100 ns/);
-		expect(noteRounding(parsed([42, 150.5]))).toBeUndefined();
-	});
-
 	test('the summary names each run with its tool, suite, mode and counts, then the notes', () => {
 		const text = formatImportSummary({
 			release: 'v2',
