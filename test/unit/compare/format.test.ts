@@ -1,0 +1,51 @@
+import {describe, expect, test} from 'vitest';
+import {compareSampleSets} from '../../../source/compare/compare-samples.js';
+import {toSideEnvironment} from '../../../source/compare/environment.js';
+import {formatComparisonTable, formatPercent, formatSpread} from '../../../source/compare/format.js';
+import type {ComparisonReport} from '../../../source/compare/load-comparison.js';
+import {parseAlpha, parseThreshold, toComparisonJson} from '../../../source/commands/compare.js';
+import {UserError} from '../../../source/errors.js';
+
+const slow = Array.from({length: 20}, (_, i) => 110 + (i % 5));
+const fast = Array.from({length: 20}, (_, i) => 100 + (i % 5));
+
+function report(): ComparisonReport {
+	const result = compareSampleSets(new Map([['a', fast], ['b', fast]]), new Map([['a', slow], ['b', fast]]));
+	const env = toSideEnvironment({runtime: 'bare_metal'}, 'bare_metal');
+	const side = (release: string) => ({selector: release, release, mode: undefined, runIds: [1], suites: ['s'], sampleCount: 40, environment: env, environmentLabel: 'bare metal', calibrationId: undefined});
+	return {base: side('v1'), candidate: side('v2'), metric: 'wall', unit: 'ns', isAdjusted: false, isRawAcrossEnvironments: false, warnings: ['the two sides ran on different hosts'], result, hasRegression: true, isCached: false};
+}
+
+describe('the compare table and JSON', () => {
+	test('symbols say the verdict without colour; warnings and the geomean row are shown', () => {
+		const text = formatComparisonTable(report(), false);
+		expect(text).not.toContain('\u001B[');
+		expect(text).toMatch(/✗ +a +20\/20 .*regression/);
+		expect(text).toMatch(/= +b .*no significant change/);
+		expect(text).toContain('! the two sides ran on different hosts');
+		expect(text).toContain('geomean (2 cases)');
+		expect(formatComparisonTable(report(), true)).toContain('\u001B[31m');
+	});
+
+	test('JSON: one entry per case with stable names, unbounded values as null', () => {
+		const json = JSON.parse(JSON.stringify(toComparisonJson(report()), (_k, v: unknown) => (v === undefined ? null : v))) as {cases: Array<Record<string, unknown>>; hasRegression: boolean};
+		expect(json.hasRegression).toBe(true);
+		expect(json.cases.map((c) => [c.case, c.verdict])).toEqual([['a', 'regression'], ['b', 'no significant change']]);
+	});
+
+	test('flag parsing: threshold as a percentage, alpha in (0, 0.5)', () => {
+		expect(parseThreshold('2%')).toBe(2);
+		expect(parseThreshold('0.5 %')).toBe(0.5);
+		expect(parseThreshold(5)).toBe(5);
+		expect(() => parseThreshold('lots')).toThrow(UserError);
+		expect(parseAlpha(0.01)).toBe(0.01);
+		expect(() => parseAlpha(0.7)).toThrow(UserError);
+	});
+
+	test('percent and spread formatting', () => {
+		expect(formatPercent(1.234)).toBe('+1.2%');
+		expect(formatPercent(-0.04)).toBe('-0.0%');
+		expect(formatSpread({n: 3, median: 100, low: Number.NEGATIVE_INFINITY, high: 120, min: 90, max: 120, p25: 95, p75: 110})).toBe('±∞');
+		expect(formatSpread({n: 9, median: 100, low: 98, high: 103, min: 90, max: 120, p25: 95, p75: 110})).toBe('±3.0%');
+	});
+});
