@@ -10,7 +10,7 @@ import {hostname} from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Cache} from '../cache/cache.js';
-import {UserError} from '../errors.js';
+import {FailureError} from '../errors.js';
 import {isProcessAlive} from './docker-executor.js';
 
 export interface LockOwner {
@@ -58,8 +58,8 @@ function describeHolder(holder: LockOwner | undefined): string {
 	return holder ? `suite ${holder.suite} (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : 'another run';
 }
 
-function busyError(holder: LockOwner | undefined): UserError {
-	return new UserError(`another benchmark run holds this host: ${describeHolder(holder)}`, 'wait for it to finish, or run again without --no-wait to queue behind it');
+function busyError(holder: LockOwner | undefined): FailureError {
+	return new FailureError(`another benchmark run holds this host: ${describeHolder(holder)}`, 'wait for it to finish, or run again without --no-wait to queue behind it');
 }
 
 async function waitOrFail<T>(attempt: () => Promise<{lock: T} | {holder: LockOwner | undefined}>, options: AcquireOptions): Promise<T> {
@@ -73,11 +73,11 @@ async function waitOrFail<T>(attempt: () => Promise<{lock: T} | {holder: LockOwn
 			hasWaited = true;
 		}
 
-		if (options.signal?.aborted) throw new UserError('stopped while waiting for another benchmark run to finish');
+		if (options.signal?.aborted) throw new FailureError('stopped while waiting for another benchmark run to finish');
 		try {
 			await sleep(options.pollMs ?? 250, undefined, {signal: options.signal});
 		} catch {
-			throw new UserError('stopped while waiting for another benchmark run to finish');
+			throw new FailureError('stopped while waiting for another benchmark run to finish');
 		}
 	}
 }

@@ -156,11 +156,16 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 		const facts = await readHostFacts();
 		const helper = await ensureHelper(deps.config.dataDir, deps.env ?? process.env);
 		const suiteDir = options.suite.file === '<inline>' ? process.cwd() : path.dirname(options.suite.file);
+		const docker = deps.docker ?? createDockerClient(deps.config);
+		// Containers of runs whose rqc was killed (no finally ran) go now, in either mode; a host
+		// without Docker is fine for a bare-metal run.
+		const removed = await Promise.race([
+			removeStaleBenchContainers(docker).catch(() => []),
+			sleep(3000).then(() => []),
+		]);
+		if (removed.length > 0) notice(`removed ${removed.length} benchmark container(s) left by runs that died: ${removed.join(', ')}`);
 		if (options.mode === 'docker') {
-			const docker = deps.docker ?? createDockerClient(deps.config);
 			const engine = await verifyEngine(docker, deps.config.dockerHost);
-			const removed = await removeStaleBenchContainers(docker).catch(() => []);
-			if (removed.length > 0) notice(`removed ${removed.length} benchmark container(s) left by runs that died: ${removed.join(', ')}`);
 			const ownLimits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
 			const resolved = resolveLimits(options.limits ?? {}, {cores: facts.cores, memoryBytes: facts.memoryBytes, nofileHardLimit: parseNofileHardLimit(ownLimits)});
 			if (resolved.problems.length > 0) throw new UserError(resolved.problems.join('; '));

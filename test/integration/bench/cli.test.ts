@@ -104,4 +104,54 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		expect(await mine()).toEqual([]);
 		await expect(docker.getContainer(containerId!).inspect()).rejects.toMatchObject({statusCode: 404});
 	});
+
+	it('on SIGTERM in a bare-metal run: run aborted, samples kept (exit 1)', async () => {
+		const release = `v-term-${uniqueSuffix()}`;
+		const file = path.join(dir, 'term.yaml');
+		writeFileSync(file, 'name: term\ncases:\n  - {name: slow, command: [sleep, "0.05"], iterations: 2000, warmup: 0}\n');
+		const child = execa('node', [cliPath, 'bench', 'run', file, '--release', release, '--mode', 'bare-metal'], {
+			reject: false, extendEnv: false, env: {PATH: process.env.PATH, HOME: process.env.HOME, ...env}, cwd: dir, stdin: 'ignore',
+		});
+		await waitFor(async () => (await store.listRuns({release}).catch(() => [])).length === 1, 30_000, 'the run to be recorded');
+		await new Promise((resolve) => {
+			setTimeout(resolve, 500);
+		});
+		child.kill('SIGTERM');
+		const result = await child;
+		expect(result.exitCode, String(result.stderr)).toBe(1);
+		const [run] = await store.listRuns({release});
+		expect(run).toMatchObject({status: 'aborted', statusReason: 'interrupted: received SIGTERM; the samples taken are kept'});
+		expect(await store.countSamples(run!.id)).toBeGreaterThan(0);
+	});
+
+	it('after rqc is killed (SIGKILL) mid-run, the next run removes its container, takes over its lock and stores its spooled samples', async () => {
+		const release = `v-kill-${uniqueSuffix()}`;
+		const file = path.join(dir, 'kill.yaml');
+		writeFileSync(file, 'name: kill\ncases:\n  - {name: slow, command: [sleep, "0.05"], iterations: 2000, warmup: 0}\n');
+		const child = execa('node', [cliPath, 'bench', 'run', file, '--release', release, '--mode', 'docker', '--nofile', '1024'], {
+			reject: false, extendEnv: false, env: {PATH: process.env.PATH, HOME: process.env.HOME, ...env}, cwd: dir, stdin: 'ignore',
+		});
+		const docker = createDockerClient({dockerHost: process.env.DOCKER_HOST});
+		const left = async () => (await docker.listContainers({all: true, filters: {label: [BENCH_LABEL, `rqc.bench.pid=${child.pid}`]}})).map((c) => c.Id);
+		await waitFor(async () => (await store.listRuns({release}).catch(() => [])).length === 1, 30_000, 'the run to be recorded');
+		// Wait until the first samples are in the spool (the helper flushes every 100 ms).
+		await new Promise((resolve) => {
+			setTimeout(resolve, 1000);
+		});
+		child.kill('SIGKILL');
+		await child;
+		expect(await left()).toHaveLength(1); // nothing ran to remove it
+		const [killed] = await store.listRuns({release});
+		expect(killed?.status).toBe('running');
+		expect(await store.countSamples(killed!.id)).toBe(0); // samples are written at case end
+
+		const next = await runCli(['bench', 'run', 'smoke', '--release', `${release}-next`, '--mode', 'bare-metal', '--no-wait'], env, {cwd: dir});
+		expect(next.exitCode, next.stderr).toBe(0);
+		expect(next.stderr).toMatch(/wrote \d+ spooled samples of 1 earlier run/);
+		expect(await left()).toEqual([]);
+		const recovered = await store.getRun(killed!.id);
+		expect(recovered?.status).toBe('aborted');
+		expect(recovered?.statusReason).toMatch(/samples recovered from the spool/);
+		expect(await store.countSamples(killed!.id)).toBeGreaterThan(0);
+	});
 });

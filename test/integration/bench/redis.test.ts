@@ -7,7 +7,7 @@ import {RedisCache} from '../../../source/cache/redis-cache.js';
 import {getLockKey} from '../../../source/bench/lock.js';
 import {parseBenchEvent, PROGRESS_CHANNEL, type BenchEvent} from '../../../source/bench/progress.js';
 import {runBenchmark} from '../../../source/bench/runner.js';
-import {UserError} from '../../../source/errors.js';
+import {FailureError} from '../../../source/errors.js';
 import {describeWith, redisUrl, requireRedis, uniqueSuffix} from '../../helpers/services.js';
 import {makeSuite, openPgliteFixture, waitFor, type PgliteFixture} from './fixtures.js';
 
@@ -74,7 +74,7 @@ describeWith([requireRedis()], 'bench runs with Redis', () => {
 		await watcher.set(key, JSON.stringify({host, pid: 1, token: 'other', suite: 'elsewhere', since: new Date().toISOString()}), {ttlSeconds: 30});
 		try {
 			const {acquireRedisLock} = await import('../../../source/bench/lock.js');
-			await expect(acquireRedisLock(runner, {suite: 'x', shouldWait: false, host})).rejects.toThrow(UserError);
+			await expect(acquireRedisLock(runner, {suite: 'x', shouldWait: false, host})).rejects.toThrow(FailureError);
 			await expect(acquireRedisLock(runner, {suite: 'x', shouldWait: false, host})).rejects.toThrow(/suite elsewhere \(pid 1 on rqc-test-host/);
 			// Waiting: it gets the lock as soon as the holder lets go.
 			const waiting = acquireRedisLock(runner, {suite: 'x', shouldWait: true, host, pollMs: 50});

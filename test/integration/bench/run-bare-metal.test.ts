@@ -10,7 +10,7 @@ import {getLockFile} from '../../../source/bench/lock.js';
 import type {BenchEvent} from '../../../source/bench/progress.js';
 import {runBenchmark} from '../../../source/bench/runner.js';
 import {getSpoolDir} from '../../../source/bench/spool.js';
-import {UserError} from '../../../source/errors.js';
+import {FailureError} from '../../../source/errors.js';
 import {uniqueSuffix} from '../../helpers/services.js';
 import {isPidRunning, makeSuite, openPgliteFixture, waitFor, type PgliteFixture} from './fixtures.js';
 
@@ -122,7 +122,7 @@ describe('the host lock (lock file, no Redis)', () => {
 		}));
 		await waitFor(() => isStarted, 20_000, 'the first run to start');
 		const second = runBenchmark({suite, mode: 'bare_metal', release: `v-lk2-${uniqueSuffix()}`, shouldWait: false}, deps());
-		await expect(second).rejects.toThrow(UserError);
+		await expect(second).rejects.toThrow(FailureError);
 		await expect(second).rejects.toThrow(/another benchmark run holds this host: suite lk \(pid \d+/);
 		expect((await first).status).toBe('completed');
 	});
