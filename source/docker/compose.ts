@@ -201,7 +201,7 @@ export function hintForComposeError(output: string): string {
 	if (/range of cpus is from/i.test(output)) return 'lower RUNNER_CPUS (or DB_CPUS) in compose/.env to at most the engine\'s CPUs';
 	if (/rlimit|setting rlimit/i.test(output)) return 'lower RUNNER_NOFILE in compose/.env to at most the Docker engine\'s own open-file limit';
 	if (/unknown capability/i.test(output)) return 'set RUNNER_PERF_CAP=CAP_SYS_PTRACE in compose/.env (this engine does not know PERFMON)';
-	if (/pull access denied|manifest unknown|not found: manifest|no such image/i.test(output)) return 'the image cannot be pulled here: check the network or registry access, or point image: at a local one in an override file';
+	if (/pull access denied|manifest unknown|not found: manifest|no such image|\/v2\/": dial tcp|toomanyrequests|TLS handshake timeout/i.test(output)) return 'the image cannot be pulled here: check the network or registry access, or point image: at a local one in an override file';
 	return 'run it again with --verbose to see the compose output';
 }
 

@@ -269,7 +269,7 @@ export function ComposeControl({isActive, source, onCaptureInput}: ComposeContro
 			) : undefined}
 			{state.mode === 'running' && state.request ? <Running state={state} request={state.request}/> : undefined}
 			{state.mode !== 'running' && state.outcome ? (
-				<Text color={state.outcome.isOk ? 'green' : 'red'} wrap="truncate-end">{state.outcome.isOk ? '✓' : '✗'} {state.outcome.text}</Text>
+				<Text color={state.outcome.isOk ? 'green' : 'red'} wrap="wrap">{state.outcome.isOk ? '✓' : '✗'} {state.outcome.text}</Text>
 			) : undefined}
 		</Box>
 	);

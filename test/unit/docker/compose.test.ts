@@ -151,6 +151,7 @@ describe('hintForComposeError', () => {
 		['error setting rlimit type 7: operation not permitted', /RUNNER_NOFILE/],
 		['invalid CapAdd: unknown capability: "CAP_PERFMON"', /RUNNER_PERF_CAP=CAP_SYS_PTRACE/],
 		['ERROR: pull access denied for timescale/timescaledb, repository does not exist', /cannot be pulled/],
+		['Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: no such host', /cannot be pulled/],
 		['something else', /--verbose/],
 	])('%s', (output, expected) => {
 		expect(hintForComposeError(output)).toMatch(expected);
