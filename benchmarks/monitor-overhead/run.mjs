@@ -27,6 +27,7 @@ const {values: args} = parseArgs({
 		warmup: {type: 'string', default: '3'},
 		'no-engine-stats': {type: 'boolean', default: false},
 		'render-only': {type: 'boolean', default: false},
+		rounds: {type: 'string', default: '1'},
 		keep: {type: 'boolean', default: false},
 	},
 });
@@ -61,7 +62,11 @@ function rssMiB(pid) {
 	}
 }
 
-/** dockerd, containerd and every containerd shim on the machine. */
+/**
+ * dockerd, containerd and the shims of the watched containers (shims of other containers on a
+ * shared machine would only add noise; their cost does not depend on who watches ours).
+ */
+let watchedIds = new Set();
 function enginePids() {
 	const pids = [];
 	for (const entry of readdirSync('/proc')) {
@@ -73,7 +78,16 @@ function enginePids() {
 			continue;
 		}
 
-		if (comm === 'dockerd' || comm === 'containerd' || comm.startsWith('containerd-shim')) pids.push(Number(entry));
+		if (comm === 'dockerd' || comm === 'containerd') pids.push(Number(entry));
+		else if (comm.startsWith('containerd-shim')) {
+			try {
+				const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+				const id = argv[argv.indexOf('-id') + 1];
+				if (id && watchedIds.has(id)) pids.push(Number(entry));
+			} catch {
+				// Gone.
+			}
+		}
 	}
 
 	return pids;
@@ -115,8 +129,11 @@ async function measureTool(name, command, argv, env = {}) {
 	const engine1 = engineCpu();
 	const seconds = (performance.now() - t0) / 1000;
 	const rss = rssMiB(child.pid);
+	// The docker CLI's stats ignores SIGTERM: follow up with SIGKILL (the figures are already read).
 	child.kill('SIGTERM');
+	const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
 	await exited;
+	clearTimeout(killer);
 	return {name, seconds, tool: tool1 - tool0, engine: engine1 - engine0, rss};
 }
 
@@ -210,6 +227,8 @@ async function main() {
 			}
 		}
 
+		watchedIds = new Set(docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean));
+		log(`${watchedIds.size} containers up; ${enginePids().length} engine processes counted (dockerd, containerd, their shims)`);
 		await sleep(3000);
 		const results = [];
 		log(`baseline window (${WINDOW_S} s, nothing watching)`);
@@ -217,12 +236,16 @@ async function main() {
 		const dockerStats = ['stats', '--format', '{{json .}}', ...names];
 		const rqc = [cli, 'status', '--watch', '--json', '--interval', '1'];
 		// ABBA order so drift in the machine's background load hits both tools alike.
-		const plan = [
-			['docker stats', 'docker', dockerStats],
-			['rqc (cgroup)', process.execPath, rqc],
-			['rqc (cgroup)', process.execPath, rqc],
-			['docker stats', 'docker', dockerStats],
-		];
+		const plan = [];
+		for (let round = 0; round < Number(args.rounds); round++) {
+			plan.push(
+				['docker stats', 'docker', dockerStats],
+				['rqc (cgroup)', process.execPath, rqc],
+				['rqc (cgroup)', process.execPath, rqc],
+				['docker stats', 'docker', dockerStats],
+			);
+		}
+
 		if (!args['no-engine-stats']) plan.push(['rqc (--engine-stats)', process.execPath, [...rqc, '--engine-stats']]);
 		for (const [name, command, argv] of plan) {
 			log(`${name} window (${WARMUP_S} s warm-up + ${WINDOW_S} s)`);
@@ -245,9 +268,11 @@ function printRender(render) {
 }
 
 function printReport(results, baselineRate, baselines, render) {
+	console.log(`\nmonitor-overhead: ${N} idle + ${N} busy containers, ${WINDOW_S} s windows (${WARMUP_S} s warm-up each), engine baseline ${baselineRate.toFixed(4)} CPU-s/s (windows: ${baselines.map((b) => b.toFixed(4)).join(', ')})`);
 	const byTool = new Map();
 	for (const r of results) {
 		const above = r.engine - baselineRate * r.seconds;
+		console.log(`  window ${r.name.padEnd(22)} ${r.seconds.toFixed(1)} s: tool ${r.tool.toFixed(2)} CPU-s, engine ${r.engine.toFixed(2)} CPU-s (${above.toFixed(2)} above idle)`);
 		const row = byTool.get(r.name) ?? {name: r.name, seconds: 0, tool: 0, engineAbove: 0, rss: 0, windows: 0};
 		row.seconds += r.seconds;
 		row.tool += r.tool;
@@ -257,7 +282,6 @@ function printReport(results, baselineRate, baselines, render) {
 		byTool.set(r.name, row);
 	}
 
-	console.log(`\nmonitor-overhead: ${N} idle + ${N} busy containers, ${WINDOW_S} s windows (${WARMUP_S} s warm-up each), engine baseline ${baselineRate.toFixed(4)} CPU-s/s (windows: ${baselines.map((b) => b.toFixed(4)).join(', ')})`);
 	console.log('tool                   windows  tool CPU-s/min  engine above idle CPU-s/min  TOTAL CPU-s/min  % of one core  tool RSS MiB');
 	for (const row of byTool.values()) {
 		const perMin = (x) => (x / row.seconds) * 60;

@@ -13,6 +13,7 @@ import {
 	compareContainers,
 	getContainers,
 	inspectContainer,
+	listContainers,
 	isEngineUnreachable,
 	runContainerAction,
 	streamContainerLogs,
@@ -152,11 +153,28 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 		records.set(record.id, record);
 	};
 
-	const resync = async (): Promise<void> => {
-		const fresh = await getContainers(options.docker, {project: options.project, isAll: options.isAll});
-		const ids = new Set(fresh.map((r) => r.id));
+	/** Full: list and inspect all. Otherwise list, and inspect only what is new, changed state, or has a health check (its probe output moves). */
+	const resync = async (isFull: boolean): Promise<void> => {
+		if (isFull) {
+			const fresh = await getContainers(options.docker, {project: options.project, isAll: options.isAll});
+			const ids = new Set(fresh.map((r) => r.id));
+			for (const id of [...records.keys()]) if (!ids.has(id)) drop(id);
+			for (const record of fresh) upsert(record);
+			changed();
+			return;
+		}
+
+		const summaries = await listContainers(options.docker, {project: options.project, isAll: options.isAll});
+		const ids = new Set(summaries.map((s) => s.id));
 		for (const id of [...records.keys()]) if (!ids.has(id)) drop(id);
-		for (const record of fresh) upsert(record);
+		for (const summary of summaries) {
+			const known = records.get(summary.id);
+			if (known && known.state === summary.state && known.health === 'none') continue;
+			const record = await inspectContainer(options.docker, summary.id);
+			if (record) upsert(record);
+			else drop(summary.id);
+		}
+
 		changed();
 	};
 
@@ -185,7 +203,7 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 			await sampleOnce(signal);
 			if (now() >= nextResync && !signal.aborted) {
 				nextResync = now() + resyncIntervalMs;
-				await resync();
+				await resync(false);
 			}
 
 			await sleep(Math.max(50, sampleIntervalMs - (now() - started)), signal);
@@ -242,7 +260,7 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 
 		stopAll.signal.addEventListener('abort', onStop, {once: true});
 		try {
-			await resync();
+			await resync(true);
 			engine = {state: 'ok', since: now()};
 			changed();
 			// Either loop failing ends the connection; the other is stopped with it.

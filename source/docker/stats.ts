@@ -68,6 +68,8 @@ export function createStatsSampler(options: SamplerOptions): StatsSampler {
 	const hostRoot = options.hostRoot ?? '/';
 	const paths = new Map<string, {pid: number; paths: CgroupPaths | undefined}>();
 	const concurrency = options.concurrency ?? 6;
+	// Online CPUs and the host's memory change (almost) never: re-read them once a minute.
+	let hostStatic: {onlineCpus: number; memoryBytes: number; readAt: number} | undefined;
 
 	const viaEngine = async (target: SampleTarget, signal?: AbortSignal): Promise<StatsReading | undefined> => {
 		const stats = await getEngineStats(options.docker, target.id, signal);
@@ -105,7 +107,9 @@ export function createStatsSampler(options: SamplerOptions): StatsSampler {
 				fallback = [];
 				let host: Awaited<ReturnType<typeof readHostCpu>> | undefined;
 				try {
-					host = await readHostCpu(hostRoot);
+					const fresh = hostStatic && now() - hostStatic.readAt < 60_000 ? hostStatic : undefined;
+					host = await readHostCpu(hostRoot, fresh);
+					if (!fresh) hostStatic = {onlineCpus: host.onlineCpus, memoryBytes: host.memoryBytes, readAt: now()};
 				} catch {
 					host = undefined;
 				}
