@@ -60,6 +60,20 @@ read_apt_source() {
 suite=${RQC_STANDIN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
 [ -n "$suite" ] || { log "cannot tell the Debian suite: set RQC_STANDIN_SUITE"; exit 1; }
 
+# Removes a debootstrap tree, never through a mount: debootstrap mounts /proc and /sys (and may
+# bind /dev) inside it, and an interrupted run can leave them mounted.
+remove_rootfs() {
+  local dir=$1
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+  if awk -v d="$dir" '$2 == d || index($2, d "/") == 1' /proc/mounts | grep -q .; then
+    log "mounts are left under $dir: not removing it"
+    return 0
+  fi
+  rm -rf --one-file-system "$dir" "$dir.log"
+}
+
 # Hash of everything an image is made from; an image whose label matches is kept.
 inputs_hash() { cat "$@" | sha256sum | cut -c1-16; }
 image_hash() { docker image inspect -f '{{ index .Config.Labels "rqc.standin.hash" }}' "$1" 2>/dev/null || true; }
@@ -70,12 +84,12 @@ if [ "$(image_hash rqc-standin-base:ci)" != "$base_hash" ]; then
   [ -n "$mirror" ] || { log "no apt source for $suite found: set RQC_STANDIN_MIRROR"; exit 1; }
   command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install debootstrap"; exit 1; }
   rootfs=$(mktemp -d /var/tmp/rqc-standin-rootfs.XXXXXX)
-  trap 'rm -rf "$rootfs"' EXIT
+  trap 'remove_rootfs "$rootfs"' EXIT
   log "debootstrap $suite (minbase + ${standin_packages[*]})"
   start=$(date +%s)
   include=$(IFS=,; echo "${standin_packages[*]}")
   debootstrap --variant=minbase --include="$include" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || {
-    log "debootstrap failed; its log:"; tail -n 30 "$rootfs.log" >&2; rm -f "$rootfs.log"; exit 1; }
+    log "debootstrap failed; its log:"; tail -n 30 "$rootfs.log" >&2; exit 1; }
   rm -f "$rootfs.log"
   # Slim the tree: no package lists, caches, docs or the cluster the postgresql package made.
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
@@ -87,7 +101,7 @@ if [ "$(image_hash rqc-standin-base:ci)" != "$base_hash" ]; then
     -c 'ENV LANG=C.UTF-8' \
     -c "LABEL rqc.standin.hash=$base_hash" \
     -c 'CMD ["bash"]' - rqc-standin-base:ci >/dev/null
-  rm -rf "$rootfs"
+  remove_rootfs "$rootfs"
   trap - EXIT
 fi
 log "rqc-standin-base:ci ready"
