@@ -42,9 +42,12 @@ export function computeModifiedZScores(values: readonly number[]): number[] {
 	return values.map((value) => (value - median) / scale);
 }
 
-/** Which values are outliers (|modified z| > threshold). Needs at least 3 values. Pure. */
+/** Fewer measured values than this say too little about spread to call any of them an outlier. */
+export const MIN_VALUES_FOR_OUTLIERS = 5;
+
+/** Which values are outliers (|modified z| > threshold). Pure. */
 export function flagOutliers(values: readonly number[], threshold = OUTLIER_THRESHOLD): boolean[] {
-	if (values.length < 3) return values.map(() => false);
+	if (values.length < MIN_VALUES_FOR_OUTLIERS) return values.map(() => false);
 	return computeModifiedZScores(values).map((score) => Math.abs(score) > threshold);
 }
 
