@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ensureHelper, type HelperBinary} from '../../../source/bench/helper.js';
+import {UserError} from '../../../source/errors.js';
 import {readHelperOutput, type HelperIteration} from '../../../source/bench/measure.js';
 import {createTempDir} from '../../helpers/postgres.js';
 import {isPidRunning, waitFor} from './fixtures.js';
@@ -74,5 +75,18 @@ describe('rqc-measure (native helper)', () => {
 		const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
 		expect(grandchild).toBeGreaterThan(0);
 		await waitFor(async () => !(await isPidRunning(grandchild)), 5000, `pid ${grandchild} to be gone`);
+	});
+
+	it('names the fix when there is no C compiler, and takes a prebuilt helper from RQC_MEASURE_HELPER', async () => {
+		const empty = createTempDir('rqc-helper-nocc-');
+		try {
+			const attempt = ensureHelper(empty.dir, {CC: '/no/such/cc'});
+			await expect(attempt).rejects.toThrow(UserError);
+			await expect(ensureHelper(empty.dir, {CC: '/no/such/cc'})).rejects.toThrow(/no C compiler \(\/no\/such\/cc\).*|apt-get install gcc/);
+			expect(await ensureHelper(empty.dir, {RQC_MEASURE_HELPER: helper.path})).toEqual({path: helper.path, isStatic: true});
+			await expect(ensureHelper(empty.dir, {RQC_MEASURE_HELPER: path.join(empty.dir, 'missing')})).rejects.toThrow(/is not an executable file/);
+		} finally {
+			empty.cleanup();
+		}
 	});
 });
