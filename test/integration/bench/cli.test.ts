@@ -3,7 +3,7 @@
  * real PostgreSQL and Docker engine: --json output, exit codes, the validator's list of problems,
  * and Ctrl-C in the middle of a docker-mode run (no container left, samples kept, run aborted).
  */
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -12,7 +12,7 @@ import {BENCH_LABEL} from '../../../source/bench/docker-executor.js';
 import {createDockerClient} from '../../../source/docker/engine.js';
 import {openStore} from '../../../source/store/open-store.js';
 import type {Store} from '../../../source/store/store.js';
-import {cliPath, runCli} from '../../helpers/cli.js';
+import {cliPath, root, runCli} from '../../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
 import {describeWith, requireDocker, requirePostgres, uniqueSuffix} from '../../helpers/services.js';
 import {waitFor} from './fixtures.js';
@@ -63,8 +63,14 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 
 	it('runs a suite bare metal with --json: only JSON on stdout, the run stored in PostgreSQL', async () => {
 		const release = `v-cli-${uniqueSuffix()}`;
-		const result = await runCli(['bench', 'run', 'smoke', '--release', release, '--environment', 'production', '--git-sha', 'deadbeef', '--json'], env, {cwd: dir});
+		const trace = path.join(dir, `imports-${uniqueSuffix()}.txt`);
+		const result = await runCli(['bench', 'run', 'smoke', '--release', release, '--environment', 'production', '--git-sha', 'deadbeef', '--json'],
+			{...env, RQC_TRACE_IMPORTS: trace}, {cwd: dir, nodeOptions: ['--import', path.join(root, 'test/helpers/trace-imports.mjs')]} as never);
 		expect(result.exitCode, result.stderr).toBe(0);
+		// --json never loads Ink or React.
+		const loaded = readFileSync(trace, 'utf8');
+		expect(loaded).toContain('/dist/bench/runner.js');
+		expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
 		const {run} = JSON.parse(result.stdout) as {run: {runId: number; status: string; mode: string; summaries: Array<{caseName: string; count: number}>}};
 		expect(run).toMatchObject({status: 'completed', mode: 'bare_metal'});
 		expect(run.summaries.map((s) => [s.caseName, s.count])).toEqual([['true', 5], ['sha256-1MiB', 5]]);
