@@ -321,7 +321,7 @@ class RunSession {
 	}
 
 	async execute(): Promise<BenchRunResult> {
-		const {executor, deps, options} = this.#init;
+		const {deps, options} = this.#init;
 		const {signal} = deps;
 		const onAbort = (): void => {
 			this.#abortCase.abort();

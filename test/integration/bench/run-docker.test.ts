@@ -3,7 +3,7 @@
  * container, the environment stored, container resource use recorded, OOM, timeout, abort, and
  * no container left behind in any case.
  */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, expect, it} from 'vitest';
 import {createDockerClient} from '../../../source/docker/engine.js';
 import {BENCH_LABEL, DockerExecutor} from '../../../source/bench/docker-executor.js';
 import {ensureHelper} from '../../../source/bench/helper.js';
