@@ -82,12 +82,16 @@ try {
 
 	// 1. In-process, end to end, and its parts.
 	const endToEnd = [];
+	const endToEndCpu = [];
 	const query = [];
 	const statistics = [];
 	for (let round = 0; round < 5; round++) {
 		let started = performance.now();
+		const cpu = process.cpuUsage();
 		const report = await loadComparison(store, {base: 'speed-base', candidate: 'speed-cand', seed: round + 1});
 		endToEnd.push(performance.now() - started);
+		const used = process.cpuUsage(cpu);
+		endToEndCpu.push((used.user + used.system) / 1000);
 		if (report.result.cases.length !== cases) throw new Error(`expected ${cases} cases, got ${report.result.cases.length}`);
 
 		started = performance.now();
@@ -102,37 +106,45 @@ try {
 
 	const last = await loadComparison(store, {base: 'speed-base', candidate: 'speed-cand'});
 	console.log(`verdicts: ${JSON.stringify(last.result.counts)} (expected ${Math.ceil(cases / 10)} regressions)`);
-	console.log(`rqc in-process, end to end:   median ${median(endToEnd).toFixed(0)} ms of 5 (target ≤ 1000 ms)`);
+	console.log(`rqc in-process, end to end:   median ${median(endToEnd).toFixed(0)} ms of 5, first (cold JIT) ${endToEnd[0].toFixed(0)} ms; this process's CPU median ${median(endToEndCpu).toFixed(0)} ms (target ≤ 1000 ms; load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
 	console.log(`  of which the store query:   median ${median(query).toFixed(0)} ms (2 × ${cases * perCase} rows)`);
 	console.log(`  of which the statistics:    median ${median(statistics).toFixed(0)} ms`);
 
 	// 2. The CLI as a process: spawn to first byte of stdout.
+	const hasTime = spawnSync('/usr/bin/time', ['-f', '%U', 'true'], {encoding: 'utf8'}).status === 0;
 	const firstByte = (args) => new Promise((resolve, reject) => {
 		const started = performance.now();
 		let first;
-		const child = spawn(process.execPath, args, {cwd: root, env: {PATH: process.env.PATH, HOME: process.env.HOME, RQC_DATABASE_URL: url.toString(), RQC_DATA_DIR: dir}});
+		let cpu = Number.NaN;
+		const [command, argv] = hasTime ? ['/usr/bin/time', ['-f', 'rqc-cpu %U %S', process.execPath, ...args]] : [process.execPath, args];
+		const child = spawn(command, argv, {cwd: root, env: {PATH: process.env.PATH, HOME: process.env.HOME, RQC_DATABASE_URL: url.toString(), RQC_DATA_DIR: dir}});
 		child.stdout.once('data', () => {
 			first = performance.now() - started;
 		});
 		child.stdout.resume();
+		child.stderr.on('data', (chunk) => {
+			const match = /rqc-cpu (\S+) (\S+)/.exec(String(chunk));
+			if (match) cpu = (Number(match[1]) + Number(match[2])) * 1000;
+		});
 		child.on('error', reject);
-		child.on('close', (code) => resolve({first, total: performance.now() - started, code}));
+		child.on('close', (code) => resolve({first, total: performance.now() - started, code, cpu}));
 	});
 	const cli = path.join(root, 'dist', 'cli.js');
 	const measureCli = async (args, rounds = 5) => {
 		const results = [];
 		for (let i = 0; i < rounds; i++) results.push(await firstByte(args));
-		return {first: median(results.map((r) => r.first ?? Number.NaN)), total: median(results.map((r) => r.total)), code: results[0].code};
+		return {first: median(results.map((r) => r.first ?? Number.NaN)), total: median(results.map((r) => r.total)), code: results[0].code, cpu: median(results.map((r) => r.cpu))};
 	};
 
 	const nodeFloor = await measureCli(['-e', 'process.stdout.write("x")']);
 	const version = await measureCli([cli, '--version']);
 	const tiny = await measureCli([cli, 'compare', 'tiny-base', 'tiny-cand', '--json']);
 	const big = await measureCli([cli, 'compare', 'speed-base', 'speed-cand', '--json'], 3);
-	console.log(`node -e (floor of any Node CLI):          first byte ${nodeFloor.first.toFixed(0)} ms`);
-	console.log(`rqc --version:                            first byte ${version.first.toFixed(0)} ms`);
-	console.log(`rqc compare --json, tiny (query ~0):      first byte ${tiny.first.toFixed(0)} ms, exit ${tiny.code} (target ≤ 300 ms)`);
-	console.log(`rqc compare --json, ${cases}×${perCase}×2:       first byte ${big.first.toFixed(0)} ms, exit ${big.code}; minus in-process end to end = ${(big.first - median(endToEnd)).toFixed(0)} ms start-up`);
+	const cpuText = (r) => (Number.isNaN(r.cpu) ? '' : `, process CPU ${r.cpu.toFixed(0)} ms`);
+	console.log(`node -e (floor of any Node CLI):          first byte ${nodeFloor.first.toFixed(0)} ms${cpuText(nodeFloor)}`);
+	console.log(`rqc --version:                            first byte ${version.first.toFixed(0)} ms${cpuText(version)}`);
+	console.log(`rqc compare --json, tiny (query ~0):      first byte ${tiny.first.toFixed(0)} ms${cpuText(tiny)}, exit ${tiny.code} (target ≤ 300 ms)`);
+	console.log(`rqc compare --json, ${cases}×${perCase}×2:       first byte ${big.first.toFixed(0)} ms${cpuText(big)}, exit ${big.code}; minus the cold in-process run = ${(big.first - endToEnd[0]).toFixed(0)} ms start-up`);
 
 	// 3. The peer: python3 + numpy/scipy on the same samples (read from CSV, so no query).
 	const peer = `

@@ -27,9 +27,12 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 		const suite = (slow: string, fast: string) => `name: demo\ndefaults:\n  iterations: 10\n  warmup: 1\ncases:\n  - name: steady\n    command: sleep 0.02\n  - name: moves\n    command: sleep ${slow}\n  - name: other\n    command: sleep ${fast}\n`;
 		writeFileSync(suiteA, suite('0.02', '0.02'));
 		writeFileSync(path.join(temp.dir, 'b.yaml'), suite('0.045', '0.02'));
-		for (const [release, file] of [[a, suiteA], [b, path.join(temp.dir, 'b.yaml')]] as const) {
-			const run = await runCli(['bench', 'run', file, '--release', release, '--mode', 'bare-metal', '--interleave', '--json'], env);
-			expect(run.exitCode, run.stderr).toBe(0);
+		// Two short runs per release, alternating, so load drift falls on both sides alike.
+		for (let round = 0; round < 2; round++) {
+			for (const [release, file] of [[a, suiteA], [b, path.join(temp.dir, 'b.yaml')]] as const) {
+				const run = await runCli(['bench', 'run', file, '--release', release, '--mode', 'bare-metal', '--interleave', '--iterations', '5', '--json'], env);
+				expect(run.exitCode, run.stderr).toBe(0);
+			}
 		}
 	}, 120_000);
 
@@ -43,7 +46,7 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 		expect(exitCode).toBe(0);
 		const {releases} = JSON.parse(stdout) as {releases: Array<{name: string; runCount: number; sampleCount: number; environments: string[]; suites: string[]}>};
 		const found = releases.find((r) => r.name === b);
-		expect(found).toMatchObject({runCount: 1, environments: ['bare metal'], suites: ['demo']});
+		expect(found).toMatchObject({runCount: 2, environments: ['bare metal'], suites: ['demo']});
 		expect(found!.sampleCount).toBeGreaterThanOrEqual(30);
 	});
 
@@ -52,7 +55,7 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 		expect(exitCode, stderr).toBe(0);
 		const report = JSON.parse(stdout);
 		expect(report).toMatchObject({
-			base: {release: a, environmentLabel: 'bare metal', runIds: [expect.any(Number)]},
+			base: {release: a, environmentLabel: 'bare metal', runIds: [expect.any(Number), expect.any(Number)]},
 			candidate: {release: b},
 			metric: 'wall', unit: 'ns', alpha: 0.05, thresholdPct: 2, minSamples: 6,
 			isAdjusted: false, hasRegression: true,

@@ -41,10 +41,14 @@ describeWith([requirePostgres()], 'rqc compare on PostgreSQL, from real bare-met
 		const baseSuite = writeSuite(temp.dir, 'base', {'steady': 'sleep 0.02', 'gets-slower': 'sleep 0.02', 'gets-faster': 'sleep 0.04'}, 12);
 		const candidateSuite = writeSuite(temp.dir, 'cand', {'steady': 'sleep 0.02', 'gets-slower': 'sleep 0.04', 'gets-faster': 'sleep 0.02'}, 12);
 		const deps = {store, config: {dataDir: temp.dir, dockerHost: undefined}, signal};
-		for (const [release, file] of [[base, baseSuite], [candidate, candidateSuite]] as const) {
-			const suite = {...await loadSuite(file), name: 'demo'};
-			const result = await runBenchmark({suite, mode: 'bare_metal', release, isInterleaved: true}, deps);
-			expect(result.status).toBe('completed');
+		// Three short runs per release, alternating releases, so load drift on this shared
+		// machine falls on both sides alike (12 samples a case a side in all).
+		const suites = [[base, {...await loadSuite(baseSuite), name: 'demo'}], [candidate, {...await loadSuite(candidateSuite), name: 'demo'}]] as const;
+		for (let round = 0; round < 3; round++) {
+			for (const [release, suite] of suites) {
+				const result = await runBenchmark({suite, mode: 'bare_metal', release, isInterleaved: true, iterations: 4}, deps);
+				expect(result.status).toBe('completed');
+			}
 		}
 	}, 120_000);
 
@@ -92,6 +96,7 @@ describeWith([requirePostgres()], 'rqc compare on PostgreSQL, from real bare-met
 				const third = await loadComparison(store, {base, candidate, seed: 7}, cache);
 				expect(third.isCached).toBe(false);
 				expect(third.result.cases.find((c) => c.caseName === 'steady')!.candidate!.n).toBe(13);
+				expect(third.candidate.runIds).toHaveLength(3);
 			} finally {
 				await cache.close();
 			}
