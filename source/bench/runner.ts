@@ -161,7 +161,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 		// without Docker is fine for a bare-metal run.
 		const removed = await Promise.race([
 			removeStaleBenchContainers(docker).catch(() => []),
-			sleep(3000).then(() => []),
+			sleep(3000, [] as string[], {ref: false}),
 		]);
 		if (removed.length > 0) notice(`removed ${removed.length} benchmark container(s) left by runs that died: ${removed.join(', ')}`);
 		if (options.mode === 'docker') {
