@@ -5,8 +5,7 @@
  */
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
-import {formatComparisonTable} from '../compare/format.js';
-import {loadComparison, type ComparisonReport} from '../compare/load-comparison.js';
+import type {ComparisonReport} from '../compare/load-comparison.js';
 import type {Metric} from '../compare/environment.js';
 import type {CommandSpec} from './types.js';
 
@@ -102,6 +101,8 @@ export const compareCommand: CommandSpec = {
 			noAdjust: flags.adjust === false,
 			seed: Number(flags.seed ?? 1),
 		};
+		// Loaded here, not at the top: every other command's start-up stays free of the statistics.
+		const [{loadComparison}, {formatComparisonTable}] = await Promise.all([import('../compare/load-comparison.js'), import('../compare/format.js')]);
 		const store = await context.openStore();
 		// The cache only pays off when shared (Redis); an in-process one dies with this command.
 		const cache = context.config.redisUrl ? await context.openCache().catch(() => undefined) : undefined;
