@@ -122,7 +122,7 @@ export const benchRunCommand: CommandSpec = {
 		memory: {type: 'string', description: 'Docker mode: memory, also the memory+swap limit (default min(8g, half the host))'},
 		cpuShares: {type: 'number', description: 'Docker mode: cpu shares (default 1024)'},
 		pidsLimit: {type: 'number', description: 'Docker mode: pids limit (default 4096)'},
-		nofile: {type: 'number', description: 'Docker mode: nofile ulimit (default 65536, or this process'\''s hard limit when lower)'},
+		nofile: {type: 'number', description: "Docker mode: nofile ulimit (default 65536, or this process's hard limit when lower)"},
 	},
 	async run(context) {
 		const [reference, ...extra] = context.args;
