@@ -84,9 +84,22 @@ export async function watchContainers(options: WatchOptions): Promise<void> {
 	};
 
 	try {
+		// The first line waits (up to three intervals) for two readings, so it has resource figures.
+		const firstBy = Date.now() + 3 * options.intervalMs;
+		while (!signal.aborted && Date.now() < firstBy) {
+			const {engine, containers} = monitor.getSnapshot();
+			if (engine.state === 'unreachable') break;
+			if (engine.state === 'ok' && containers.every((c) => c.record.state !== 'running' || c.sample !== undefined)) break;
+			await new Promise((resolve) => {
+				setTimeout(resolve, 50);
+			});
+		}
+
+		let isFirst = true;
 		while (!signal.aborted) {
 			await new Promise<void>((resolve) => {
-				const timer = setTimeout(done, options.intervalMs);
+				const timer = setTimeout(done, isFirst ? 0 : options.intervalMs);
+				isFirst = false;
 				function done(): void {
 					clearTimeout(timer);
 					signal.removeEventListener('abort', done);
