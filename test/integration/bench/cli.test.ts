@@ -4,6 +4,7 @@
  * and Ctrl-C in the middle of a docker-mode run (no container left, samples kept, run aborted).
  */
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -33,6 +34,17 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		await database?.drop();
 		rmSync(dir, {recursive: true, force: true});
 	});
+
+	/** Waits until the release's one run has at least n samples in its spool file (taken, not yet stored). */
+	async function waitForSpooledSamples(release: string, n: number): Promise<void> {
+		let runId: number | undefined;
+		await waitFor(async () => {
+			runId ??= (await store.listRuns({release}).catch(() => []))[0]?.id;
+			if (runId === undefined) return false;
+			const text = await readFile(path.join(env.RQC_DATA_DIR!, 'spool', `run-${runId}.jsonl`), 'utf8').catch(() => '');
+			return text.split('\n').filter((line) => line.startsWith('{"t":"s"')).length >= n;
+		}, 60_000, `${n} spooled samples of release ${release}`);
+	}
 
 	it('lists every problem of a broken suite with its path and exits 2', async () => {
 		const file = path.join(dir, 'broken.yaml');
@@ -90,13 +102,7 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		await waitFor(async () => (await mine()).length === 1, 30_000, 'the run container');
 		const [containerId] = await mine();
 		// Let some iterations land before the interrupt.
-		await waitFor(async () => {
-			const runs = await store.listRuns({release}).catch(() => []);
-			return runs.length === 1;
-		}, 30_000, 'the run to be recorded');
-		await new Promise((resolve) => {
-			setTimeout(resolve, 600);
-		});
+		await waitForSpooledSamples(release, 5);
 		child.kill('SIGINT');
 		const result = await child;
 		expect(result.exitCode, String(result.stderr)).toBe(1);
@@ -118,10 +124,7 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		const child = execa('node', [cliPath, 'bench', 'run', file, '--release', release, '--mode', 'bare-metal'], {
 			reject: false, extendEnv: false, env: {PATH: process.env.PATH, HOME: process.env.HOME, ...env}, cwd: dir, stdin: 'ignore',
 		});
-		await waitFor(async () => (await store.listRuns({release}).catch(() => [])).length === 1, 30_000, 'the run to be recorded');
-		await new Promise((resolve) => {
-			setTimeout(resolve, 500);
-		});
+		await waitForSpooledSamples(release, 5);
 		child.kill('SIGTERM');
 		const result = await child;
 		expect(result.exitCode, String(result.stderr)).toBe(1);
@@ -139,11 +142,7 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		});
 		const docker = createDockerClient({dockerHost: process.env.DOCKER_HOST});
 		const left = async () => (await docker.listContainers({all: true, filters: {label: [BENCH_LABEL, `rqc.bench.pid=${child.pid}`]}})).map((c) => c.Id);
-		await waitFor(async () => (await store.listRuns({release}).catch(() => [])).length === 1, 30_000, 'the run to be recorded');
-		// Wait until the first samples are in the spool (the helper flushes every 100 ms).
-		await new Promise((resolve) => {
-			setTimeout(resolve, 1000);
-		});
+		await waitForSpooledSamples(release, 5);
 		child.kill('SIGKILL');
 		await child;
 		expect(await left()).toHaveLength(1); // nothing ran to remove it
