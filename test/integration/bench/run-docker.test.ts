@@ -76,11 +76,13 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 
 	it('runs a suite in its own container, stores the environment and container resource use, and removes the container', async () => {
 		const release = `v-dk-${uniqueSuffix()}`;
-		// About 3 s of work, so `docker stats` (one reading a second) has something to say.
-		const suite = makeSuite({name: 'dk', cases: [{name: 'spin', command: 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done', iterations: 12, warmup: 1}, {name: 'true', command: ['true'], iterations: 5}]});
+		// 3 to 6 s of busy CPU whatever the machine's speed, so `docker stats` (one reading a
+		// second, the first without an interval) has something to say.
+		const busySecond = 'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done';
+		const suite = makeSuite({name: 'dk', cases: [{name: 'spin', command: busySecond, iterations: 3, warmup: 0}, {name: 'true', command: ['true'], iterations: 5}]});
 		const result = await runBenchmark({suite, mode: 'docker', release, image, limits: {cpus: 1, memory: '256m', nofile: 1024}}, deps());
 		expect(result.status, result.reason).toBe('completed');
-		expect(result.samplesStored).toBe(19);
+		expect(result.samplesStored).toBe(9);
 		const run = await fixture.store.getRun(result.runId);
 		expect(run?.mode).toBe('docker');
 		expect(run?.environment).toMatchObject({
