@@ -6,7 +6,7 @@
  */
 import type {RatioEstimate} from '../store/records.js';
 import {bootstrapRatioOfMedians} from '../stats/bootstrap.js';
-import {quantileSorted, sortAscending} from '../stats/descriptive.js';
+import {medianSorted, quantileSorted, sortAscending} from '../stats/descriptive.js';
 import {hashSeed} from '../stats/random.js';
 
 export type Dimension = 'wall' | 'cpu' | 'rss';
@@ -22,6 +22,26 @@ export interface CalibrationPoint {
 export interface CaseMeasurements {
 	readonly bare: readonly CalibrationPoint[];
 	readonly docker: readonly CalibrationPoint[];
+	/**
+	 * The same points split by interleaving round. When given (two rounds or more), the interval
+	 * also covers the round-to-round spread of the ratio: drift during the calibration (load on
+	 * the host) then widens it instead of passing for precision.
+	 */
+	readonly rounds?: ReadonlyArray<{readonly bare: readonly CalibrationPoint[]; readonly docker: readonly CalibrationPoint[]}>;
+}
+
+/** Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30 (standard table); beyond, the normal 1.96. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** A 95% interval of the ratio from per-round ratios: exp(mean log ± t·sd/√k); undefined below two rounds. */
+export function computeRoundInterval(ratios: readonly number[]): {low: number; high: number} | undefined {
+	const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map((r) => Math.log(r));
+	const k = logs.length;
+	if (k < 2) return undefined;
+	const mean = logs.reduce((a, b) => a + b, 0) / k;
+	const sd = Math.sqrt(logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (k - 1));
+	const t = T975[k - 2] ?? 1.96;
+	return {low: Math.exp(mean - (t * sd) / Math.sqrt(k)), high: Math.exp(mean + (t * sd) / Math.sqrt(k))};
 }
 
 export interface CalibrationResult {
@@ -43,7 +63,14 @@ export function computeCalibration(measurements: ReadonlyMap<string, CaseMeasure
 			const docker = sortAscending(measured.docker.map((p) => p[dimension]).filter((v) => v > 0));
 			if (bare.length < 2 || docker.length < 2) continue;
 			const ratio = bootstrapRatioOfMedians(bare, docker, {seed: hashSeed(`${name}:${dimension}`, seed), resamples, confidence});
-			perDimension[dimension] = {ratio: ratio.ratio, low: ratio.low, high: ratio.high, n: Math.min(bare.length, docker.length)};
+			const rounds = computeRoundInterval((measured.rounds ?? []).map((round) => {
+				const b = sortAscending(round.bare.map((p) => p[dimension]).filter((v) => v > 0));
+				const d = sortAscending(round.docker.map((p) => p[dimension]).filter((v) => v > 0));
+				return b.length > 0 && d.length > 0 ? medianSorted(d) / medianSorted(b) : Number.NaN;
+			}));
+			const low = Math.min(ratio.low, rounds?.low ?? ratio.low);
+			const high = Math.max(ratio.high, rounds?.high ?? ratio.high);
+			perDimension[dimension] = {ratio: ratio.ratio, low, high, n: Math.min(bare.length, docker.length)};
 			replicates[dimension].push(ratio);
 		}
 

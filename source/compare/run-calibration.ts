@@ -105,9 +105,9 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 			name: `rqc-calibrate-${process.pid}-${Date.now().toString(36)}`,
 		});
 
-		const measurements = new Map<string, {bare: CalibrationPoint[]; docker: CalibrationPoint[]}>();
+		const measurements = new Map<string, {bare: CalibrationPoint[]; docker: CalibrationPoint[]; rounds: Array<{bare: CalibrationPoint[]; docker: CalibrationPoint[]}>}>();
 		for (const spec of options.suite.cases) {
-			measurements.set(spec.name, {bare: [], docker: []});
+			measurements.set(spec.name, {bare: [], docker: [], rounds: []});
 			// Warm both sides once, unmeasured for the result.
 			if (spec.warmup > 0) {
 				await measureCase(bare, spec, spec.warmup, signal);
@@ -120,8 +120,12 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 				if (signal.aborted) throw new UserError('calibration interrupted; nothing was saved');
 				const iterations = options.iterationsPerRound ?? Math.max(2, Math.ceil(spec.iterations / rounds));
 				const target = measurements.get(spec.name)!;
-				const order: Array<[Executor, CalibrationPoint[]]> = round % 2 === 0 ? [[bare, target.bare], [docker, target.docker]] : [[docker, target.docker], [bare, target.bare]];
+				const thisRound = {bare: [] as CalibrationPoint[], docker: [] as CalibrationPoint[]};
+				const order: Array<[Executor, CalibrationPoint[]]> = round % 2 === 0 ? [[bare, thisRound.bare], [docker, thisRound.docker]] : [[docker, thisRound.docker], [bare, thisRound.bare]];
 				for (const [executor, into] of order) into.push(...await measureCase(executor, spec, iterations, signal));
+				target.rounds.push(thisRound);
+				target.bare.push(...thisRound.bare);
+				target.docker.push(...thisRound.docker);
 			}
 
 			progress(`round ${round + 1}/${rounds} done`);

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {computeCalibration, type CalibrationPoint} from '../../../source/compare/calibration.js';
+import {computeCalibration, computeRoundInterval, type CalibrationPoint} from '../../../source/compare/calibration.js';
 import {createRng} from '../../../source/stats/random.js';
 
 function points(n: number, wall: number, cpu: number, rss: number, seed: number): CalibrationPoint[] {
@@ -32,5 +32,23 @@ describe('computeCalibration', () => {
 		expect(result.cases.a!.cpu).toBeUndefined();
 		expect(result.summary.cpu).toBeUndefined();
 		expect(computeCalibration(measured)).toEqual(result);
+	});
+
+	test('drift between rounds widens the interval beyond the within-round bootstrap', () => {
+		const rounds = [1.2, 1.26, 1.32].map((factor, i) => ({bare: points(6, 100, 50, 1000, 10 + i), docker: points(6, 100 * factor, 50, 1000, 20 + i)}));
+		const all = {bare: rounds.flatMap((r) => r.bare), docker: rounds.flatMap((r) => r.docker)};
+		const pooled = computeCalibration(new Map([['a', all]]));
+		const withRounds = computeCalibration(new Map([['a', {...all, rounds}]]));
+		expect(withRounds.cases.a!.wall!.ratio).toBe(pooled.cases.a!.wall!.ratio);
+		expect(withRounds.cases.a!.wall!.low).toBeLessThan(pooled.cases.a!.wall!.low);
+		expect(withRounds.cases.a!.wall!.high).toBeGreaterThan(pooled.cases.a!.wall!.high);
+	});
+
+	// Student t: mean ± t(0.975, k-1)·sd/√k on the logs; for ratios e^-1, e^0, e^1: mean 0, sd 1, k 3 → ±4.303/√3.
+	test('round interval uses the t table (df = 2: 4.303)', () => {
+		const interval = computeRoundInterval([Math.exp(-1), 1, Math.exp(1)])!;
+		expect(Math.log(interval.high)).toBeCloseTo(4.303 / Math.sqrt(3), 10);
+		expect(Math.log(interval.low)).toBeCloseTo(-4.303 / Math.sqrt(3), 10);
+		expect(computeRoundInterval([1.2])).toBeUndefined();
 	});
 });
