@@ -161,7 +161,34 @@ export async function acquireFileLock(dataDir: string, options: AcquireOptions &
 	return waitOrFail(async () => attempt(true), options);
 }
 
-/** The Redis lock when the cache is Redis, else the lock file. */
-export async function acquireBenchLock(cache: Cache | undefined, dataDir: string, options: AcquireOptions): Promise<HeldLock> {
-	return cache?.kind === 'redis' ? acquireRedisLock(cache, options) : acquireFileLock(dataDir, options);
+/** Whether the cache is a Redis that answers, waiting up to timeoutMs for it to connect. */
+export async function isRedisReady(cache: Cache | undefined, timeoutMs = 3000): Promise<boolean> {
+	if (cache?.kind !== 'redis') return false;
+	if (cache.getStatus().state === 'ready') return true;
+	return new Promise<boolean>((resolve) => {
+		const timer = setTimeout(() => {
+			off();
+			resolve(cache.getStatus().state === 'ready');
+		}, timeoutMs);
+		timer.unref();
+		const off = cache.onStatus((status) => {
+			if (status.state !== 'ready' && status.state !== 'closed') return;
+			clearTimeout(timer);
+			off();
+			resolve(status.state === 'ready');
+		});
+	});
+}
+
+/**
+ * The Redis lock when the cache is a Redis that answers, else the lock file (a benchmark does
+ * not fail because Redis is away; onFallback says so).
+ */
+export async function acquireBenchLock(cache: Cache | undefined, dataDir: string, options: AcquireOptions & {onFallback?: (why: string) => void}): Promise<HeldLock> {
+	if (cache?.kind === 'redis') {
+		if (await isRedisReady(cache)) return acquireRedisLock(cache, options);
+		options.onFallback?.(`Redis is unreachable (${cache.getStatus().error ?? 'no answer'}): using the lock file, and progress is not published`);
+	}
+
+	return acquireFileLock(dataDir, options);
 }

@@ -144,6 +144,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 		suite: options.suite.name,
 		shouldWait: options.shouldWait ?? true,
 		signal,
+		onFallback: notice,
 		onWait(holder: LockOwner | undefined) {
 			notice(`waiting for the benchmark run already on this host${holder ? ` (suite ${holder.suite}, pid ${holder.pid}, since ${holder.since})` : ''}; --no-wait fails instead`);
 		},

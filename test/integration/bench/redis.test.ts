@@ -102,4 +102,28 @@ describeWith([requireRedis()], 'bench runs with Redis', () => {
 		const runB = await fixture.store.getRun(b.runId);
 		expect(runB!.startedAt.getTime()).toBeGreaterThanOrEqual(runA!.endedAt!.getTime());
 	});
+
+	it('waits for a Redis that is still connecting, and falls back to the lock file when Redis is away', async () => {
+		const deps = {store: fixture.store, config: {dataDir: fixture.dataDir, dockerHost: undefined}, signal: new AbortController().signal};
+		const small = makeSuite({name: 'redis-small', cases: [{name: 't', command: ['true'], iterations: 2, warmup: 0}]});
+		// Just created: not connected yet (commands are not queued while connecting).
+		const fresh = new RedisCache(redisUrl!);
+		const notices: string[] = [];
+		try {
+			const result = await runBenchmark({suite: small, mode: 'bare_metal', release: `v-rf-${uniqueSuffix()}`}, {...deps, cache: fresh, onNotice: (text) => notices.push(text)});
+			expect(result.status).toBe('completed');
+			expect(notices.filter((n) => /Redis is unreachable/.test(n))).toEqual([]);
+		} finally {
+			await fresh.close();
+		}
+
+		const away = new RedisCache('redis://127.0.0.1:1');
+		try {
+			const result = await runBenchmark({suite: small, mode: 'bare_metal', release: `v-ra-${uniqueSuffix()}`}, {...deps, cache: away, onNotice: (text) => notices.push(text)});
+			expect(result.status).toBe('completed');
+			expect(notices.some((n) => /Redis is unreachable .*using the lock file/.test(n))).toBe(true);
+		} finally {
+			await away.close();
+		}
+	});
 });
