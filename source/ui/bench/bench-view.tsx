@@ -32,6 +32,12 @@ export function selectRunning(runs: ReadonlyMap<string, BenchEvent>): BenchEvent
 	return [...runs.values()].filter((run) => run.type !== 'end').sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
+/** Ended runs (seen on the channel) that the store's recent list does not hold, newest first. Pure. */
+export function selectEndedElsewhere(runs: ReadonlyMap<string, BenchEvent>, recent: readonly Run[]): BenchEvent[] {
+	const known = new Set(recent.map((run) => run.id));
+	return [...runs.values()].filter((run) => run.type === 'end' && !known.has(run.runId)).sort((a, b) => b.time.localeCompare(a.time));
+}
+
 /** One running run as a line of the given width. Pure. */
 export function formatRunningLine(event: BenchEvent, width: number, now: number): string {
 	const age = now - Date.parse(event.time);
@@ -133,7 +139,17 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		}
 
 		push(<Text key="recent-title" bold>Recent runs{snapshot.isLoading ? ' (loading...)' : ''}</Text>);
-		if (!snapshot.isLoading && snapshot.recentRuns.length === 0) push(<Text key="recent-none" dimColor>none yet: press b (docker) or B (bare metal) to run a suite</Text>);
+		if (!snapshot.isLoading && snapshot.recentRuns.length === 0 && selectEndedElsewhere(snapshot.progress.runs, []).length === 0) push(<Text key="recent-none" dimColor>none yet: press b (docker) or B (bare metal) to run a suite</Text>);
+		// Runs that ended elsewhere and are not in this store's list (another database, or older).
+		for (const event of selectEndedElsewhere(snapshot.progress.runs, snapshot.recentRuns)) {
+			const isOk = event.status === 'completed';
+			push(
+				<Text key={`ended-${event.host}-${event.runId}`}>
+					<Text color={isOk ? 'green' : 'red'}>{isOk ? '✓' : '✗'}</Text> {fit(`#${event.runId} ${event.suite} ${event.mode === 'docker' ? 'docker' : 'bare metal'} ${event.release} @${event.host}  ${event.status}${event.reason ? `: ${event.reason}` : ''}`, width - 2)}
+				</Text>,
+			);
+		}
+
 		for (const run of snapshot.recentRuns) {
 			const {mark, color} = statusMark(run);
 			push(<Text key={`recent-${run.id}`}><Text color={color}>{mark}</Text> {formatRecentLine(run, width - 2)}</Text>);
