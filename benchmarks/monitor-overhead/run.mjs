@@ -205,7 +205,35 @@ async function measureRender() {
 	// The first renders warm the JIT; report the rest.
 	const steady = times.slice(10).sort((a, b) => a - b);
 	const steadyCpu = cpuTimes.slice(10).sort((a, b) => a - b);
+
+	// Live updates, as in the TUI: one mounted screen, a new snapshot (every row's figures
+	// changed), React re-renders, Ink lays out and writes the frame. CPU time from the new
+	// snapshot to the written frame.
+	const {render} = await import('ink-testing-library');
+	const listeners = new Set();
+	let current = makeSnapshot(0);
+	const liveSource = {
+		getSnapshot: () => current, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)), getHistory: () => history,
+		runAction: async () => {}, async* streamLogs() {},
+	};
+	const instance = render(React.createElement(ServicesView, {source: liveSource, isActive: false, width: 80, height: 21, renderIntervalMs: 0, now: () => now}));
+	const live = [];
+	for (let i = 1; i <= 110; i++) {
+		const before = instance.frames.length;
+		const c0 = process.cpuUsage();
+		current = makeSnapshot(i);
+		for (const l of listeners) l();
+		while (instance.frames.length === before) await new Promise((resolve) => setImmediate(resolve));
+		const cpu = process.cpuUsage(c0);
+		live.push((cpu.user + cpu.system) / 1000);
+	}
+
+	const lastFrame = instance.lastFrame() ?? '';
+	instance.unmount();
+	if (lastFrame.split('\n').length > 21 || !lastFrame.includes('one core')) throw new Error(`unexpected live frame:\n${lastFrame}`);
+	const steadyLive = live.slice(10).sort((a, b) => a - b);
 	return {
+		liveMedian: steadyLive[Math.floor(steadyLive.length / 2)], liveP95: steadyLive[Math.floor(steadyLive.length * 0.95)],
 		median: steady[Math.floor(steady.length / 2)], p95: steady[Math.floor(steady.length * 0.95)], first: times[0],
 		cpuMedian: steadyCpu[Math.floor(steadyCpu.length / 2)], cpuP95: steadyCpu[Math.floor(steadyCpu.length * 0.95)],
 	};
@@ -214,7 +242,7 @@ async function measureRender() {
 async function main() {
 	if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
 	const render = await measureRender();
-	log(`render: median ${render.median.toFixed(2)} ms`);
+	log(`render: live update median ${render.liveMedian.toFixed(2)} ms CPU, full mount median ${render.cpuMedian.toFixed(2)} ms CPU`);
 	if (args['render-only']) {
 		printRender(render);
 		return;
@@ -292,8 +320,9 @@ async function main() {
 
 function printRender(render) {
 	// CPU time is what the frame costs; wall time also counts waiting for a core on a busy machine.
-	const verdict = render.cpuMedian <= 10 ? 'meets' : 'MISSES';
-	console.log(`Services frame at 50 containers, 80x24 (renderToString: React + Yoga layout + text, 100 frames): CPU time median ${render.cpuMedian.toFixed(2)} ms, p95 ${render.cpuP95.toFixed(2)} ms; wall median ${render.median.toFixed(2)} ms, p95 ${render.p95.toFixed(2)} ms; first (cold) ${render.first.toFixed(1)} ms -> ${verdict} the 10 ms target (CPU time)`);
+	const verdict = render.liveMedian <= 10 ? 'meets' : 'MISSES';
+	console.log(`Services frame at 50 containers, 80x24, live update of the mounted screen (React re-render + Ink layout + write), NODE_ENV=${process.env.NODE_ENV || '(unset: React development build)'}: CPU time median ${render.liveMedian.toFixed(2)} ms, p95 ${render.liveP95.toFixed(2)} ms -> ${verdict} the 10 ms target`);
+	console.log(`Services frame at 50 containers, 80x24 (renderToString: React + Yoga layout + text, 100 frames): CPU time median ${render.cpuMedian.toFixed(2)} ms, p95 ${render.cpuP95.toFixed(2)} ms; wall median ${render.median.toFixed(2)} ms, p95 ${render.p95.toFixed(2)} ms; first (cold) ${render.first.toFixed(1)} ms`);
 }
 
 function printReport(results, baselines, render) {
