@@ -1,32 +1,33 @@
-/** The command registry: cli.tsx parses and dispatches from this list; --help is built from it. */
-import {benchListCommand, benchRunCommand} from './bench-run.js';
-import {calibrateCommand} from './calibrate.js';
-import {compareCommand} from './compare.js';
-import {demoCommand} from './demo.js';
-import {doctorCommand} from './doctor.js';
-import {downCommand} from './down.js';
-import {exportCommand} from './export.js';
-import {importCommand} from './import.js';
-import {logsCommand} from './logs.js';
-import {psCommand} from './ps.js';
-import {releasesCommand} from './releases.js';
-import {statusCommand} from './status.js';
+/**
+ * The command registry. Each entry names a command and loads its module only when that command
+ * runs (or when --help lists them all), so `rqc compare --json` never pays for dockerode, execa
+ * or Ink. A test checks that every module's spec carries the name it is registered under.
+ */
 import type {CommandSpec} from './types.js';
-import {upCommand} from './up.js';
 
-export const commands: readonly CommandSpec[] = [
-	statusCommand,
-	doctorCommand,
-	benchRunCommand,
-	benchListCommand,
-	upCommand,
-	downCommand,
-	psCommand,
-	logsCommand,
-	releasesCommand,
-	calibrateCommand,
-	compareCommand,
-	importCommand,
-	exportCommand,
-	demoCommand,
+export interface CommandEntry {
+	readonly name: string;
+	load(): Promise<CommandSpec>;
+}
+
+export const commandEntries: readonly CommandEntry[] = [
+	{name: 'status', load: async () => (await import('./status.js')).statusCommand},
+	{name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand},
+	{name: 'up', load: async () => (await import('./up.js')).upCommand},
+	{name: 'down', load: async () => (await import('./down.js')).downCommand},
+	{name: 'ps', load: async () => (await import('./ps.js')).psCommand},
+	{name: 'logs', load: async () => (await import('./logs.js')).logsCommand},
+	{name: 'bench run', load: async () => (await import('./bench-run.js')).benchRunCommand},
+	{name: 'bench list', load: async () => (await import('./bench-run.js')).benchListCommand},
+	{name: 'calibrate', load: async () => (await import('./calibrate.js')).calibrateCommand},
+	{name: 'compare', load: async () => (await import('./compare.js')).compareCommand},
+	{name: 'releases', load: async () => (await import('./releases.js')).releasesCommand},
+	{name: 'import', load: async () => (await import('./import.js')).importCommand},
+	{name: 'export', load: async () => (await import('./export.js')).exportCommand},
+	{name: 'demo', load: async () => (await import('./demo.js')).demoCommand},
 ];
+
+/** Every command's spec, in registry order (loads every command module). */
+export async function loadAllCommands(): Promise<CommandSpec[]> {
+	return Promise.all(commandEntries.map(async (entry) => entry.load()));
+}

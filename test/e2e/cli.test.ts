@@ -6,7 +6,9 @@ import {readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {commands} from '../../source/commands/index.js';
+import {loadAllCommands} from '../../source/commands/index.js';
+
+const commands = await loadAllCommands();
 import {runCli, root} from '../helpers/cli.js';
 import {createTempDir, createTestDatabase, type TestDatabase} from '../helpers/postgres.js';
 import {describeWith, requireDocker, requirePostgres, requireRedis, uniqueSuffix} from '../helpers/services.js';

@@ -3,7 +3,9 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {keymap, renderKeymapMarkdown} from '../../source/ui/keymap.js';
-import {commands} from '../../source/commands/index.js';
+import {loadAllCommands} from '../../source/commands/index.js';
+
+const commands = await loadAllCommands();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');

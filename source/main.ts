@@ -1,0 +1,227 @@
+/**
+ * Parses the command line (meow), dispatches to a command or the TUI, and maps the outcome to
+ * an exit code: 0 ok, 1 failure, 2 bad usage or input, 3 a needed service unreachable.
+ * It never exits the process; cli.tsx does that with the code main() returns.
+ */
+import process from 'node:process';
+import meow, {type AnyFlags} from 'meow';
+import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
+import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
+import {loadConfig, type ConfigFlags} from './config.js';
+import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
+import {isColorAllowed} from './ui/text.js';
+import type {Store} from './store/store.js';
+import type {Cache} from './cache/cache.js';
+
+const globalFlags: Record<string, CommandFlag> = {
+	json: {type: 'boolean', default: false, description: 'Write machine-readable JSON to stdout (nothing else goes there)'},
+	verbose: {type: 'boolean', default: false, description: 'Show stacks of internal errors and extra detail'},
+	databaseUrl: {type: 'string', description: 'PostgreSQL/TimescaleDB URL (default: $RQC_DATABASE_URL, $DATABASE_URL, else the embedded store)'},
+	redisUrl: {type: 'string', description: 'Redis URL (default: $REDIS_URL, else an in-process cache)'},
+	dockerHost: {type: 'string', description: 'Docker engine endpoint (default: $DOCKER_HOST, else the local socket)'},
+	composeFile: {type: 'string', description: 'Compose file (default: $RQC_COMPOSE_FILE, else the bundled compose/docker-compose.yml)'},
+	project: {type: 'string', description: 'Compose project name, also the container label filter (default: $RQC_PROJECT, else rqc)'},
+	dataDir: {type: 'string', description: 'Where rqc keeps its files (default: $RQC_DATA_DIR, else $XDG_DATA_HOME/rqc or ~/.local/share/rqc)'},
+};
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function flagLines(flags: Readonly<Record<string, CommandFlag>>): string[] {
+	return Object.entries(flags).map(([name, flag]) => {
+		const short = flag.shortFlag ? `-${flag.shortFlag}, ` : '    ';
+		const value = flag.type === 'boolean' ? '' : ` <${flag.type === 'number' ? 'n' : 'value'}>`;
+		return `    ${short}--${kebab(name)}${value}`.padEnd(34) + ` ${flag.description}`;
+	});
+}
+
+/** The top-level --help: every command with an example. */
+export function mainHelp(commands: readonly CommandSpec[]): string {
+	const width = Math.max(...commands.map((c) => c.name.length));
+	return [
+		'rqc: release-quality console: container health, benchmark runs and overhead-adjusted release comparisons',
+		'',
+		'  Usage',
+		'    $ rqc                     open the interactive console (TUI)',
+		'    $ rqc <command> [options]',
+		'',
+		'  Commands',
+		...commands.map((c) => `    ${c.name.padEnd(width)}  ${c.summary}\n    ${' '.repeat(width)}  e.g. ${c.examples[0] ?? c.usage}`),
+		'',
+		'  Global options',
+		...flagLines(globalFlags),
+		'    -h, --help                     Show help (rqc <command> --help for a command)',
+		'    -v, --version                  Show the version',
+		'',
+		'  Exit codes: 0 ok, 1 failure (or regression found), 2 bad usage or input, 3 a needed service unreachable',
+	].join('\n');
+}
+
+function commandHelp(command: CommandSpec): string {
+	return [
+		command.summary,
+		'',
+		'  Usage',
+		`    $ ${command.usage}`,
+		...(Object.keys(command.flags).length > 0 ? ['', '  Options', ...flagLines(command.flags)] : []),
+		'',
+		'  Global options',
+		...flagLines(globalFlags),
+		'',
+		'  Examples',
+		...command.examples.map((e) => `    $ ${e}`),
+	].join('\n');
+}
+
+/**
+ * The positional words before the command's own flags. Only global flags may come before the
+ * command, and their types are known here, so a global flag's value is never taken for a word.
+ */
+export function leadingWords(argv: readonly string[]): string[] {
+	const words: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		if (token === '--') break;
+		if (token.startsWith('-')) {
+			const name = token.replace(/^-+/, '').split('=')[0]!.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+			if (!token.includes('=') && globalFlags[name]?.type === 'string') i++;
+			if (words.length > 0) break;
+			continue;
+		}
+
+		words.push(token);
+	}
+
+	return words;
+}
+
+/** Finds the command named by the leading words (longest match: 'bench run' before 'bench'). */
+export function resolveCommand(words: readonly string[], entries: readonly CommandEntry[] = commandEntries): {entry: CommandEntry | undefined; args: string[]} {
+	const sorted = [...entries].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+	for (const entry of sorted) {
+		const parts = entry.name.split(' ');
+		if (parts.every((w, i) => words[i] === w)) return {entry, args: words.slice(parts.length)};
+	}
+
+	return {entry: undefined, args: [...words]};
+}
+
+const stripDescriptions = (flags: Readonly<Record<string, CommandFlag>>): AnyFlags =>
+	Object.fromEntries(Object.entries(flags).map(([name, {description: _d, ...flag}]) => [name, flag])) as AnyFlags;
+
+interface Io {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stderr: NodeJS.WriteStream;
+}
+
+/** Runs rqc with argv and env; returns the exit code. Never exits by itself. */
+export async function main(
+	argv: readonly string[] = process.argv.slice(2),
+	env: NodeJS.ProcessEnv = process.env,
+	io: Io = process,
+	/** Called on a second Ctrl-C, when waiting for a clean stop is no longer wanted. */
+	onForceExit: (code: number) => void = () => {},
+): Promise<number> {
+	// Which command? Only its module is loaded, so a command pays for nothing it does not use.
+	const words = leadingWords(argv);
+	const {entry} = resolveCommand(words);
+	const isJson = argv.includes('--json');
+	if (!entry && words.length > 0) {
+		const family = commandEntries.filter((e) => e.name.startsWith(`${words[0]} `)).map((e) => `rqc ${e.name}`);
+		const error = family.length > 0
+			? new UserError(`"${words.join(' ')}" is not a command`, `did you mean ${family.join(' or ')}?`)
+			: new UserError(`unknown command "${words.join(' ')}"`, 'see rqc --help for the list of commands');
+		report(error, isJson, false, io);
+		return EXIT.usage;
+	}
+
+	const command = await entry?.load();
+	const wantsHelp = argv.includes('--help') || argv.includes('-h');
+	const help = command ? commandHelp(command) : wantsHelp ? mainHelp(await loadAllCommands()) : '';
+
+	// Strict parse: unknown flags are usage errors (meow exits 2 with a message).
+	const cli = meow(help, {
+		importMeta: import.meta,
+		argv: [...argv],
+		flags: {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}},
+		allowUnknownFlags: false,
+		autoHelp: false,
+		autoVersion: false,
+		description: false,
+	});
+	const flags = cli.flags as Record<string, unknown>;
+	const args = command ? cli.input.slice(command.name.split(' ').length) : cli.input;
+	if (flags.help) {
+		io.stdout.write(`\n${cli.help.replace(/^\n+/, '')}\n`);
+		return EXIT.ok;
+	}
+
+	if (flags.version) {
+		io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+		return EXIT.ok;
+	}
+
+	const isVerbose = Boolean(flags.verbose);
+
+	const controller = new AbortController();
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (controller.signal.aborted) {
+			// Second Ctrl-C: the user means it.
+			io.stderr.write('\nrqc: interrupted again, exiting now\n');
+			onForceExit(130);
+			return;
+		}
+
+		controller.abort(new Error(`received ${signal}`));
+	};
+
+	let store: Promise<Store> | undefined;
+	let cache: Promise<Cache> | undefined;
+	try {
+		const config = loadConfig(flags as ConfigFlags, env);
+		const context: CommandContext = {
+			args,
+			flags,
+			config,
+			isJson: Boolean(flags.json),
+			isVerbose,
+			hasColor: !flags.json && isColorAllowed(env, io.stdout.isTTY),
+			stdout: io.stdout,
+			stderr: io.stderr,
+			env,
+			signal: controller.signal,
+			openStore: async () => {
+				store ??= import('./store/open-store.js').then(async ({openStore}) => openStore(config));
+				return store;
+			},
+			openCache: async () => {
+				cache ??= import('./cache/open-cache.js').then(({openCache}) => openCache(config));
+				return cache;
+			},
+		};
+
+		if (!command) {
+			const {runShell} = await import('./shell.js');
+			return await runShell(context, io);
+		}
+
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+		return await command.run(context);
+	} catch (error) {
+		report(error, Boolean(flags.json), isVerbose, io);
+		return exitCodeOf(error);
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+		await Promise.allSettled([
+			store?.then(async (s) => s.close()),
+			cache?.then(async (c) => c.close()),
+		]);
+	}
+}
+
+function report(error: unknown, isJson: boolean, isVerbose: boolean, io: Io): void {
+	if (isJson) io.stdout.write(JSON.stringify(errorToJson(error)) + '\n');
+	io.stderr.write(formatError(error, isVerbose) + '\n');
+}
+
