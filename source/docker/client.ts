@@ -17,3 +17,19 @@ export function createMonitorDockerClient(config: Pick<Config, 'dockerHost'>): D
 }
 
 export {isLocalEngine} from './engine.js';
+
+/**
+ * A timeout-free twin of an existing client (same socket or host, same TLS files): the pane gets
+ * the shell's client (a fake one in tests) and derives its streaming client from it.
+ */
+export function deriveMonitorDockerClient(docker: DockerClient): DockerClient {
+	const modem = docker.modem as unknown as {
+		socketPath?: string; host?: string; port?: number | string; protocol?: 'http' | 'https' | 'ssh';
+		ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer;
+	};
+	if (modem.host) {
+		return new Docker({host: modem.host, port: modem.port, protocol: modem.protocol, ca: modem.ca, cert: modem.cert, key: modem.key});
+	}
+
+	return new Docker({socketPath: modem.socketPath ?? '/var/run/docker.sock'});
+}

@@ -6,19 +6,19 @@
  */
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, measureElement, type DOMElement} from 'ink';
-import {createMonitorDockerClient, isLocalEngine} from '../../docker/client.js';
+import {deriveMonitorDockerClient, isLocalEngine} from '../../docker/client.js';
 import {createContainerMonitor} from '../../docker/monitor.js';
 import {ComposeControl, createComposeControlSource} from '../compose-control.js';
 import {ServicesView} from '../services/services-view.js';
 import type {PaneProps} from './types.js';
 
 export function ServicesPane({services, isActive, width, height, onCaptureInput}: PaneProps) {
-	const {config} = services;
+	const {config, docker} = services;
 	const monitor = useMemo(() => createContainerMonitor({
-		docker: createMonitorDockerClient(config),
+		docker: deriveMonitorDockerClient(docker),
 		project: config.project,
 		isLocal: isLocalEngine(config.dockerHost),
-	}), [config]);
+	}), [config, docker]);
 	const composeSource = useMemo(() => createComposeControlSource(config), [config]);
 	useEffect(() => {
 		monitor.start();
