@@ -16,6 +16,7 @@ export function HelpOverlay({bindings, height}: HelpOverlayProps) {
 	}
 
 	// Borders and title take 3 rows; when the list is cut, the "… more" line takes one more.
+	// Each line is cut to one row (never wrapped), so the count of lines is the count of rows.
 	const budget = Math.max(1, height - 3);
 	const visible = lines.length > budget ? lines.slice(0, Math.max(1, budget - 1)) : lines;
 	return (
@@ -23,7 +24,7 @@ export function HelpOverlay({bindings, height}: HelpOverlayProps) {
 			<Text bold>Keys <Text dimColor>(? or Esc closes)</Text></Text>
 			{visible.map((line) => (line.kind === 'title'
 				? <Text key={`t-${line.text}`} bold color="cyan">{line.text}</Text>
-				: <Text key={`k-${line.key}-${line.text}`}>{`  ${(line.key ?? '').padEnd(8)} ${line.text}`}</Text>))}
+				: <Text key={`k-${line.key}-${line.text}`} wrap="truncate-end">{`  ${(line.key ?? '').padEnd(8)} ${line.text}`}</Text>))}
 			{visible.length < lines.length ? <Text dimColor>… {lines.length - visible.length} more (enlarge the terminal)</Text> : null}
 		</Box>
 	);
