@@ -3,6 +3,8 @@
  * an exit code: 0 ok, 1 failure, 2 bad usage or input, 3 a needed service unreachable.
  * It never exits the process; cli.tsx does that with the code main() returns.
  */
+import {existsSync} from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 import meow, {type AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
@@ -190,7 +192,11 @@ export async function main(
 			env,
 			signal: controller.signal,
 			openStore: async () => {
-				store ??= import('./store/open-store.js').then(async ({openStore}) => openStore(config));
+				store ??= import('./store/open-store.js').then(async ({openStore}) => {
+					const opened = await openStore(config);
+					await writeLeftoverSpools(opened, config.dataDir, io.stderr);
+					return opened;
+				});
 				return store;
 			},
 			openCache: async () => {
@@ -217,6 +223,19 @@ export async function main(
 			store?.then(async (s) => s.close()),
 			cache?.then(async (c) => c.close()),
 		]);
+	}
+}
+
+/**
+ * Samples spooled while the database was down are written at the next start of any command
+ * that opens the store, exactly once (the store skips rows it already has).
+ */
+async function writeLeftoverSpools(store: Store, dataDir: string, stderr: NodeJS.WritableStream): Promise<void> {
+	if (!existsSync(path.join(dataDir, 'spool'))) return;
+	const {replaySpools} = await import('./bench/spool.js');
+	const result = await replaySpools(store, dataDir).catch(() => undefined);
+	if (result && result.samplesWritten > 0) {
+		stderr.write(`rqc: wrote ${result.samplesWritten} samples spooled by ${result.files} earlier run(s) while the database was unreachable\n`);
 	}
 }
 
