@@ -67,7 +67,7 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 		<Box flexDirection="column" width={width}>
 			<Tabs pane={state.pane}/>
 			<Box height={paneHeight} flexDirection="column" overflow="hidden">
-				{state.isHelpOpen ? <HelpOverlay bindings={bindings} height={paneHeight}/> : null}
+				{state.isHelpOpen ? <HelpOverlay bindings={bindings} height={paneHeight} scope={state.pane}/> : null}
 				{(Object.keys(paneComponents) as PaneId[]).map((id) => {
 					const Pane = paneComponents[id];
 					const isShown = id === state.pane && !state.isHelpOpen;

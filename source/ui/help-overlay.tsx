@@ -1,16 +1,21 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {groupKeymap, scopeTitles, type KeyBinding} from './keymap.js';
+import {groupKeymap, scopeTitles, type KeyBinding, type KeyScope} from './keymap.js';
 
 export interface HelpOverlayProps {
 	readonly bindings: readonly KeyBinding[];
 	readonly height: number;
+	/** The pane help was opened from: its keys come right after the global ones. */
+	readonly scope?: KeyScope;
 }
 
+const rank = (group: KeyScope, current: KeyScope | undefined) => (group === 'global' ? 0 : group === current ? 1 : 2);
+
 /** The keymap, grouped by scope: generated from the table, never written by hand. */
-export function HelpOverlay({bindings, height}: HelpOverlayProps) {
+export function HelpOverlay({bindings, height, scope}: HelpOverlayProps) {
 	const lines: Array<{kind: 'title' | 'key'; text: string; key?: string}> = [];
-	for (const group of groupKeymap(bindings)) {
+	const groups = groupKeymap(bindings).sort((a, b) => rank(a.scope, scope) - rank(b.scope, scope));
+	for (const group of groups) {
 		lines.push({kind: 'title', text: scopeTitles[group.scope]});
 		for (const b of group.bindings) lines.push({kind: 'key', key: b.key, text: b.description});
 	}

@@ -56,6 +56,16 @@ describe('the TUI shell', () => {
 		await waitForFrame(lastFrame, (f) => !f.includes('(? or Esc closes)'));
 	});
 
+	it('shows the keys of the pane it was opened from right after the global ones', async () => {
+		const {lastFrame, stdin} = renderApp();
+		stdin.write('3');
+		await waitForFrame(lastFrame, (f) => f.includes('[3 Compare]'));
+		stdin.write('?');
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('Keys'));
+		expect(frame.indexOf('Everywhere')).toBeLessThan(frame.indexOf('Compare pane'));
+		for (const binding of keymap.filter((b) => b.scope === 'compare')) expect(frame).toContain(binding.description);
+	});
+
 	it('updates the status bar live as services answer', async () => {
 		const {lastFrame, services} = renderApp();
 		services.health.update({docker: {state: 'ok', version: '27.1.0'}, database: {state: 'ok', kind: 'timescaledb'}, redis: {state: 'ready'}});
