@@ -220,8 +220,10 @@ async function measureRender() {
 	const live = [];
 	for (let i = 1; i <= 110; i++) {
 		const before = instance.frames.length;
+		// The snapshot is made before the clock starts: the monitor builds it, not the frame.
+		const next = makeSnapshot(i);
 		const c0 = process.cpuUsage();
-		current = makeSnapshot(i);
+		current = next;
 		for (const l of listeners) l();
 		while (instance.frames.length === before) await new Promise((resolve) => setImmediate(resolve));
 		const cpu = process.cpuUsage(c0);
