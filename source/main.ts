@@ -235,7 +235,7 @@ async function writeLeftoverSpools(store: Store, dataDir: string, stderr: NodeJS
 	const {replaySpools} = await import('./bench/spool.js');
 	const result = await replaySpools(store, dataDir).catch(() => undefined);
 	if (result && result.samplesWritten > 0) {
-		stderr.write(`rqc: wrote ${result.samplesWritten} samples spooled by ${result.files} earlier run(s) while the database was unreachable\n`);
+		stderr.write(`rqc: wrote ${result.samplesWritten} spooled samples of ${result.files} earlier run(s) to the database\n`);
 	}
 }
 

@@ -28,7 +28,7 @@ export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.Re
 	process.env.NODE_ENV ??= 'production';
 	// Ink and React load only here, never for --json or plain commands.
 	const [{render}, React, {App}, {createLiveServices}] = await Promise.all([
-		import('ink'),
+		importInkAsInteractive(),
 		import('react'),
 		import('./ui/app.js'),
 		import('./ui/app-services.js'),
@@ -43,4 +43,23 @@ export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.Re
 	}
 
 	return EXIT.ok;
+}
+
+/**
+ * Ink decides once, when it loads, that a CI environment (CI or CONTINUOUS_INTEGRATION set)
+ * gets no live frames, only the last one at exit. rqc starts the console only when both ends
+ * are terminals, so a person is there: hide those variables while Ink loads, then put them back
+ * for the benchmarks this console starts.
+ */
+async function importInkAsInteractive(): Promise<typeof import('ink')> {
+	const saved = {CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION};
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
+	try {
+		return await import('ink');
+	} finally {
+		for (const [key, value] of Object.entries(saved)) {
+			if (value !== undefined) process.env[key] = value;
+		}
+	}
 }

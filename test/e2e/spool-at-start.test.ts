@@ -31,7 +31,7 @@ describe('leftover spool files', () => {
 
 		const first = await runCli(['releases', '--json'], {RQC_DATA_DIR: temp.dir});
 		expect(first.exitCode).toBe(0);
-		expect(first.stderr).toContain('wrote 3 samples spooled by 1 earlier run(s)');
+		expect(first.stderr).toContain('wrote 3 spooled samples of 1 earlier run(s)');
 		expect(existsSync(file)).toBe(false);
 
 		const second = await runCli(['releases', '--json'], {RQC_DATA_DIR: temp.dir});
