@@ -201,8 +201,13 @@ export class SqlStore implements Store {
 	}
 
 	async deleteRelease(name: string): Promise<boolean> {
-		const rows = await this.executor.query('DELETE FROM releases WHERE name = $1 RETURNING id', [name]);
-		return rows.length > 0;
+		return this.transaction(async (store) => {
+			const {executor} = store as SqlStore;
+			// samples has no foreign key (see the migration): its rows go first, by hand.
+			await executor.query('DELETE FROM samples WHERE run_id IN (SELECT r.id FROM runs r JOIN releases rel ON rel.id = r.release_id WHERE rel.name = $1)', [name]);
+			const rows = await executor.query('DELETE FROM releases WHERE name = $1 RETURNING id', [name]);
+			return rows.length > 0;
+		});
 	}
 
 	async createRun(run: NewRun): Promise<Run> {
@@ -247,7 +252,14 @@ export class SqlStore implements Store {
 			s.runId, s.caseName, s.iteration, s.time, s.wallNs, int(s.userUs), int(s.systemUs), int(s.maxRssBytes),
 			s.exitCode ?? null, s.isWarmup ?? false, s.isOutlier ?? false, s.metrics ? JSON.stringify(s.metrics) : null,
 		]);
-		return this.inTransaction((tx) => tx.bulkInsert('samples', SAMPLE_COLUMNS, rows));
+		const runIds = [...new Set(samples.map((s) => s.runId))];
+		return this.inTransaction(async (tx) => {
+			// What a foreign key would check, once per batch instead of once per row.
+			const known = await tx.query<{id: number}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
+			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
+			if (missing.length > 0) throw new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
+			return tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
+		});
 	}
 
 	async getSamples(query: SampleQuery): Promise<Sample[]> {
@@ -328,6 +340,7 @@ export class SqlStore implements Store {
 		return this.transaction(async (store) => {
 			const {executor} = store as SqlStore;
 			// Demo runs filed under a user's release go; the release stays unless it is demo-only.
+			await executor.query('DELETE FROM samples WHERE run_id IN (SELECT id FROM runs WHERE is_demo)');
 			await executor.query('DELETE FROM runs WHERE is_demo');
 			const releases = await executor.query('DELETE FROM releases WHERE is_demo AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.release_id = releases.id) RETURNING id');
 			const calibrations = await executor.query('DELETE FROM calibrations WHERE is_demo RETURNING id');

@@ -96,6 +96,16 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect(await store.getRelease('v-half')).toBeUndefined();
 	});
 
+	it('refuses samples of a run that does not exist, and deletes a release with its samples', async () => {
+		await expect(store.insertSamples([{runId: 987_654, caseName: 'c', iteration: 0, time: new Date(), wallNs: 1}])).rejects.toThrow(/runs that do not exist: 987654/);
+		const run = await store.createRun({release: 'v-delete', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		await store.insertSamples(samplesFor(run.id, 20));
+		expect(await store.deleteRelease('v-delete')).toBe(true);
+		expect(await store.countSamples(run.id)).toBe(0);
+		expect(await store.getRun(run.id)).toBeUndefined();
+		expect(await store.deleteRelease('v-delete')).toBe(false);
+	});
+
 	it('names an unknown release in the error', async () => {
 		await expect(store.getSamples({release: 'no-such-release'})).rejects.toThrow(/unknown release "no-such-release"/);
 	});
@@ -109,7 +119,9 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		const demoCal = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits, cases: {cpu: {wall: {ratio: 1.02, low: 1.01, high: 1.03}}}, summary: {wall: {ratio: 1.02, low: 1.01, high: 1.03}}, isDemo: true});
 		const realCal = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits, cases: {}, summary: {}});
 		expect(demoCal.cases.cpu?.wall?.ratio).toBe(1.02);
+		await store.insertSamples(samplesFor(run.id, 5));
 		expect(await store.removeDemoData()).toEqual({releases: 1, calibrations: 1});
+		expect(await store.countSamples(run.id)).toBe(0);
 		expect(await store.getRelease('v-demo')).toBeUndefined();
 		expect((await store.listCalibrations()).map((c) => c.id)).toContain(realCal.id);
 		expect(await store.getRelease('v1.0.0')).toBeDefined();
