@@ -1,17 +1,7 @@
 /** A private redis-server on a free port, so a test can stop and start it without touching others. */
 import {spawn, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
-
-export async function getFreePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
+import {getFreePort} from './ports.js';
 
 async function waitForPort(port: number, isUp: boolean, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;

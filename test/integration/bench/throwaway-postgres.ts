@@ -5,9 +5,9 @@
  */
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {getFreePort as freePort} from '../../helpers/ports.js';
 
 export interface ThrowawayPostgres {
 	readonly url: string;
@@ -22,17 +22,6 @@ export function findPostgresBin(): string | undefined {
 	if (!existsSync(base)) return undefined;
 	const versions = readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
 	return versions[0] === undefined ? undefined : path.join(base, versions[0], 'bin');
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {

@@ -9,7 +9,6 @@
  */
 import {execFileSync} from 'node:child_process';
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {Writable} from 'node:stream';
@@ -31,20 +30,10 @@ import {openStore} from '../../../source/store/open-store.js';
 import {ComposeControl, createComposeControlSource} from '../../../source/ui/compose-control.js';
 import {plain, tick, waitForFrame} from '../../helpers/ink.js';
 import {describeWith, requireDocker, uniqueSuffix} from '../../helpers/services.js';
+import {getFreePort as freePort} from '../../helpers/ports.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const standins = ['rqc-standin-timescaledb:ci', 'rqc-standin-redis:ci', 'rqc-standin-runner:ci', 'rqc-busybox:test'];
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 function sink(): {stream: Writable; text: () => string} {
 	let text = '';
