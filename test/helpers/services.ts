@@ -51,6 +51,8 @@ export function describeWith(services: readonly Service[], name: string, body: (
 	}
 
 	const why = missing.map((s) => `${s.name}: ${s.reason}`).join('; ');
+	// Said out loud as well: the default reporter counts skipped tests but does not name them.
+	console.warn(`[rqc tests] SKIPPED suite "${name}": ${why}; ${howTo}`);
 	describe.skip(`${name} [SKIPPED: ${why}; ${howTo}]`, body);
 }
 
