@@ -154,10 +154,12 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		? [report.isAdjusted ? `adjusted: ${report.base.environmentLabel} vs ${report.candidate.environmentLabel}` : `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`, ...report.warnings.map((w) => `! ${w}`)].join('  ')
 		: '';
 	const hasChart = height >= 14 && detail !== undefined && detail.history.length > 0;
-	const chartLines = hasChart ? Math.max(3, Math.min(8, Math.floor((height - 8) / 3))) : 0;
-	const reserved = 3 + 1 + (hasChart ? chartLines + 2 : 0) + (detail ? 2 : 0);
-	const rowsShown = Math.max(1, height - reserved);
 	const cases = report?.result.cases ?? [];
+	// Header, note, table header and geomean; the chart's title and axis; the two histogram rows.
+	const free = height - 4 - (hasChart ? 2 : 0) - (detail ? 2 : 0);
+	// The chart takes what the case table does not need (at most half when cases are many).
+	const chartLines = hasChart ? Math.max(3, Math.min(12, free - Math.min(cases.length, Math.floor(free / 2)))) : 0;
+	const rowsShown = Math.max(1, free - chartLines);
 	const first = Math.min(Math.max(0, state.caseIndex - Math.floor(rowsShown / 2)), Math.max(0, cases.length - rowsShown));
 	const caseWidth = Math.max(8, width - FIXED_COLUMNS);
 	const histogram = detail ? renderHistograms(detail.base, detail.candidate, Math.max(4, width - 42)) : undefined;
