@@ -36,7 +36,7 @@ export function formatStatusSummary(summary: StatusSummary, hasColor: boolean): 
 
 export const statusCommand: CommandSpec = {
 	name: 'status',
-	summary: 'Show the state of the Docker engine, database and Redis',
+	summary: 'Show the Docker engine, database and Redis, and the stack\'s containers with their resource use',
 	usage: 'rqc status [--json] [--all] [--watch [--interval 1]]',
 	examples: ['rqc status', 'rqc status --json', 'rqc status --all', 'rqc status --watch', 'rqc status --watch --json'],
 	flags: {
