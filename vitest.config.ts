@@ -5,6 +5,7 @@ import {defineConfig} from 'vitest/config';
 // at a time.
 export default defineConfig({
 	test: {
+		reporters: ['default', './test/helpers/summary-reporter.ts'],
 		projects: [
 			{
 				test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], testTimeout: 20_000},
