@@ -3,7 +3,7 @@
  * an exit code: 0 ok, 1 failure, 2 bad usage or input, 3 a needed service unreachable.
  * It never exits the process; cli.tsx does that with the code main() returns.
  */
-import {existsSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import meow, {type AnyFlags} from 'meow';
@@ -231,7 +231,15 @@ export async function main(
  * that opens the store, exactly once (the store skips rows it already has).
  */
 async function writeLeftoverSpools(store: Store, dataDir: string, stderr: NodeJS.WritableStream): Promise<void> {
-	if (!existsSync(path.join(dataDir, 'spool'))) return;
+	// Cheap check first: the spool module (and the Docker client it brings) loads only when needed.
+	let names: string[];
+	try {
+		names = readdirSync(path.join(dataDir, 'spool'));
+	} catch {
+		return;
+	}
+
+	if (!names.some((name) => name.endsWith('.jsonl'))) return;
 	const {replaySpools} = await import('./bench/spool.js');
 	const result = await replaySpools(store, dataDir).catch(() => undefined);
 	if (result && result.samplesWritten > 0) {
