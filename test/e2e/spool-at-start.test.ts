@@ -2,13 +2,13 @@
  * Samples spooled while the database was unreachable are written by the next rqc command that
  * opens the store, exactly once (issue 5: "or at the next rqc start").
  */
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {encodeSample, getSpoolDir} from '../../source/bench/spool.js';
 import {openStore} from '../../source/store/open-store.js';
-import {runCli} from '../helpers/cli.js';
+import {root, runCli} from '../helpers/cli.js';
 import {createTempDir} from '../helpers/postgres.js';
 
 const temp = createTempDir('rqc-spool-start-');
@@ -34,8 +34,13 @@ describe('leftover spool files', () => {
 		expect(first.stderr).toContain('wrote 3 spooled samples of 1 earlier run(s)');
 		expect(existsSync(file)).toBe(false);
 
-		const second = await runCli(['releases', '--json'], {RQC_DATA_DIR: temp.dir});
+		// The spool directory stays, empty: the next command must not load the spool code (nor
+		// the Docker client it brings) just to find nothing.
+		const trace = path.join(temp.dir, 'imports.txt');
+		const second = await runCli(['releases', '--json'], {RQC_DATA_DIR: temp.dir, RQC_TRACE_IMPORTS: trace},
+			{nodeOptions: ['--import', path.join(root, 'test/helpers/trace-imports.mjs')]} as never);
 		expect(second.stderr).not.toContain('spooled');
+		expect(readFileSync(trace, 'utf8')).not.toMatch(/bench\/spool\.js|node_modules\/dockerode\//);
 
 		store = await openStore(config);
 		try {
