@@ -13,6 +13,8 @@ import type {HistoryPoint} from './compare-chart.js';
 export interface CaseDetail {
 	/** The case's median across every release that has it, oldest first. */
 	readonly history: readonly HistoryPoint[];
+	/** The runs the history is made of: those measured like the candidate (undefined: all). */
+	readonly historyMode?: 'bare_metal' | 'docker';
 	readonly base: readonly number[];
 	readonly candidate: readonly number[];
 }
@@ -51,9 +53,16 @@ export function createStoreCompareSource(getStore: () => Promise<Store>, cache: 
 		async getCaseDetail(report, caseName, releases) {
 			const store = await getStore();
 			const {suite, name} = splitCase(report, caseName);
+			// Only runs measured the way the candidate was (bare metal or docker): a docker run's
+			// overhead must not show up as a change between releases.
+			const mode = (await store.getRun(report.candidate.runIds[0] ?? -1))?.mode;
 			const history: HistoryPoint[] = [];
 			for (const release of releases) {
-				const found = values(await store.getSamples({release, caseName: name, ...(suite ? {suite} : {})}), report.metric);
+				const runIds = (await store.listRuns({release, statuses: ['completed', 'aborted']}))
+					.filter((run) => (mode === undefined || run.mode === mode) && (suite === undefined || run.suite === suite))
+					.map((run) => run.id);
+				if (runIds.length === 0) continue;
+				const found = values(await store.getSamples({release, caseName: name, runIds, ...(suite ? {suite} : {})}), report.metric);
 				if (found.length === 0) continue;
 				const ci = computeMedianCiSorted(sortAscending(found), report.result.confidence);
 				history.push({release, median: ci.median, low: ci.low, high: ci.high, n: found.length});
@@ -63,7 +72,7 @@ export function createStoreCompareSource(getStore: () => Promise<Store>, cache: 
 				store.getSamples({release: report.base.release, caseName: name, runIds: report.base.runIds}),
 				store.getSamples({release: report.candidate.release, caseName: name, runIds: report.candidate.runIds}),
 			]);
-			return {history, base: values(base, report.metric), candidate: values(candidate, report.metric)};
+			return {history, historyMode: mode, base: values(base, report.metric), candidate: values(candidate, report.metric)};
 		},
 	};
 }

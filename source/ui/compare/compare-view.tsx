@@ -192,7 +192,7 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 			)}
 			{hasChart && selected ? (
 				<Box flexDirection="column">
-					<Text bold wrap="truncate">{fit(`${selected.caseName}: median across releases, interval above and below`, width)}</Text>
+					<Text bold wrap="truncate">{fit(`${selected.caseName}: median across releases${detail?.historyMode ? ` (${detail.historyMode === 'docker' ? 'docker' : 'bare-metal'} runs)` : ''}, interval above and below`, width)}</Text>
 					<Text color="cyan" wrap="truncate">{chart.join('\n')}</Text>
 					<Text dimColor wrap="truncate">{renderHistoryAxis(detail!.history, width)}</Text>
 				</Box>
