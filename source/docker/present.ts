@@ -5,6 +5,7 @@
  */
 import type {ContainerRecord} from './containers.js';
 import type {ContainerView, EngineStatus, MonitorSnapshot} from './monitor.js';
+import {fit} from '../ui/text.js';
 
 export type Align = 'left' | 'right';
 
@@ -64,14 +65,8 @@ export function fitColumns(width: number, maxNameWidth = 32, columns: readonly C
 	});
 }
 
-/** Pads or truncates (with …) to exactly `width` characters. */
-export function fitText(text: string, width: number, align: Align = 'left'): string {
-	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
-	const pad = ' '.repeat(width - chars.length);
-	return align === 'left' ? text + pad : pad + text;
-}
+/** Pads or truncates (with …) to exactly `width` characters: the one helper all tables share. */
+export const fitText = fit;
 
 /** Compact binary size for table cells: 512B 1.5K 12M 1.2G. */
 export function formatSize(bytes: number | undefined): string {
