@@ -36,6 +36,15 @@ import type {Suite, SuiteCase} from './suite.js';
  */
 export const RUNNER_IMAGES = ['rqc/benchmark-runner:0.1.0', 'rqc-standin-runner:ci', 'rqc-busybox:test'] as const;
 
+/** The first of RUNNER_IMAGES that is built on this engine, or undefined when none is. */
+export async function findBuiltRunnerImage(docker: Docker): Promise<string | undefined> {
+	for (const candidate of RUNNER_IMAGES) {
+		if (await docker.getImage(candidate).inspect().then(() => true, () => false)) return candidate;
+	}
+
+	return undefined;
+}
+
 export interface BenchRunOptions {
 	readonly suite: Suite;
 	readonly mode: RunMode;
@@ -172,14 +181,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 			if (resolved.problems.length > 0) throw new UserError(resolved.problems.join('; '));
 			let image = options.image ?? (deps.env ?? process.env).RQC_BENCH_IMAGE;
 			if (image === undefined || image === '') {
-				for (const candidate of RUNNER_IMAGES) {
-					if (await docker.getImage(candidate).inspect().then(() => true, () => false)) {
-						image = candidate;
-						break;
-					}
-				}
-
-				image ??= RUNNER_IMAGES[0];
+				image = (await findBuiltRunnerImage(docker)) ?? RUNNER_IMAGES[0];
 				if (image !== RUNNER_IMAGES[0]) notice(`image ${RUNNER_IMAGES[0]} not built (docker compose --profile benchmarks build); using ${image}`);
 			}
 

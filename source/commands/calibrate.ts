@@ -74,7 +74,7 @@ export const calibrateCommand: CommandSpec = {
 
 		const rounds = Number(flags.rounds ?? 5);
 		if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100) throw new UserError(`--rounds ${String(flags.rounds)}: must be a whole number from 1 to 100`);
-		const [{loadSuite}, {runCalibration}, {RUNNER_IMAGES}, {createDockerClient}] = await Promise.all([
+		const [{loadSuite}, {runCalibration}, {RUNNER_IMAGES, findBuiltRunnerImage}, {createDockerClient}] = await Promise.all([
 			import('../bench/suite.js'),
 			import('../compare/run-calibration.js'),
 			import('../bench/runner.js'),
@@ -84,15 +84,7 @@ export const calibrateCommand: CommandSpec = {
 		const suite = await loadSuite(suiteFile);
 		const docker = createDockerClient(context.config);
 		let image = typeof flags.image === 'string' ? flags.image : context.env.RQC_BENCH_IMAGE;
-		if (!image) {
-			for (const candidate of RUNNER_IMAGES) {
-				// eslint-disable-next-line no-await-in-loop
-				if (await docker.getImage(candidate).inspect().then(() => true, () => false)) {
-					image = candidate;
-					break;
-				}
-			}
-		}
+		image ||= await findBuiltRunnerImage(docker);
 
 		if (!image) throw new UserError(`none of the runner images (${RUNNER_IMAGES.join(', ')}) is built`, 'build one with scripts/ci/build-images.sh, or pass --image');
 		const cache = await context.openCache().catch(() => undefined);

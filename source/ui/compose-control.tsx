@@ -303,7 +303,6 @@ function Running({state, request}: {readonly state: ComposeControlState; readonl
 				<Text key={item.service}>  {item.service.padEnd(width)}  <Text color={item.label === 'healthy' || item.label === 'running' ? 'green' : item.label === 'starting' ? 'yellow' : 'red'}>{item.label}</Text></Text>
 			))}
 			{state.lines.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} dimColor wrap="truncate-end">  {line}</Text>
 			))}
 		</Box>

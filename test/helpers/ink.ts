@@ -1,7 +1,6 @@
 /** Helpers for Ink screens under ink-testing-library: wait by polling frames, never by sleeping. */
 import {vi} from 'vitest';
 
-// eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
 /** The frame without colour codes. */

@@ -15,7 +15,6 @@ export interface LogsViewProps {
 	readonly maxLines?: number;
 }
 
-// eslint-disable-next-line no-control-regex
 const controls = /\u001B\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000B-\u001F\u007F]/g;
 
 /** A log line without colour codes and control characters (they would break the frame). */
@@ -63,7 +62,7 @@ export function LogsView({source, containerId, name, width, height, maxLines = 1
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold wrap="truncate">{fitText(`Logs: ${name} (${status}) · Esc closes`, width)}</Text>
 			{shown.map((line, i) => (
-				// eslint-disable-next-line react/no-array-index-key -- lines have no identity
+				// Keyed by position: lines have no identity.
 				<Text key={i} wrap="truncate">{fitText(line, width)}</Text>
 			))}
 		</Box>

@@ -73,7 +73,6 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 			},
 		);
 		// Only a new request starts a call; snapshot changes must not repeat it.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [pending?.seq, source]);
 
 	useInput((input, key) => {
