@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {BareMetalExecutor} from '../dist/bench/bare-metal-executor.js';
 import {ensureHelper} from '../dist/bench/helper.js';
-import {computeMedian} from '../dist/bench/statistics.js';
+import {median} from '../dist/stats/descriptive.js';
 
 const iterations = Number(process.argv[2] ?? 200);
 const argv = ['sleep', '0.005'];
@@ -36,7 +36,7 @@ async function viaHelper(executor) {
 	const walls = [];
 	await executor.measure({argv, iterations, timeoutMs: 10_000, cwd: executor.scratchDir, env: {}, shouldStopOnFailure: true},
 		(batch) => walls.push(...batch.map((i) => i.wallNs)), new AbortController().signal);
-	return computeMedian(walls);
+	return median(walls);
 }
 
 async function viaNode() {
@@ -47,7 +47,7 @@ async function viaNode() {
 		walls.push(Number(process.hrtime.bigint() - start));
 	}
 
-	return computeMedian(walls);
+	return median(walls);
 }
 
 const executor = await BareMetalExecutor.create(await ensureHelper(dataDir), dataDir);
