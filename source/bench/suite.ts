@@ -348,7 +348,7 @@ export async function loadSuite(file: string): Promise<Suite> {
 
 const suiteExtensions = new Set(['.yaml', '.yml', '.json']);
 
-/** The suite files in a directory (not the schema), sorted by name. */
+/** The suite files in a directory, sorted by name (not suite.schema.json, which the suites beside it name as their `$schema`). */
 export async function listSuiteFiles(directory: string): Promise<string[]> {
 	let entries: string[];
 	try {
