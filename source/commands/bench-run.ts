@@ -3,8 +3,6 @@
  * run under a release, draw progress on stderr (TTY) and end with a summary table (or --json).
  * `rqc bench list`: the suites shipped and in ./benchmarks.
  */
-import path from 'node:path';
-import {getPackageRoot} from '../config.js';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
@@ -24,11 +22,6 @@ export function chooseMode(mode: string, environment: BenchEnvironment): RunMode
 	if (mode === 'docker') return 'docker';
 	if (mode === 'bare-metal' || mode === 'bare_metal') return 'bare_metal';
 	return environment === 'production' ? 'bare_metal' : 'docker';
-}
-
-/** The directories suites are looked up in: ./benchmarks, then the package's own. */
-export function getSuiteDirectories(cwd = process.cwd()): string[] {
-	return [...new Set([path.join(cwd, 'benchmarks'), path.join(getPackageRoot(), 'benchmarks')])];
 }
 
 function readEnvironment(value: unknown, env: Readonly<Record<string, string | undefined>>): BenchEnvironment {
@@ -138,7 +131,7 @@ export const benchRunCommand: CommandSpec = {
 		const iterations = optionalNumber(flags.iterations, 'iterations', {isInteger: true});
 		const warmup = flags.warmup === 0 ? 0 : optionalNumber(flags.warmup, 'warmup', {isInteger: true});
 
-		const {resolveSuite} = await import('../bench/suite.js');
+		const {getSuiteDirectories, resolveSuite} = await import('../bench/suite.js');
 		const suite = await resolveSuite(reference, getSuiteDirectories());
 		const {runBenchmark} = await import('../bench/runner.js');
 		// Opened while the lock is taken and the container starts (the embedded store takes ~2 s).
@@ -194,7 +187,7 @@ export const benchListCommand: CommandSpec = {
 	examples: ['rqc bench list', 'rqc bench list --json'],
 	flags: {},
 	async run(context) {
-		const {listSuites} = await import('../bench/suite.js');
+		const {getSuiteDirectories, listSuites} = await import('../bench/suite.js');
 		const suites = await listSuites(getSuiteDirectories());
 		if (context.isJson) {
 			context.stdout.write(toJson({suites}) + '\n');
