@@ -11,7 +11,7 @@ import {commandEntries, loadAllCommands, type CommandEntry} from './commands/ind
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
 import {loadConfig, type ConfigFlags} from './config.js';
 import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
-import {isColorAllowed} from './ui/text.js';
+import {isColorAllowed} from './text/text.js';
 import type {Store} from './store/store.js';
 import type {Cache} from './cache/cache.js';
 

@@ -6,7 +6,8 @@
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
-import {fit, formatBytes, formatDuration, paint, SYMBOL} from '../ui/text.js';
+import {formatTable} from '../text/table.js';
+import {formatBytes, formatDuration, paint, SYMBOL} from '../text/text.js';
 import {formatMs, formatProgressLine, type BenchEvent} from '../bench/progress.js';
 import type {BenchRunResult} from '../bench/runner.js';
 import type {CaseSummary} from '../bench/statistics.js';
@@ -53,9 +54,7 @@ export function formatSummaryTable(summaries: readonly CaseSummary[]): string {
 		formatBytes(s.maxRssBytes),
 		String(s.outliers),
 	]);
-	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => [...row[column]!].length)));
-	const line = (cells: readonly string[]) => cells.map((cell, column) => fit(cell, widths[column]!, column === 0 ? 'left' : 'right')).join('  ');
-	return [line(header), ...rows.map((row) => line(row))].join('\n');
+	return formatTable(header, rows, {align: header.map((_title, column) => (column === 0 ? 'left' : 'right'))});
 }
 
 function describeResult(result: BenchRunResult, hasColor: boolean): string {
