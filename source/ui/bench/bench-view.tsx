@@ -8,7 +8,7 @@ import React, {useEffect, useReducer, useRef} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {formatMs, renderBar, type BenchEvent} from '../../bench/progress.js';
 import type {Run} from '../../store/records.js';
-import {fit, formatDuration} from '../text.js';
+import {fit, formatDuration} from '../../text/text.js';
 import type {BenchSource} from './bench-source.js';
 import {createBenchViewState, reduceBenchView} from './bench-view-state.js';
 import {useBenchSnapshot} from './use-bench-snapshot.js';

@@ -9,6 +9,7 @@ import type {CaseComparison} from '../../compare/compare-samples.js';
 import {formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
 import {isRqcError} from '../../errors.js';
+import {fit} from '../../text/text.js';
 import {renderHistograms, renderHistoryAxis, renderHistoryChart} from './compare-chart.js';
 import type {CaseDetail, CompareSource} from './compare-source.js';
 import {initialCompareState, reduceCompare} from './compare-state.js';
@@ -26,13 +27,6 @@ const SHORT_VERDICT: Readonly<Record<CaseComparison['verdict'], string>> = {
 	'no significant change': 'same',
 	'too few samples': 'too few',
 };
-
-function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
-	return align === 'left' ? text + ' '.repeat(width - chars.length) : ' '.repeat(width - chars.length) + text;
-}
 
 function signed(value: number | undefined, digits = 1): string {
 	if (value === undefined) return '-';

@@ -7,8 +7,9 @@ import React, {useEffect, useMemo, useReducer} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {ContainerAction} from '../../docker/containers.js';
 import type {ServicesSource} from '../../docker/monitor.js';
-import {describeEngine, filterViews, fitText, getDisplayName, summarizeContainers} from '../../docker/present.js';
+import {describeEngine, filterViews, getDisplayName, summarizeContainers} from '../../docker/present.js';
 import {redactSecrets} from '../../redact.js';
+import {fit} from '../../text/text.js';
 import {ContainerTable} from './container-table.js';
 import {LogsView} from './logs-view.js';
 import {ResourceCharts} from './resource-charts.js';
@@ -99,7 +100,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 	const lowerHeight = height - 2;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text color={engineColor} wrap="truncate">{fitText(engineLine, width)}</Text>
+			<Text color={engineColor} wrap="truncate">{fit(engineLine, width)}</Text>
 			{isLogs
 				? <LogsView source={source} containerId={selected.record.id} name={getDisplayName(selected.record)} width={width} height={lowerHeight}/>
 				: (
@@ -117,7 +118,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 							: null}
 					</Box>
 				)}
-			<Text color={bottom.color} wrap="truncate">{fitText(bottom.text, width)}</Text>
+			<Text color={bottom.color} wrap="truncate">{fit(bottom.text, width)}</Text>
 		</Box>
 	);
 }
