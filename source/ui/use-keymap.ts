@@ -30,18 +30,20 @@ type HandlerTable = Readonly<Partial<Record<string, Readonly<Partial<Record<stri
  */
 export function useKeymap<S extends KeyScope>(scope: ScopeChoice<S> | (() => ScopeChoice<S>), handlers: ScopedKeyHandlers<S>, {isActive = true, bindings = keymap}: UseKeymapOptions = {}): void {
 	const table: HandlerTable = handlers;
-	const latest = useRef({scope, table, bindings});
+	const latest = useRef({scope, table, isActive, bindings});
 	useLayoutEffect(() => {
-		latest.current = {scope, table, bindings};
+		latest.current = {scope, table, isActive, bindings};
 	});
 
 	const onInput = useCallback((input: string, key: Key) => {
 		const current = latest.current;
+		if (!current.isActive) return;
 		const chosen = typeof current.scope === 'function' ? current.scope() : current.scope;
 		if (chosen === undefined) return;
 		const scopes: readonly KeyScope[] = typeof chosen === 'string' ? [chosen] : chosen;
 		const binding = resolveKey(current.bindings, scopes, input, key);
 		if (binding) current.table[binding.scope]?.[binding.action]?.(input);
 	}, []);
+	// Ink attaches and detaches the listener in a passive effect; the check above covers the gap.
 	useInput(onInput, {isActive});
 }

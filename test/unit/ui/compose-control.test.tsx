@@ -152,12 +152,31 @@ describe('ComposeControl', () => {
 		await waitForFrame(lastFrame, (f) => f.includes('✓ Stack down: 3 containers removed'));
 	});
 
+	// issue 10: keys bound from the keymap reach the mode the key before them opened
+	it('D then y sent at once bring the stack down; p, ↓, Space, Enter pick and start a profile', async () => {
+		const source = new FakeSource();
+		const {stdin, lastFrame} = renderControl(source);
+		await tick();
+		stdin.write('D');
+		stdin.write('y');
+		await waitForFrame(lastFrame, (f) => f.includes('Bringing the stack down…'));
+		await vi.waitFor(() => expect(source.calls).toEqual(['down']));
+		source.finish('Stack down: 3 containers removed; data volumes kept');
+		await waitForFrame(lastFrame, (f) => f.includes('✓ Stack down'));
+		stdin.write('p');
+		await waitForFrame(lastFrame, (f) => f.includes('[ ] monitoring'));
+		for (const key of ['\u001B[B', ' ', '\r']) stdin.write(key);
+		await waitForFrame(lastFrame, (f) => f.includes('Bringing the stack up with monitoring…'));
+		await vi.waitFor(() => expect(source.calls).toEqual(['down', 'profiles', 'up monitoring']));
+	});
+
 	it('shows a failure with its hint in place', async () => {
 		const source = new FakeSource();
 		const {stdin, lastFrame} = renderControl(source);
 		await tick();
 		stdin.write('u');
 		await waitForFrame(lastFrame, (f) => f.includes('Bringing the stack up'));
+		await vi.waitFor(() => expect(source.calls).toEqual(['up ']));
 		source.fail(new FailureError('redis is unhealthy: no PONG', 'see its log with: rqc logs redis'));
 		const frame = await waitForFrame(lastFrame, (f) => f.includes('✗ redis is unhealthy'));
 		expect(frame).toContain('no PONG');
