@@ -153,7 +153,7 @@ describe('ComposeControl', () => {
 	});
 
 	// issue 10: keys bound from the keymap reach the mode the key before them opened
-	it('D then y sent at once bring the stack down; p, ↓, Space, Enter pick and start a profile', async () => {
+	it('D then y sent at once bring the stack down; Esc leaves the picker; p, j, k, ↓, Space, Enter start a profile', async () => {
 		const source = new FakeSource();
 		const {stdin, lastFrame} = renderControl(source);
 		await tick();
@@ -165,7 +165,11 @@ describe('ComposeControl', () => {
 		await waitForFrame(lastFrame, (f) => f.includes('✓ Stack down'));
 		stdin.write('p');
 		await waitForFrame(lastFrame, (f) => f.includes('[ ] monitoring'));
-		for (const key of ['\u001B[B', ' ', '\r']) stdin.write(key);
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, (f) => !f.includes('[ ] monitoring'));
+		stdin.write('p');
+		await waitForFrame(lastFrame, (f) => f.includes('[ ] monitoring'));
+		for (const key of ['j', 'k', '\u001B[B', ' ', '\r']) stdin.write(key);
 		await waitForFrame(lastFrame, (f) => f.includes('Bringing the stack up with monitoring…'));
 		await vi.waitFor(() => expect(source.calls).toEqual(['down', 'profiles', 'up monitoring']));
 	});

@@ -184,6 +184,11 @@ describe('ServicesView', () => {
 		expect(source.logStreams).toEqual(['svc00']);
 		stdin.write('\u001B');
 		await waitForFrame(lastFrame, (f) => f.includes('NAME') && !f.includes('Logs:'));
+		// Enter opens it too, and l closes it.
+		stdin.write('\r');
+		await waitForFrame(lastFrame, (f) => f.includes('Logs: svc00'));
+		stdin.write('l');
+		await waitForFrame(lastFrame, (f) => f.includes('NAME') && !f.includes('Logs:'));
 	});
 
 	it('says the engine is unreachable and retrying, then recovers', async () => {
