@@ -57,6 +57,9 @@ describe('resolveKey: what each key does in each scope', () => {
 		['global', 'q', {}, 'quit'],
 		['global', '', esc, undefined],
 		['global', 'x', {}, undefined],
+		// A letter with Ctrl or Alt is not the letter (Ctrl-C quits through Ink itself).
+		['global', 'q', {ctrl: true}, undefined],
+		['services', 'x', {meta: true}, undefined],
 		// Help open: its keys first, the other global keys still work.
 		[['help', 'global'], '?', {}, 'close-help'],
 		[['help', 'global'], '', esc, 'close-help'],
