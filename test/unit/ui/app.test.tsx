@@ -89,6 +89,20 @@ describe('the TUI shell', () => {
 		expect(frame).not.toContain('(? or Esc closes)');
 	});
 
+	it('binds keys from the table it is given: a key moved in the table moves in the shell and its help', async () => {
+		const bindings = keymap.map((b) => (b.action === 'show-compare' ? {...b, key: 'z'} : b));
+		const instance = render(<App services={createFakeServices()} paneComponents={stubPanes} bindings={bindings}/>);
+		instances.push(instance);
+		instance.stdin.write('3');
+		await tick();
+		expect(plain(instance.lastFrame())).toContain('services pane (active)');
+		instance.stdin.write('z');
+		await waitForFrame(instance.lastFrame, (f) => f.includes('compare pane (active)'));
+		instance.stdin.write('?');
+		const help = await waitForFrame(instance.lastFrame, (f) => f.includes('(? or Esc closes)'));
+		expect(help).toMatch(/z +Compare pane/);
+	});
+
 	it('shows the keys of the pane it was opened from right after the global ones', async () => {
 		const {lastFrame, stdin} = renderApp();
 		stdin.write('3');
