@@ -62,9 +62,11 @@ describe('Compare pane', () => {
 		expect(frame).toContain('v1.0');
 		const lines = frame.split('\n');
 		expect(lines.length).toBeLessThanOrEqual(22);
-		// With three cases the chart gets the rows the table does not need: 22 - 8 fixed - 3 cases.
+		// issue 12: the summary line counts every label shown, with its symbol.
+		expect(frame).toContain('✗ 1 regression, ✓ 1 improvement, = 1 no significant change');
+		// With three cases the chart gets the rows the table does not need: 22 - 9 fixed - 3 cases.
 		const chartRows = lines.filter((line) => /^ *\S+ ms[┤┼]/.test(line));
-		expect(chartRows.length).toBe(11);
+		expect(chartRows.length).toBe(10);
 		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
 		// Colour (when the terminal has it) follows the verdict; the symbols above say it without.
 		expect([VERDICT_COLOR.regression, VERDICT_COLOR.improvement]).toEqual(['red', 'green']);
