@@ -98,7 +98,7 @@ export function summarizeComparison(result: SampleComparison): string {
 export function describeGeomean(result: SampleComparison): string {
 	const count = result.geomean?.cases ?? 0;
 	const excluded = result.geomeanExcluded.length;
-	return `geomean (${count} cases${excluded > 0 ? `; ${excluded} left out: a median of 0 has no ratio` : ''})`;
+	return `geomean (${count} cases${excluded > 0 ? `, ${excluded} left out: median 0` : ''})`;
 }
 
 /** Whether --fail-on-regression applies, and whether removed cases are accepted. */

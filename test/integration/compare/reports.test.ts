@@ -93,7 +93,7 @@ describe('rqc compare --format markdown', () => {
 		// Names that would break a table or inject markup come back intact after unescaping.
 		expect(byName.get(ODD)).toBeDefined();
 		expect(byName.get('bell\uFFFDtab newline end')).toBeDefined();
-		expect(rows.at(-1)![1]).toMatch(/^\*\*geomean \(\d cases; 1 left out: a median of 0 has no ratio\)\*\*$/);
+		expect(rows.at(-1)![1]).toMatch(/^\*\*geomean \(\d cases, 1 left out: median 0\)\*\*$/);
 		expect(text).toContain('**Gate: fails** (1 failing; 1 missing (--allow-missing accepts removed cases); 2 regression)');
 		expect(text).toMatch(/\*\*Summary:\*\* 1 failing, 1 missing, 2 regression, .*Holm correction over \d case\(s\)/);
 		expect(text).toContain('- **Base** v1: bare metal, runs #1, #2, 100 samples');
