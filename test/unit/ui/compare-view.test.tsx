@@ -107,6 +107,32 @@ describe('Compare pane', () => {
 		unmount();
 	});
 
+	// issue 12: the pane uses the report's labels and symbols, failing and missing first, and counts every label.
+	test('failing and missing cases lead, with the shared symbols; the summary counts every label; a zero base shows the shift', async () => {
+		const source = createFakeSource();
+		source.compare = async (request) => {
+			const result = compareSampleSets(
+				new Map([['a-steady', noisy(10e6, 20, 1)], ['b-flaky', noisy(10e6, 20, 2)], ['c-removed', noisy(10e6, 20, 3)], ['d-zero', Array.from({length: 20}, () => 0)]]),
+				new Map([['a-steady', noisy(10e6, 20, 4)], ['b-flaky', noisy(10e6, 5, 5)], ['d-zero', noisy(10e6, 20, 6)], ['e-added', noisy(10e6, 20, 7)]]),
+				{failures: {candidate: new Map([['b-flaky', {count: 15, firstReason: 'exit code 1'}]])}},
+			);
+			const env = toSideEnvironment({runtime: 'bare_metal'}, 'bare_metal');
+			const side = (release: string) => ({selector: release, release, mode: undefined, runIds: [1], suites: ['demo'], sampleCount: 80, environment: env, environmentLabel: 'bare metal', calibrationId: undefined});
+			return {base: side(request.base), candidate: side(request.candidate), metric: 'wall', unit: 'ns', isAdjusted: false, isRawAcrossEnvironments: false, warnings: [], result, hasRegression: true, isCached: false};
+		};
+
+		const {lastFrame, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		const frame = plain(await waitForFrame(lastFrame, (f) => f.includes('e-added')));
+		const rows = frame.split('\n').filter((line) => /^[!∅✗=+↑↓✓?*] /.test(line) && !line.includes(' 1 failing,'));
+		expect(rows.map((line) => line.slice(0, 11))).toEqual(['! b-flaky  ', '∅ c-removed', '✗ d-zero   ', '+ e-added  ', '= a-steady ']);
+		expect(rows[0]).toContain('failing');
+		expect(rows[1]).toContain('missing');
+		expect(rows[2]).toMatch(/\+\d+\.\d+ ms/);
+		expect(frame).toContain('! 1 failing, ∅ 1 missing, ✗ 1 regression, + 1 new, = 1 no significant change');
+		for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+		unmount();
+	});
+
 	test('fewer than two releases says what to do', async () => {
 		const source = createFakeSource();
 		source.listReleases = async () => ['only'];
