@@ -84,6 +84,7 @@ try {
 	const endToEnd = [];
 	const endToEndCpu = [];
 	const query = [];
+	const failedQuery = [];
 	const statistics = [];
 	for (let round = 0; round < 5; round++) {
 		let started = performance.now();
@@ -98,6 +99,10 @@ try {
 		const runIds = (await store.listRuns({})).filter((r) => r.releaseName.startsWith('speed-')).map((r) => [r.releaseName, r.id]);
 		const [b, c] = await Promise.all(['speed-base', 'speed-cand'].map(async (name) => store.getSampleValues({runIds: runIds.filter(([release]) => release === name).map(([, id]) => id), metric: 'wall'})));
 		query.push(performance.now() - started);
+		// The failed-iteration count (issue 12) reads the same runs: timed beside the values query.
+		started = performance.now();
+		await Promise.all(['speed-base', 'speed-cand'].map(async (name) => store.getFailedIterations({runIds: runIds.filter(([release]) => release === name).map(([, id]) => id)})));
+		failedQuery.push(performance.now() - started);
 		const toMap = (rows) => new Map(rows.map((row) => [row.caseName, row.values]));
 		started = performance.now();
 		compareSampleSets(toMap(b), toMap(c), {seed: round + 1});
@@ -107,7 +112,7 @@ try {
 	const last = await loadComparison(store, {base: 'speed-base', candidate: 'speed-cand'});
 	console.log(`verdicts: ${JSON.stringify(last.result.counts)} (expected ${Math.ceil(cases / 10)} regressions)`);
 	console.log(`rqc in-process, end to end:   median ${median(endToEnd).toFixed(0)} ms of 5, first (cold JIT) ${endToEnd[0].toFixed(0)} ms; this process's CPU median ${median(endToEndCpu).toFixed(0)} ms (target ≤ 1000 ms; load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
-	console.log(`  of which the store query:   median ${median(query).toFixed(0)} ms (2 × ${cases * perCase} rows)`);
+	console.log(`  of which the store query:   median ${median(query).toFixed(0)} ms (2 × ${cases * perCase} rows), plus failed iterations ${median(failedQuery).toFixed(0)} ms`);
 	console.log(`  of which the statistics:    median ${median(statistics).toFixed(0)} ms`);
 
 	// 2. The CLI as a process: spawn to first byte of stdout.

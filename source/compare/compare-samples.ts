@@ -5,19 +5,32 @@
  * Per case: n, median and its order-statistic CI on each side, the change in % (ratio of
  * medians with a seeded bootstrap CI, the candidate divided by the overhead factor when the two
  * sides ran in different environments, the factor's uncertainty carried into the interval), the
- * Mann-Whitney p-value, Holm-adjusted across cases, and a verdict. A change is significant when
- * the adjusted p-value is below alpha AND the change's interval excludes zero; it is a
- * regression (improvement) when significant and slower (faster) by more than the threshold.
+ * Mann-Whitney p-value, corrected across cases (Holm by default), and a verdict from the table in
+ * verdicts.ts. A change is significant when the adjusted p-value is below alpha AND the change's
+ * interval excludes no change. The threshold is symmetric on the log scale (2% means a ratio
+ * above 1.02 or below 1/1.02); a significant change is a regression (improvement) when beyond it
+ * (by its point estimate, or with `strict` by its whole interval), else "slower (faster), within
+ * threshold". When the base median is 0 the ratio is meaningless: the case is decided on the test
+ * and the Hodges-Lehmann shift (in the metric's unit), and left out of the geometric mean.
+ * Failed iterations, and cases on one side only, get their own verdicts.
  */
 import {bootstrapRatioOfMedians, factorFromInterval} from '../stats/bootstrap.js';
 import {quantileSorted, sortAscending} from '../stats/descriptive.js';
 import {computeHodgesLehmannSorted} from '../stats/hodges-lehmann.js';
-import {adjustHolm} from '../stats/holm.js';
 import {mannWhitneyUSorted, minSamplesForUTest} from '../stats/mann-whitney.js';
 import {computeMedianCiSorted, minSamplesForMedianCi} from '../stats/median-ci.js';
+import {adjustPValues, type Correction} from '../stats/multiple-testing.js';
 import {hashSeed} from '../stats/random.js';
+import {createVerdictCounts, type Verdict} from './verdicts.js';
 
-export type Verdict = 'regression' | 'improvement' | 'no significant change' | 'too few samples';
+export type {Verdict} from './verdicts.js';
+
+/** A side's failed iterations of one case (non-zero exit, timeout, OOM kill). */
+export interface FailureSummary {
+	readonly count: number;
+	/** The first failure's reason, e.g. "exit code 1". */
+	readonly firstReason: string;
+}
 
 /** The overhead applied to one case: candidate values are divided by `factor`. */
 export interface CaseAdjustment {
@@ -33,8 +46,14 @@ export interface CaseAdjustment {
 export interface CompareOptions {
 	/** Significance level (default 0.05); intervals are at 1 - alpha. */
 	readonly alpha?: number;
-	/** A change smaller than this (in %) is never a regression or improvement (default 2). */
+	/** A change smaller than this (in %, symmetric on the log scale) is never a regression or improvement (default 2). */
 	readonly thresholdPct?: number;
+	/** A regression (improvement) needs the whole change interval beyond the threshold, not just the estimate. */
+	readonly isStrict?: boolean;
+	/** The correction across cases (default holm). */
+	readonly correction?: Correction;
+	/** Failed iterations per case on each side; they are not among the sample values. */
+	readonly failures?: {readonly base?: ReadonlyMap<string, FailureSummary>; readonly candidate?: ReadonlyMap<string, FailureSummary>};
 	readonly seed?: number;
 	readonly resamples?: number;
 	/** The overhead to divide each candidate case by, when the sides ran in different environments. */
@@ -63,14 +82,20 @@ export interface CaseComparison {
 	/** The candidate's median after dividing by the overhead factor. */
 	readonly adjustedCandidateMedian: number | undefined;
 	readonly adjustment: CaseAdjustment | undefined;
-	/** (adjusted candidate median / base median - 1) · 100. */
+	/** (adjusted candidate median / base median - 1) · 100; undefined when the base median is 0. */
 	readonly changePct: number | undefined;
+	/** 'ratio': decided on the ratio of medians; 'shift': the base median is 0, decided on the shift. */
+	readonly changeBasis: 'ratio' | 'shift';
+	/** The case's ratio counts towards the geometric mean (a finite, positive ratio). */
+	readonly isInGeomean: boolean;
+	/** Failed iterations on each side, when either had any. */
+	readonly failures: {readonly base: number; readonly candidate: number; readonly firstReason: string | undefined} | undefined;
 	readonly changeLowPct: number | undefined;
 	readonly changeHighPct: number | undefined;
 	/** Hodges-Lehmann shift of the (adjusted) candidate against the base, in the metric's unit. */
 	readonly shift: {readonly estimate: number; readonly low: number; readonly high: number} | undefined;
 	readonly pValue: number | undefined;
-	/** Holm-adjusted across the cases of this comparison. */
+	/** Corrected across the cases of this comparison (see SampleComparison.correction). */
 	readonly pAdjusted: number | undefined;
 	readonly isSignificant: boolean;
 	readonly verdict: Verdict;
@@ -90,11 +115,19 @@ export interface SampleComparison {
 	readonly alpha: number;
 	readonly confidence: number;
 	readonly thresholdPct: number;
+	readonly isStrict: boolean;
+	readonly correction: Correction;
+	/** How many p-values the correction was applied over. */
+	readonly testedCases: number;
+	/** Cases with samples or failures on both sides. */
+	readonly commonCases: number;
 	readonly minSamples: number;
 	readonly seed: number;
 	readonly cases: readonly CaseComparison[];
-	/** Over the cases with enough samples; undefined when none has. */
+	/** Over the cases with a finite, positive ratio; undefined when none has. */
 	readonly geomean: GeomeanSummary | undefined;
+	/** Cases with enough samples but left out of the geometric mean (a median of 0). */
+	readonly geomeanExcluded: readonly string[];
 	readonly counts: Readonly<Record<Verdict, number>>;
 }
 
@@ -129,10 +162,14 @@ export function compareSampleSets(
 	const alpha = options.alpha ?? 0.05;
 	const confidence = 1 - alpha;
 	const thresholdPct = options.thresholdPct ?? 2;
+	const isStrict = options.isStrict ?? false;
+	const correction = options.correction ?? 'holm';
 	const seed = options.seed ?? 1;
 	const resamples = options.resamples ?? 2000;
 	const minSamples = getMinSamples(alpha);
-	const names = [...new Set([...base.keys(), ...candidate.keys()])].sort();
+	const baseFailures = options.failures?.base ?? new Map<string, FailureSummary>();
+	const candidateFailures = options.failures?.candidate ?? new Map<string, FailureSummary>();
+	const names = [...new Set([...base.keys(), ...candidate.keys(), ...baseFailures.keys(), ...candidateFailures.keys()])].sort();
 
 	interface Partial {
 		caseName: string;
@@ -166,14 +203,18 @@ export function compareSampleSets(
 
 		const adjusted = factor === 1 ? candidateSorted : candidateSorted.map((v) => v / factor);
 		partial.pValue = mannWhitneyUSorted(adjusted, baseSorted).pValue;
-		const ratio = bootstrapRatioOfMedians(baseSorted, candidateSorted, {
-			seed: hashSeed(caseName, seed),
-			resamples,
-			confidence,
-			...(adjustment ? {divideBy: factorFromInterval(adjustment.factor, adjustment.low, adjustment.high, adjustment.confidence ?? 0.95)} : {}),
-		});
-		partial.ratio = ratio;
-		if (options.withShift ?? true) {
+		// A base median of 0 makes every ratio infinite or undefined: decide on the shift instead.
+		const isShiftBasis = partial.base!.median === 0;
+		if (!isShiftBasis) {
+			partial.ratio = bootstrapRatioOfMedians(baseSorted, candidateSorted, {
+				seed: hashSeed(caseName, seed),
+				resamples,
+				confidence,
+				...(adjustment ? {divideBy: factorFromInterval(adjustment.factor, adjustment.low, adjustment.high, adjustment.confidence ?? 0.95)} : {}),
+			});
+		}
+
+		if (isShiftBasis || (options.withShift ?? true)) {
 			const shift = computeHodgesLehmannSorted(adjusted, baseSorted, confidence);
 			partial.shift = {estimate: shift.estimate, low: shift.low, high: shift.high};
 		}
@@ -181,32 +222,62 @@ export function compareSampleSets(
 		return partial;
 	});
 
-	const adjustedP = adjustHolm(partials.map((p) => p.pValue));
-	const counts: Record<Verdict, number> = {'regression': 0, 'improvement': 0, 'no significant change': 0, 'too few samples': 0};
+	const adjustedP = adjustPValues(partials.map((p) => p.pValue), correction);
+	const testedCases = partials.filter((p) => !Number.isNaN(p.pValue)).length;
+	const counts = createVerdictCounts();
+	const upper = 1 + thresholdPct / 100;
+	const lower = 1 / upper;
+	let commonCases = 0;
 	const cases = partials.map((partial, index): CaseComparison => {
 		const pAdjusted = adjustedP[index]!;
-		const ratio = partial.ratio;
-		let verdict: Verdict = 'too few samples';
+		const {ratio, shift} = partial;
+		const baseFailure = baseFailures.get(partial.caseName);
+		const candidateFailure = candidateFailures.get(partial.caseName);
+		const hasBase = partial.base !== undefined || baseFailure !== undefined;
+		const hasCandidate = partial.candidate !== undefined || candidateFailure !== undefined;
+		if (hasBase && hasCandidate) commonCases++;
 		let isSignificant = false;
+		let statistical: Verdict = 'too few samples';
 		if (ratio) {
 			isSignificant = pAdjusted < alpha && (ratio.low > 1 || ratio.high < 1);
-			const changePct = (ratio.ratio - 1) * 100;
-			verdict = isSignificant && changePct > thresholdPct
-				? 'regression'
-				: (isSignificant && changePct < -thresholdPct ? 'improvement' : 'no significant change');
+			const isSlower = ratio.low > 1;
+			const isBeyond = isSlower
+				? (isStrict ? ratio.low > upper : ratio.ratio > upper)
+				: (isStrict ? ratio.high < lower : ratio.ratio < lower);
+			statistical = isSignificant
+				? (isSlower ? (isBeyond ? 'regression' : 'slower, within threshold') : (isBeyond ? 'improvement' : 'faster, within threshold'))
+				: 'no significant change';
+		} else if (shift && !Number.isNaN(partial.pValue)) {
+			// Base median 0: any significant shift is beyond every relative threshold.
+			isSignificant = pAdjusted < alpha && (shift.low > 0 || shift.high < 0);
+			statistical = isSignificant ? (shift.low > 0 ? 'regression' : 'improvement') : 'no significant change';
 		}
 
+		const candidateFailed = (candidateFailure?.count ?? 0) > 0;
+		const baseFailed = (baseFailure?.count ?? 0) > 0;
+		let verdict: Verdict = statistical;
+		if (!hasCandidate) verdict = 'missing';
+		else if (candidateFailed && !baseFailed) verdict = 'failing';
+		else if (!hasBase) verdict = 'new';
+		else if (baseFailed && !candidateFailed && statistical !== 'regression') verdict = 'fixed';
+
 		counts[verdict]++;
+		const isShiftBasis = partial.base?.median === 0;
 		return {
 			caseName: partial.caseName,
 			base: partial.base,
 			candidate: partial.candidate,
 			adjustedCandidateMedian: partial.adjustedCandidateMedian,
 			adjustment: partial.adjustment,
-			changePct: partial.adjustedCandidateMedian !== undefined && partial.base ? (partial.adjustedCandidateMedian / partial.base.median - 1) * 100 : undefined,
+			changePct: partial.adjustedCandidateMedian !== undefined && partial.base && !isShiftBasis ? (partial.adjustedCandidateMedian / partial.base.median - 1) * 100 : undefined,
 			changeLowPct: ratio ? (ratio.low - 1) * 100 : undefined,
 			changeHighPct: ratio ? (ratio.high - 1) * 100 : undefined,
-			shift: partial.shift,
+			changeBasis: isShiftBasis ? 'shift' : 'ratio',
+			isInGeomean: ratio !== undefined && isUsableRatio(ratio),
+			failures: baseFailed || candidateFailed
+				? {base: baseFailure?.count ?? 0, candidate: candidateFailure?.count ?? 0, firstReason: (candidateFailed ? candidateFailure : baseFailure)?.firstReason}
+				: undefined,
+			shift,
 			pValue: Number.isNaN(partial.pValue) ? undefined : partial.pValue,
 			pAdjusted: Number.isNaN(pAdjusted) ? undefined : pAdjusted,
 			isSignificant,
@@ -214,7 +285,19 @@ export function compareSampleSets(
 		};
 	});
 
-	return {alpha, confidence, thresholdPct, minSamples, seed, cases, geomean: summarizeGeomean(partials.flatMap((p) => (p.ratio ? [p.ratio] : [])), confidence), counts};
+	const inGeomean = partials.flatMap((p) => (p.ratio && isUsableRatio(p.ratio) ? [p.ratio] : []));
+	const geomeanExcluded = partials.filter((p) => !Number.isNaN(p.pValue) && !(p.ratio && isUsableRatio(p.ratio))).map((p) => p.caseName);
+	return {
+		alpha, confidence, thresholdPct, isStrict, correction, testedCases, commonCases, minSamples, seed, cases,
+		geomean: summarizeGeomean(inGeomean, confidence), geomeanExcluded, counts,
+	};
+}
+
+/** A ratio the geometric mean can take: it and every replicate finite and positive (no median of 0 on either side). */
+function isUsableRatio(ratio: {ratio: number; replicates: Float64Array}): boolean {
+	if (!(ratio.ratio > 0 && Number.isFinite(ratio.ratio))) return false;
+	for (const r of ratio.replicates) if (!(r > 0 && Number.isFinite(r))) return false;
+	return true;
 }
 
 /** The geometric mean of the per-case ratios; its interval from the replicate-wise geometric means. */

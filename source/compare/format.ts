@@ -1,32 +1,30 @@
 /**
  * Presentation of comparisons as plain strings (for the CLI table and the Compare pane):
  * verdict symbols that still read without colour, values in the metric's unit, intervals.
+ * Labels, symbols and colours come from the one table in verdicts.ts.
  */
 import {formatTableLines} from '../text/table.js';
 import {formatBytes, formatDuration, paint, type Color} from '../text/text.js';
-import type {CaseComparison, SideSummary, Verdict} from './compare-samples.js';
+import type {CaseComparison, SampleComparison, SideSummary} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
+import {judgeGate, orderByVerdict, summarizeCounts, VERDICT_LABELS, VERDICTS, type Verdict} from './verdicts.js';
 
 /** A symbol per verdict, so NO_COLOR output still says it. */
-export const VERDICT_SYMBOL: Readonly<Record<Verdict, string>> = {
-	'regression': '✗',
-	'improvement': '✓',
-	'no significant change': '=',
-	'too few samples': '?',
-};
+export const VERDICT_SYMBOL: Readonly<Record<Verdict, string>> = Object.fromEntries(VERDICTS.map((v) => [v, VERDICT_LABELS[v].symbol])) as Record<Verdict, string>;
 
-export const VERDICT_COLOR: Readonly<Record<Verdict, Color>> = {
-	'regression': 'red',
-	'improvement': 'green',
-	'no significant change': 'gray',
-	'too few samples': 'yellow',
-};
+export const VERDICT_COLOR: Readonly<Record<Verdict, Color>> = Object.fromEntries(VERDICTS.map((v) => [v, VERDICT_LABELS[v].color])) as Record<Verdict, Color>;
 
 /** A value in the report's unit: durations for ns/µs, binary sizes for bytes. */
 export function formatValue(value: number | undefined, unit: ComparisonReport['unit']): string {
 	if (value === undefined || !Number.isFinite(value)) return '-';
 	if (unit === 'bytes') return formatBytes(value);
 	return formatDuration(unit === 'us' ? value * 1000 : value);
+}
+
+/** A signed value in the report's unit: "+10.0 ms", "-3 ns". */
+export function formatSignedValue(value: number | undefined, unit: ComparisonReport['unit']): string {
+	if (value === undefined || !Number.isFinite(value)) return '-';
+	return `${value < 0 ? '-' : '+'}${formatValue(Math.abs(value), unit)}`;
 }
 
 /** "+6.5%", "-0.3%". */
@@ -43,8 +41,18 @@ export function formatSpread(side: SideSummary | undefined): string {
 	return `±${((Math.max(side.median - side.low, side.high - side.median) / Math.abs(side.median)) * 100).toFixed(1)}%`;
 }
 
-/** "[+4.1%, +8.8%]". */
-export function formatChangeInterval(row: CaseComparison): string {
+/** The change: "+6.5%", or the shift in the metric's unit when the base median is 0 ("+10.0 ms"). */
+export function formatChange(row: CaseComparison, unit: ComparisonReport['unit']): string {
+	if (row.changeBasis === 'shift') return formatSignedValue(row.shift?.estimate, unit);
+	return formatPercent(row.changePct);
+}
+
+/** "[+4.1%, +8.8%]", or the shift's interval in the metric's unit when the base median is 0. */
+export function formatChangeInterval(row: CaseComparison, unit: ComparisonReport['unit'] = 'ns'): string {
+	if (row.changeBasis === 'shift') {
+		return row.shift && !Number.isNaN(row.pValue ?? Number.NaN) ? `[${formatSignedValue(row.shift.low, unit)}, ${formatSignedValue(row.shift.high, unit)}]` : '';
+	}
+
 	if (row.changeLowPct === undefined || row.changeHighPct === undefined) return '';
 	return `[${formatPercent(row.changeLowPct)}, ${formatPercent(row.changeHighPct)}]`;
 }
@@ -55,8 +63,53 @@ export function formatP(p: number | undefined): string {
 	return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
-/** The human table for `rqc compare`. */
-export function formatComparisonTable(report: ComparisonReport, hasColor: boolean): string {
+/** What a verdict needs said beside it: the failure count and first reason, a missing side. */
+export function describeVerdict(row: CaseComparison): string {
+	const failed = row.failures;
+	if (row.verdict === 'failing' && failed) {
+		const total = failed.candidate + (row.candidate?.n ?? 0);
+		return `failing: ${failed.candidate}/${total} iterations failed (first: ${failed.firstReason ?? 'unknown'})`;
+	}
+
+	if (row.verdict === 'fixed' && failed) return `fixed: the base had ${failed.base} failed iteration(s) (${failed.firstReason ?? 'unknown'}), the candidate none`;
+	if (row.verdict === 'missing') return 'missing: no sample in the candidate';
+	if (row.verdict === 'new') return 'new: no sample in the base';
+	const both = failed && failed.base > 0 && failed.candidate > 0 ? ` (failed iterations on both sides: ${failed.base}/${failed.candidate})` : '';
+	return row.verdict + both;
+}
+
+const CORRECTION_NAME = {holm: 'Holm', bh: 'Benjamini-Hochberg', none: 'no'} as const;
+
+/** "Holm correction over 12 cases" / "no correction (12 cases)". */
+export function describeCorrection(result: SampleComparison): string {
+	return result.correction === 'none' ? `no correction (${result.testedCases} tested cases)` : `${CORRECTION_NAME[result.correction]} correction over ${result.testedCases} case(s)`;
+}
+
+/** The decision rule in one phrase. */
+export function describeRule(result: SampleComparison): string {
+	return `alpha ${result.alpha}, threshold ±${result.thresholdPct}% (log-symmetric; ${result.isStrict ? 'strict: the whole interval beyond it' : 'the estimate beyond it'})`;
+}
+
+/** The summary line shared by every format: counts of every label, the correction and rule. */
+export function summarizeComparison(result: SampleComparison): string {
+	return `${summarizeCounts(result.counts)}; ${describeCorrection(result)}; ${describeRule(result)}; too few samples below ${result.minSamples} a side`;
+}
+
+/** "geomean of 12 cases", and the cases left out with why. */
+export function describeGeomean(result: SampleComparison): string {
+	const count = result.geomean?.cases ?? 0;
+	const excluded = result.geomeanExcluded.length;
+	return `geomean (${count} cases${excluded > 0 ? `, ${excluded} left out: median 0` : ''})`;
+}
+
+/** Whether --fail-on-regression applies, and whether removed cases are accepted. */
+export interface GateOptions {
+	readonly isGated?: boolean;
+	readonly allowMissing?: boolean;
+}
+
+/** The human table for `rqc compare`: failing and missing first, then by verdict. */
+export function formatComparisonTable(report: ComparisonReport, hasColor: boolean, options: GateOptions = {}): string {
 	const {result, unit} = report;
 	const lines: string[] = [];
 	const header = `${report.base.selector} (${report.base.environmentLabel}) → ${report.candidate.selector} (${report.candidate.environmentLabel}), ${report.metric}`;
@@ -67,8 +120,9 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 
 	for (const warning of report.warnings) lines.push(paint(`! ${warning}`, 'yellow', hasColor));
 
+	const ordered = orderByVerdict(result.cases);
 	const headings = ['', 'case', 'n', 'base', '', 'candidate', '', ...(report.isAdjusted ? ['overhead'] : []), 'change', 'interval', 'p', 'verdict'];
-	const rows: string[][] = result.cases.map((row) => [
+	const rows: string[][] = ordered.map((row) => [
 		VERDICT_SYMBOL[row.verdict],
 		row.caseName,
 		`${row.base?.n ?? 0}/${row.candidate?.n ?? 0}`,
@@ -77,25 +131,27 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 		formatValue(row.candidate?.median, unit),
 		formatSpread(row.candidate),
 		...(report.isAdjusted ? [row.adjustment ? `÷${row.adjustment.factor.toFixed(3)} [${row.adjustment.low.toFixed(3)}, ${row.adjustment.high.toFixed(3)}]${row.adjustment.source === 'summary' ? '*' : ''}` : '-'] : []),
-		formatPercent(row.changePct),
-		formatChangeInterval(row),
+		formatChange(row, unit),
+		formatChangeInterval(row, unit),
 		formatP(row.pAdjusted),
-		row.verdict,
+		describeVerdict(row),
 	]);
 	if (result.geomean) {
 		const g = result.geomean;
-		rows.push(['', `geomean (${g.cases} cases)`, '', '', '', '', '', ...(report.isAdjusted ? [''] : []), formatPercent(g.changePct), `[${formatPercent(g.changeLowPct)}, ${formatPercent(g.changeHighPct)}]`, '', '']);
+		rows.push(['', describeGeomean(result), '', '', '', '', '', ...(report.isAdjusted ? [''] : []), formatPercent(g.changePct), `[${formatPercent(g.changeLowPct)}, ${formatPercent(g.changeHighPct)}]`, '', '']);
 	}
 
 	const [headingLine = '', ...rendered] = formatTableLines(headings, rows, {align: [undefined, undefined, 'right', 'right', undefined, 'right']});
 	lines.push(paint(headingLine, 'dim', hasColor));
 	for (const [index, text] of rendered.entries()) {
-		const row = result.cases[index];
+		const row = ordered[index];
 		lines.push(row ? paint(text, VERDICT_COLOR[row.verdict], hasColor && row.verdict !== 'no significant change') : paint(text, 'bold', hasColor));
 	}
 
-	const c = result.counts;
-	lines.push(`${c.regression} regression(s), ${c.improvement} improvement(s), ${c['no significant change']} without significant change, ${c['too few samples']} with too few samples (need ${result.minSamples} a side); alpha ${result.alpha} (Holm-adjusted p), threshold ${result.thresholdPct}%`);
+	if (!result.geomean && result.geomeanExcluded.length > 0) lines.push(`no geomean: ${result.geomeanExcluded.length} case(s) have a median of 0, which has no ratio`);
+	lines.push(summarizeComparison(result));
+	const gate = judgeGate(result.counts, result.commonCases, options);
+	if (options.isGated && gate.isFailing) lines.push(paint(`gate: fails (${gate.reasons.join('; ')})`, 'red', hasColor));
 	if (report.isAdjusted && result.cases.some((r) => r.adjustment?.source === 'summary')) {
 		lines.push('* overhead from the calibration\'s geometric mean: the calibration has no case of this name');
 	}

@@ -9,7 +9,8 @@ import {UserError} from '../errors.js';
 import type {Cache} from '../cache/cache.js';
 import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import {compareSampleSets, type SampleComparison} from './compare-samples.js';
+import type {Correction} from '../stats/multiple-testing.js';
+import {compareSampleSets, type FailureSummary, type SampleComparison} from './compare-samples.js';
 import {
 	describeEnvironment, findCalibration, getCalibrateCommand, getCaseAdjustment, getEnvironmentKey,
 	getEnvironmentWarnings, needsAdjustment, toSideEnvironment, type Metric, type SideEnvironment,
@@ -27,6 +28,10 @@ export interface ComparisonRequest {
 	readonly noAdjust?: boolean;
 	readonly seed?: number;
 	readonly withShift?: boolean;
+	/** A regression needs the whole change interval beyond the threshold. */
+	readonly isStrict?: boolean;
+	/** The correction across cases (default holm). */
+	readonly correction?: Correction;
 }
 
 export interface ComparisonSide {
@@ -132,8 +137,17 @@ export function getMetricValue(sample: Sample, metric: Metric): number | undefin
 	}
 }
 
-const CACHE_PREFIX = 'rqc:compare:v1:';
+// v2: verdicts with failures, missing cases and the correction (issue 12); v1 reports lack them.
+const CACHE_PREFIX = 'rqc:compare:v2:';
 const CACHE_TTL_SECONDS = 24 * 3600;
+
+/** A failed iteration's exit code in words: "exit code 1", "timed out (exit 124)", "killed by signal 9 (exit 137: OOM kill or timeout)". */
+export function describeExitCode(code: number): string {
+	if (code === 124) return 'timed out (exit 124)';
+	if (code === 137) return 'killed by signal 9 (exit 137: OOM kill or timeout)';
+	if (code > 128 && code < 160) return `killed by signal ${code - 128} (exit ${code})`;
+	return `exit code ${code}`;
+}
 
 /** The cache key: changes whenever either release gains a sample or a run, or any option changes. */
 export function getComparisonCacheKey(parts: unknown): string {
@@ -162,7 +176,9 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 	const baseRelease = await verifyKnown(store, baseSelector);
 	const candidateRelease = await verifyKnown(store, candidateSelector);
 
-	const statuses = ['completed', 'aborted'] as const;
+	// Failed runs too: their samples were taken, and their failed iterations are what makes a
+	// case "failing" (issue 12); leaving them out made a failing benchmark disappear.
+	const statuses = ['completed', 'aborted', 'failed'] as const;
 	const [baseRuns, candidateRuns] = await Promise.all([
 		store.listRuns({release: baseSelector.release, statuses}),
 		store.listRuns({release: candidateSelector.release, statuses}),
@@ -198,7 +214,7 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			base: [baseRelease.id, await stamp(base.runs)],
 			candidate: [candidateRelease.id, await stamp(candidate.runs)],
 			calibrations: [calibrations.base?.id, calibrations.candidate?.id],
-			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate],
+			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate, request.isStrict ?? false, request.correction ?? 'holm'],
 		});
 		const hit = await cache.get(cacheKey).catch(() => undefined);
 		const report = hit === undefined ? undefined : reviveReport(hit);
@@ -206,10 +222,22 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 	}
 
 	const suiteOfRun = new Map([...base.runs, ...candidate.runs].map((r) => [r.id, r.suite]));
-	const [baseValues, candidateValues] = await Promise.all([
+	const [baseValues, candidateValues, baseFailed, candidateFailed] = await Promise.all([
 		store.getSampleValues({runIds: base.runs.map((r) => r.id), metric}),
 		store.getSampleValues({runIds: candidate.runs.map((r) => r.id), metric}),
+		store.getFailedIterations({runIds: base.runs.map((r) => r.id)}),
+		store.getFailedIterations({runIds: candidate.runs.map((r) => r.id)}),
 	]);
+	const groupFailures = (rows: Awaited<ReturnType<Store['getFailedIterations']>>): Map<string, FailureSummary> => {
+		const groups = new Map<string, FailureSummary>();
+		for (const row of rows) {
+			const name = isQualified ? `${suiteOfRun.get(row.runId) ?? '?'}/${row.caseName}` : row.caseName;
+			const known = groups.get(name);
+			groups.set(name, {count: (known?.count ?? 0) + row.count, firstReason: known?.firstReason ?? describeExitCode(row.firstExitCode)});
+		}
+
+		return groups;
+	};
 	const group = (rows: Awaited<ReturnType<Store['getSampleValues']>>): Map<string, number[]> => {
 		const groups = new Map<string, number[]>();
 		for (const row of rows) {
@@ -236,6 +264,9 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			thresholdPct: request.thresholdPct,
 			seed: request.seed,
 			withShift: request.withShift,
+			isStrict: request.isStrict,
+			correction: request.correction,
+			failures: {base: groupFailures(baseFailed), candidate: groupFailures(candidateFailed)},
 			...(isDifferent && !request.noAdjust
 				? {adjustmentFor: (caseName: string) => getCaseAdjustment(isQualified ? caseName.slice(caseName.indexOf('/') + 1) : caseName, metric, calibrations)}
 				: {}),

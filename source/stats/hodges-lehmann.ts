@@ -3,14 +3,14 @@
  * x_i - y_j, with the distribution-free (Moses) confidence interval read off the sorted
  * differences at the quantiles of the Mann-Whitney U distribution, as R's
  * `wilcox.test(x, y, conf.int = TRUE)` does for the exact case. For large or tied samples the
- * U quantile comes from the tie-corrected normal approximation (Hollander & Wolfe).
+ * interval inverts the tie-corrected normal test with continuity correction, as R does.
  *
  * The m·n differences are never materialized: a k-th smallest pairwise difference is selected
  * in the implicit sorted matrix (Monahan's randomized selection), O((m + n) log(mn)).
  */
 import {sortAscending} from './descriptive.js';
-import {normalCdf, normalQuantile} from './distributions.js';
-import {getExactUCdf} from './mann-whitney.js';
+import {normalQuantile} from './distributions.js';
+import {getExactUCdf, mannWhitneyUSorted} from './mann-whitney.js';
 import {createRng} from './random.js';
 
 /**
@@ -195,40 +195,85 @@ export function computeHodgesLehmannSorted(sx: ArrayLike<number>, sy: ArrayLike<
 	const all = mergeSorted(sx, sy);
 	let hasTies = false;
 	for (let i = 1; i < all.length && !hasTies; i++) hasTies = all[i] === all[i - 1];
-	const isExact = m < 50 && n < 50 && !hasTies;
-	let qu: number;
-	let achieved: number;
-	if (isExact) {
+	if (m < 50 && n < 50 && !hasTies) {
 		// R: qu <- qwilcox(alpha/2, m, n); if (qu == 0) qu <- 1; the interval is diffs[qu], diffs[mn - qu + 1].
 		const cdf = getExactUCdf(m, n);
-		qu = 0;
+		let qu = 0;
 		while (qu < cdf.length && cdf[qu]! < alpha / 2) qu++;
 		if (qu === 0) qu = 1;
-		achieved = 1 - 2 * cdf[qu - 1]!;
-	} else {
-		let tieTerm = 0;
-		for (let i = 0; i < all.length;) {
-			let j = i;
-			while (j < all.length && all[j] === all[i]) j++;
-			const t = j - i;
-			tieTerm += t * t * t - t;
-			i = j;
-		}
-
-		const count = m + n;
-		const sigma = Math.sqrt(((m * n) / 12) * ((count + 1) - tieTerm / (count * (count - 1))));
-		qu = Math.max(1, Math.ceil(total / 2 - normalQuantile(1 - alpha / 2) * sigma - 0.5));
-		achieved = sigma > 0 ? 1 - 2 * normalCdf((qu - 1 + 0.5 - total / 2) / sigma) : 1;
+		const achieved = 1 - 2 * cdf[qu - 1]!;
+		qu = Math.min(qu, Math.ceil(total / 2));
+		return {
+			estimate,
+			low: selectPairwiseDifference(sx, sy, qu - 1),
+			high: selectPairwiseDifference(sx, sy, total - qu),
+			confidence: Math.min(1, achieved),
+			method: 'exact',
+		};
 	}
 
-	qu = Math.min(qu, Math.ceil(total / 2));
-	return {
-		estimate,
-		low: selectPairwiseDifference(sx, sy, qu - 1),
-		high: selectPairwiseDifference(sx, sy, total - qu),
-		confidence: Math.min(1, achieved),
-		method: isExact ? 'exact' : 'normal',
+	const z = normalQuantile(1 - alpha / 2);
+	return {estimate, low: invertNormalTest(sx, sy, z), high: invertNormalTest(sx, sy, -z), confidence, method: 'normal'};
+}
+
+/** Σ (t³ - t) over the groups of equal values of an ascending sample. */
+function getTieTerm(sorted: ArrayLike<number>): number {
+	let term = 0;
+	for (let i = 0; i < sorted.length;) {
+		let j = i;
+		while (j < sorted.length && sorted[j] === sorted[i]) j++;
+		const t = j - i;
+		term += t * t * t - t;
+		i = j;
+	}
+
+	return term;
+}
+
+/** R's wdiff(d, zq): the continuity-corrected standardized U of (x - d) against y, minus zq. */
+function getShiftedStatistic(sx: ArrayLike<number>, sy: ArrayLike<number>, d: number, zq: number): number {
+	const shifted = new Float64Array(sx.length);
+	for (let i = 0; i < sx.length; i++) shifted[i] = sx[i]! - d;
+	const result = mannWhitneyUSorted(shifted, sy, {method: 'normal', continuity: true});
+	return (result.z ?? 0) - zq;
+}
+
+/**
+ * The end of the normal-approximation interval R's `wilcox.test(x, y, conf.int = TRUE,
+ * exact = FALSE, correct = TRUE)` finds: the shift d where the test of x - d against y, ties
+ * and continuity correction included, crosses zq (+z for the lower end, -z for the upper). R
+ * finds it with uniroot (to 1e-4); between two pairwise differences the statistic is constant
+ * (only the samples' own ties enter its variance there), so the crossing is exactly at a
+ * pairwise difference, found here by rank. Counting the cross ties at d = 0, as a quantile of
+ * the U distribution at the observed data does, made the interval too narrow, even a point
+ * (issue 12).
+ */
+function invertNormalTest(sx: ArrayLike<number>, sy: ArrayLike<number>, zq: number): number {
+	const m = sx.length;
+	const n = sy.length;
+	const total = m * n;
+	const mumin = sx[0]! - sy[n - 1]!;
+	const mumax = sx[m - 1]! - sy[0]!;
+	// R returns an end of the range when the test is not rejected there at all.
+	if (getShiftedStatistic(sx, sy, mumin, zq) <= 0) return mumin;
+	if (getShiftedStatistic(sx, sy, mumax, zq) >= 0) return mumax;
+	const count = m + n;
+	const sigma = Math.sqrt((total / 12) * ((count + 1) - (getTieTerm(sx) + getTieTerm(sy)) / (count * (count - 1))));
+	// With c differences at or below d, U = mn - c; the smallest c at which the statistic is <= zq.
+	const isAtOrBelow = (c: number): boolean => {
+		const dz = total / 2 - c;
+		return dz - 0.5 * Math.sign(dz) <= zq * sigma;
 	};
+
+	let lo = 0;
+	let hi = total;
+	while (lo < hi) {
+		const mid = Math.floor((lo + hi) / 2);
+		if (isAtOrBelow(mid)) hi = mid;
+		else lo = mid + 1;
+	}
+
+	return selectPairwiseDifference(sx, sy, Math.min(total - 1, Math.max(0, lo - 1)));
 }
 
 /** Hodges-Lehmann shift of x relative to y (any order). */

@@ -133,8 +133,10 @@ export function mannWhitneyUSorted(sx: ArrayLike<number>, sy: ArrayLike<number>,
 		: options.method;
 
 	if (method === 'exact') {
+		// Each tail read directly (P(U >= u) = P(U <= mn - u) by symmetry), never as 1 minus the
+		// other: a tail of 1e-17 would round to 0 (issue 12, as R's pwilcox(q - 1, lower = FALSE)).
 		const lower = exactUCdf(u, m, n);
-		const upper = 1 - exactUCdf(u - 1, m, n);
+		const upper = exactUCdf(m * n - u, m, n);
 		return {u, n1: m, n2: n, pValue: Math.min(1, 2 * Math.min(lower, upper)), method, z: undefined, hasTies};
 	}
 

@@ -304,6 +304,18 @@ export class SqlStore implements Store {
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, values: row.v.split(',').map(Number)}));
 	}
 
+	async getFailedIterations(query: {readonly runIds: readonly number[]}): Promise<Array<{runId: number; caseName: string; count: number; firstExitCode: number}>> {
+		if (query.runIds.length === 0) return [];
+		const rows = await this.executor.query<{run_id: number | string; case_name: string; n: number | string; first: number | string}>(
+			`SELECT s.run_id, s.case_name, count(*) AS n, (array_agg(s.exit_code ORDER BY s.time, s.iteration))[1] AS first
+			 FROM samples s
+			 WHERE s.run_id = ANY($1::bigint[]) AND s.exit_code IS NOT NULL AND s.exit_code <> 0
+			 GROUP BY s.run_id, s.case_name ORDER BY s.case_name, s.run_id`,
+			[[...query.runIds]],
+		);
+		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, count: num(row.n), firstExitCode: num(row.first)}));
+	}
+
 	async countSamples(runId: number): Promise<number> {
 		const [row] = await this.executor.query<{n: number}>('SELECT count(*) AS n FROM samples WHERE run_id = $1', [runId]);
 		return num(row?.n ?? 0);

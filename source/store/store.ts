@@ -42,6 +42,12 @@ export interface Store {
 	 */
 	getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>>;
 
+	/**
+	 * The failed iterations (non-zero exit code, warmups included) of some runs, per run and case:
+	 * how many, and the exit code of the first (by time). What `rqc compare` calls failing.
+	 */
+	getFailedIterations(query: {readonly runIds: readonly number[]}): Promise<Array<{runId: number; caseName: string; count: number; firstExitCode: number}>>;
+
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;
 

@@ -59,9 +59,12 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 			candidate: {release: b},
 			metric: 'wall', unit: 'ns', alpha: 0.05, thresholdPct: 2, minSamples: 6,
 			isAdjusted: false, hasRegression: true,
-			counts: {'regression': 1, 'improvement': 0, 'no significant change': 2, 'too few samples': 0},
+			counts: {'regression': 1, 'improvement': 0, 'too few samples': 0, 'failing': 0, 'missing': 0},
+			correction: {method: 'holm', cases: 3}, commonCases: 3, gate: {isFailing: true, reasons: ['1 regression']},
 			geomean: {cases: 3, ratio: expect.any(Number), low: expect.any(Number), high: expect.any(Number)},
 		});
+		// issue 12: the two unchanged cases are never beyond the threshold (drift within it has its own label).
+		expect(report.counts['no significant change'] + report.counts['slower, within threshold'] + report.counts['faster, within threshold']).toBe(2);
 		const moves = report.cases.find((c: {case: string}) => c.case === 'moves');
 		expect(moves).toMatchObject({
 			verdict: 'regression', isSignificant: true,
@@ -71,7 +74,7 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 		expect(moves.changePct).toBeGreaterThan(50);
 		expect(moves.changeLowPct).toBeGreaterThan(2);
 		expect(moves.pAdjusted).toBeLessThan(0.05);
-		expect(Object.keys(moves).sort()).toEqual(['adjustedCandidateMedian', 'adjustment', 'base', 'candidate', 'case', 'changeHighPct', 'changeLowPct', 'changePct', 'isSignificant', 'pAdjusted', 'pValue', 'shift', 'verdict']);
+		expect(Object.keys(moves).sort()).toEqual(['adjustedCandidateMedian', 'adjustment', 'base', 'candidate', 'case', 'changeBasis', 'changeHighPct', 'changeLowPct', 'changePct', 'failures', 'isInGeomean', 'isSignificant', 'pAdjusted', 'pValue', 'shift', 'symbol', 'verdict']);
 	});
 
 	it('exit codes: 1 on a regression with --fail-on-regression, 0 when there is none, 2 on bad input', async () => {

@@ -6,8 +6,9 @@
 import React, {useEffect, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {CaseComparison} from '../../compare/compare-samples.js';
-import {formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
+import {formatChange, formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
+import {orderByVerdict, summarizeCounts, VERDICT_LABELS} from '../../compare/verdicts.js';
 import {isRqcError} from '../../errors.js';
 import {fit} from '../../text/text.js';
 import {keyFor} from '../keymap.js';
@@ -23,12 +24,6 @@ export interface CompareViewProps {
 	readonly height: number;
 }
 
-const SHORT_VERDICT: Readonly<Record<CaseComparison['verdict'], string>> = {
-	'regression': 'slower',
-	'improvement': 'faster',
-	'no significant change': 'same',
-	'too few samples': 'too few',
-};
 
 function signed(value: number | undefined, digits = 1): string {
 	if (value === undefined) return '-';
@@ -39,7 +34,8 @@ function signed(value: number | undefined, digits = 1): string {
 
 /** One table row as text, columns sized to the width. Pure. */
 export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'], caseWidth: number): string {
-	const change = row.changePct === undefined ? '-' : `${signed(row.changePct)}%`;
+	// A zero base has no ratio: the change is the shift in the metric's unit (issue 12).
+	const change = row.changeBasis === 'shift' ? formatChange(row, unit) : (row.changePct === undefined ? '-' : `${signed(row.changePct)}%`);
 	const interval = row.changeLowPct === undefined ? '' : `[${signed(row.changeLowPct)},${signed(row.changeHighPct)}]`;
 	return [
 		VERDICT_SYMBOL[row.verdict],
@@ -49,12 +45,12 @@ export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'
 		fit(change, 8, 'right'),
 		fit(interval, 15),
 		fit(formatP(row.pAdjusted), 6, 'right'),
-		fit(SHORT_VERDICT[row.verdict], 7),
+		fit(VERDICT_LABELS[row.verdict].short, 9),
 	].join(' ');
 }
 
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
-const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 7 + 7;
+const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 9 + 7;
 
 export function CompareView({source, isActive, width, height}: CompareViewProps) {
 	const [state, dispatch] = useReducer(reduceCompare, initialCompareState);
@@ -105,7 +101,9 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		};
 	}, [source, base, candidate, state.metric, state.isAdjusted, state.reloads]);
 
-	const selected = report?.result.cases[state.caseIndex];
+	// Failing and missing first, as every report orders them (issue 12).
+	const ordered = report ? orderByVerdict(report.result.cases) : [];
+	const selected = ordered[state.caseIndex];
 	useEffect(() => {
 		if (!report || !selected) {
 			setDetail(undefined);
@@ -150,9 +148,9 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		? [report.isAdjusted ? `adjusted: ${report.base.environmentLabel} vs ${report.candidate.environmentLabel}` : `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`, ...report.warnings.map((w) => `! ${w}`)].join('  ')
 		: '';
 	const hasChart = height >= 14 && detail !== undefined && detail.history.length > 0;
-	const cases = report?.result.cases ?? [];
-	// Header, note, table header and geomean; the chart's title and axis; the two histogram rows.
-	const free = height - 4 - (hasChart ? 2 : 0) - (detail ? 2 : 0);
+	const cases = ordered;
+	// Header, note, table header, geomean and summary; the chart's title and axis; the two histogram rows.
+	const free = height - 5 - (hasChart ? 2 : 0) - (detail ? 2 : 0);
 	// The chart takes what the case table does not need (at most half when cases are many).
 	const chartLines = hasChart ? Math.max(3, Math.min(12, free - Math.min(cases.length, Math.floor(free / 2)))) : 0;
 	const rowsShown = Math.max(1, free - chartLines);
@@ -182,8 +180,9 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 						);
 					})}
 					{report?.result.geomean ? (
-						<Text bold wrap="truncate">{fit(`  ${fit(`geomean of ${report.result.geomean.cases}`, caseWidth)} ${' '.repeat(19)} ${fit(`${signed(report.result.geomean.changePct)}%`, 8, 'right')} [${signed(report.result.geomean.changeLowPct)},${signed(report.result.geomean.changeHighPct)}]`, width)}</Text>
+						<Text bold wrap="truncate">{fit(`  ${fit(`geomean of ${report.result.geomean.cases}${report.result.geomeanExcluded.length > 0 ? ` (${report.result.geomeanExcluded.length} out: median 0)` : ''}`, caseWidth)} ${' '.repeat(19)} ${fit(`${signed(report.result.geomean.changePct)}%`, 8, 'right')} [${signed(report.result.geomean.changeLowPct)},${signed(report.result.geomean.changeHighPct)}]`, width)}</Text>
 					) : null}
+					{report ? <Text dimColor wrap="truncate">{fit(summarizeCounts(report.result.counts, true), width)}</Text> : null}
 				</Box>
 			)}
 			{hasChart && selected ? (

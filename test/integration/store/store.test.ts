@@ -28,6 +28,20 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		metrics: i === 3 ? {bytesPerOp: 64} : undefined,
 	}));
 
+	// issue 12: failed iterations are counted per case with the first one's exit code (by time).
+	it('counts failed iterations per run and case, with the first failure\'s exit code', async () => {
+		const run = await store.createRun({release: 'v-failures', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const start = Date.UTC(2026, 0, 1);
+		const exitCodes = [0, 137, 1, 0, 1, 124];
+		await store.insertSamples(exitCodes.map((exitCode, i) => ({runId: run.id, caseName: i < 3 ? 'a' : 'b', iteration: i, time: new Date(start + i * 1000), wallNs: 1000 + i, exitCode})));
+		await store.insertSamples([{runId: run.id, caseName: 'clean', iteration: 0, time: new Date(start), wallNs: 5}]);
+		expect(await store.getFailedIterations({runIds: [run.id]})).toEqual([
+			{runId: run.id, caseName: 'a', count: 2, firstExitCode: 137},
+			{runId: run.id, caseName: 'b', count: 2, firstExitCode: 1},
+		]);
+		expect(await store.getFailedIterations({runIds: []})).toEqual([]);
+	});
+
 	it('applies every migration on open and reports the schema version', async () => {
 		const info = await store.getInfo();
 		expect(info.schemaVersion).toBe(LATEST_SCHEMA_VERSION);

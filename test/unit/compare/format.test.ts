@@ -3,7 +3,7 @@ import {compareSampleSets} from '../../../source/compare/compare-samples.js';
 import {toSideEnvironment} from '../../../source/compare/environment.js';
 import {formatComparisonTable, formatPercent, formatSpread} from '../../../source/compare/format.js';
 import type {ComparisonReport} from '../../../source/compare/load-comparison.js';
-import {parseAlpha, parseThreshold, toComparisonJson} from '../../../source/commands/compare.js';
+import {parseAlpha, parseCorrection, parseFormat, parseThreshold, toComparisonJson} from '../../../source/commands/compare.js';
 import {UserError} from '../../../source/errors.js';
 
 const slow = Array.from({length: 20}, (_, i) => 110 + (i % 5));
@@ -47,5 +47,32 @@ describe('the compare table and JSON', () => {
 		expect(formatPercent(-0.04)).toBe('-0.0%');
 		expect(formatSpread({n: 3, median: 100, low: Number.NEGATIVE_INFINITY, high: 120, min: 90, max: 120, p25: 95, p75: 110})).toBe('±∞');
 		expect(formatSpread({n: 9, median: 100, low: 98, high: 103, min: 90, max: 120, p25: 95, p75: 110})).toBe('±3.0%');
+	});
+
+	// issue 12: a zero base printed +∞% [-∞%, -∞%]; the correction and its case count were not said.
+	test('a zero base shows the shift in the unit; the summary names the correction, its cases and every label', () => {
+		const zero = Array.from({length: 20}, () => 0);
+		const late = Array.from({length: 20}, (_, i) => 10e6 + i * 1000);
+		const result = compareSampleSets(new Map([['a', fast], ['z', zero]]), new Map([['a', slow], ['z', late]]), {correction: 'bh'});
+		const base = report();
+		const text = formatComparisonTable({...base, result}, false, {isGated: true});
+		expect(text).toMatch(/✗ +z +20\/20 +0 ns .*\+10\.\d+ ms +\[\+10\.\d+ ms, \+10\.\d+ ms\] .*regression/);
+		expect(text).not.toContain('∞%');
+		expect(text).toContain('geomean (1 cases, 1 left out: median 0)');
+		expect(text).toContain('2 regression; Benjamini-Hochberg correction over 2 case(s); alpha 0.05, threshold ±2% (log-symmetric; the estimate beyond it)');
+		expect(text).toContain('gate: fails (2 regression)');
+		expect(formatComparisonTable({...base, result}, false)).not.toContain('gate:');
+	});
+
+	test('flag parsing: --format (and --json), --correction', () => {
+		expect(parseFormat(undefined, false)).toBe('table');
+		expect(parseFormat(undefined, true)).toBe('json');
+		expect(parseFormat('junit', false)).toBe('junit');
+		expect(parseFormat('json', true)).toBe('json');
+		expect(() => parseFormat('html', false)).toThrow(/must be table, json, markdown or junit/);
+		expect(() => parseFormat('markdown', true)).toThrow(/two formats/);
+		expect(parseCorrection(undefined)).toBe('holm');
+		expect(parseCorrection('BH')).toBe('bh');
+		expect(() => parseCorrection('bonferroni')).toThrow(UserError);
 	});
 });

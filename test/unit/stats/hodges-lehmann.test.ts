@@ -45,4 +45,35 @@ describe('Hodges-Lehmann shift', () => {
 		expect(shift.low).toBeGreaterThan(3);
 		expect(shift.high).toBeLessThan(8);
 	});
+
+	// issue 12: with ties the interval inverts the tied test as R does; counting the cross ties at
+	// d = 0 gave [0, 0] here. R 4.2: wilcox.test(x, y, conf.int = TRUE, exact = FALSE, correct = TRUE)
+	// with x = c(rep(100, 13), rep(105, 7)), y = c(rep(95, 4), rep(100, 45), rep(105, 4)) →
+	// p 0.0026443280997836254, conf.int 5.3122852060663925e-05 4.9999975341889202 (uniroot, tol 1e-4),
+	// estimate 4.7260704823887559e-05.
+	test('tied samples: the interval R finds by inverting the test (R to its uniroot tolerance 1e-4)', () => {
+		// The last number is R's $estimate: the shift where the statistic (no continuity correction) crosses 0, by uniroot to 1e-4.
+		const cases: Array<{x: number[]; y: number[]; confidence: number; r: [number, number, number]}> = [
+			{x: [...Array(13).fill(100), ...Array(7).fill(105)], y: [...Array(4).fill(95), ...Array(45).fill(100), ...Array(4).fill(105)], confidence: 0.95, r: [5.3122852060663925e-5, 4.9999975341889202, 4.7260704823887559e-5]},
+			// set.seed(3); x3 <- round(rnorm(30, 10, 2)); y3 <- round(rnorm(25, 9, 2));
+			// wilcox.test(x3, y3, conf.int = TRUE, exact = FALSE, correct = TRUE)$conf.int → -0.99998070149315699 1.99997781483845793,
+			// $estimate → 3.1152138543238286e-05
+			{
+				x: [8, 9, 11, 8, 10, 10, 10, 12, 8, 13, 9, 8, 9, 11, 10, 9, 8, 9, 12, 10, 9, 8, 10, 7, 9, 9, 12, 12, 10, 8],
+				y: [11, 11, 10, 10, 8, 10, 12, 9, 7, 11, 11, 8, 12, 7, 10, 4, 9, 11, 8, 7, 10, 7, 10, 6, 6],
+				confidence: 0.95,
+				r: [-0.99998070149315699, 1.99997781483845793, 3.1152138543238286e-5],
+			},
+			// wilcox.test(c(1,2,2,3,3,3,4,5,5,9), c(2,2,3,4,4,4,6,7,7,7,8), conf.int = TRUE, exact = FALSE,
+			// correct = TRUE, conf.level = 0.9)$conf.int → -3.00003318779161532 0.99996402506402227, $estimate → -1.0000722794601047
+			{x: [1, 2, 2, 3, 3, 3, 4, 5, 5, 9], y: [2, 2, 3, 4, 4, 4, 6, 7, 7, 7, 8], confidence: 0.9, r: [-3.00003318779161532, 0.99996402506402227, -1.0000722794601047]},
+		];
+		for (const {x, y, confidence, r} of cases) {
+			const shift = computeHodgesLehmann(x, y, confidence);
+			expect(shift.method).toBe('normal');
+			expect(Math.abs(shift.low - r[0])).toBeLessThan(1e-4);
+			expect(Math.abs(shift.high - r[1])).toBeLessThan(1e-4);
+			expect(Math.abs(shift.estimate - r[2])).toBeLessThan(1e-4);
+		}
+	});
 });

@@ -94,3 +94,17 @@ describe('Mann-Whitney U, normal approximation', () => {
 		expect(mannWhitneyU([1, 2, 2, 3], [2, 4, 5, 6]).method).toBe('normal');
 	});
 });
+
+describe('Mann-Whitney U, tiny exact p-values', () => {
+	// issue 12: base 1..30, candidate base + 100 printed p = 0 in one direction.
+	// R 4.2: wilcox.test(b + 100, b)$p.value with b <- 1:30 → 1.6911233892144776e-17 (both orders).
+	test('the smaller tail is computed directly, in both directions', () => {
+		const base = Array.from({length: 30}, (_, i) => i + 1);
+		const candidate = base.map((v) => v + 100);
+		for (const [x, y] of [[candidate, base], [base, candidate]] as const) {
+			const result = mannWhitneyU(x, y);
+			expect(result.method).toBe('exact');
+			expect(result.pValue / 1.6911233892144776e-17).toBeCloseTo(1, 10);
+		}
+	});
+});

@@ -62,9 +62,11 @@ describe('Compare pane', () => {
 		expect(frame).toContain('v1.0');
 		const lines = frame.split('\n');
 		expect(lines.length).toBeLessThanOrEqual(22);
-		// With three cases the chart gets the rows the table does not need: 22 - 8 fixed - 3 cases.
+		// issue 12: the summary line counts every label shown, with its symbol.
+		expect(frame).toContain('✗ 1 regression, ✓ 1 improvement, = 1 no significant change');
+		// With three cases the chart gets the rows the table does not need: 22 - 9 fixed - 3 cases.
 		const chartRows = lines.filter((line) => /^ *\S+ ms[┤┼]/.test(line));
-		expect(chartRows.length).toBe(11);
+		expect(chartRows.length).toBe(10);
 		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
 		// Colour (when the terminal has it) follows the verdict; the symbols above say it without.
 		expect([VERDICT_COLOR.regression, VERDICT_COLOR.improvement]).toEqual(['red', 'green']);
@@ -136,6 +138,32 @@ describe('Compare pane', () => {
 		const frame = await waitForFrame(lastFrame, (f) => f.includes('no calibration'));
 		expect(frame).toContain('rqc calibrate --cpus 1 --memory 512m');
 		expect(frame).toContain('press a for raw numbers');
+		unmount();
+	});
+
+	// issue 12: the pane uses the report's labels and symbols, failing and missing first, and counts every label.
+	test('failing and missing cases lead, with the shared symbols; the summary counts every label; a zero base shows the shift', async () => {
+		const source = createFakeSource();
+		source.compare = async (request) => {
+			const result = compareSampleSets(
+				new Map([['a-steady', noisy(10e6, 20, 1)], ['b-flaky', noisy(10e6, 20, 2)], ['c-removed', noisy(10e6, 20, 3)], ['d-zero', Array.from({length: 20}, () => 0)]]),
+				new Map([['a-steady', noisy(10e6, 20, 4)], ['b-flaky', noisy(10e6, 5, 5)], ['d-zero', noisy(10e6, 20, 6)], ['e-added', noisy(10e6, 20, 7)]]),
+				{failures: {candidate: new Map([['b-flaky', {count: 15, firstReason: 'exit code 1'}]])}},
+			);
+			const env = toSideEnvironment({runtime: 'bare_metal'}, 'bare_metal');
+			const side = (release: string) => ({selector: release, release, mode: undefined, runIds: [1], suites: ['demo'], sampleCount: 80, environment: env, environmentLabel: 'bare metal', calibrationId: undefined});
+			return {base: side(request.base), candidate: side(request.candidate), metric: 'wall', unit: 'ns', isAdjusted: false, isRawAcrossEnvironments: false, warnings: [], result, hasRegression: true, isCached: false};
+		};
+
+		const {lastFrame, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		const frame = plain(await waitForFrame(lastFrame, (f) => f.includes('e-added')));
+		const rows = frame.split('\n').filter((line) => /^[!∅✗=+↑↓✓?*] /.test(line) && !line.includes(' 1 failing,'));
+		expect(rows.map((line) => line.slice(0, 11))).toEqual(['! b-flaky  ', '∅ c-removed', '✗ d-zero   ', '+ e-added  ', '= a-steady ']);
+		expect(rows[0]).toContain('failing');
+		expect(rows[1]).toContain('missing');
+		expect(rows[2]).toMatch(/\+\d+\.\d+ ms/);
+		expect(frame).toContain('! 1 failing, ∅ 1 missing, ✗ 1 regression, + 1 new, = 1 no significant change');
+		for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 		unmount();
 	});
 
