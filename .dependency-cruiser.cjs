@@ -98,6 +98,13 @@ module.exports = {
 			to: {path: above.base},
 		},
 		{
+			name: 'stats-is-pure',
+			severity: 'error',
+			comment: 'stats/ is pure: arrays in, numbers out; it imports only stats/ (no I/O, no clock, no packages).',
+			from: {path: '^source/stats/'},
+			to: {pathNot: '^source/stats/'},
+		},
+		{
 			name: 'source-in-a-layer',
 			severity: 'error',
 			comment: 'Every source module belongs to a layer: add a new top-level module to the layers in this file.',

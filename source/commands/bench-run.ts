@@ -7,7 +7,7 @@ import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
 import {formatTable} from '../text/table.js';
-import {formatBytes, formatDuration, paint, SYMBOL} from '../text/text.js';
+import {displayWidth, fit, formatBytes, formatDuration, paint, SYMBOL} from '../text/text.js';
 import {formatMs, formatProgressLine, type BenchEvent} from '../bench/progress.js';
 import type {BenchRunResult} from '../bench/runner.js';
 import type {CaseSummary} from '../bench/statistics.js';
@@ -204,7 +204,7 @@ export const benchListCommand: CommandSpec = {
 				continue;
 			}
 
-			context.stdout.write(`${suite.name.padEnd(14)} ${suite.cases.length} cases  ${suite.description ?? ''}\n${' '.repeat(15)}${suite.cases.join(', ')}\n${' '.repeat(15)}${suite.file}\n`);
+			context.stdout.write(`${fit(suite.name, Math.max(14, displayWidth(suite.name)))} ${suite.cases.length} cases  ${suite.description ?? ''}\n${' '.repeat(15)}${suite.cases.join(', ')}\n${' '.repeat(15)}${suite.file}\n`);
 		}
 
 		return EXIT.ok;
