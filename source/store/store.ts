@@ -1,6 +1,6 @@
 import type {
 	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
-	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment,
+	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery,
 } from './records.js';
 
 /**
@@ -41,6 +41,12 @@ export interface Store {
 	 * cpu is user + system µs; rss is peak bytes; samples without the metric are left out.
 	 */
 	getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>>;
+
+	/**
+	 * The median of one metric per run and case (measured, successful samples only), for every
+	 * completed run matching the query: what a case's history across releases is made of.
+	 */
+	getCaseMedians(query: CaseMedianQuery): Promise<CaseMedian[]>;
 
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;
