@@ -141,9 +141,19 @@ function bestSplitOfAll(values: Float64Array, intervals: readonly Interval[], mi
  * of each shuffle compared with the candidate's. Stops early once the p-value cannot reach
  * the level any more, which is most of the work saved on series without a change.
  */
-function permutationPValue(values: Float64Array, intervals: readonly Interval[], candidate: Candidate, options: {permutations: number; level: number; minSegment: number; random: () => number}): number {
-	const shuffled = new Float64Array(values);
-	const buffer = new Float64Array(values.length * (values.length + 1));
+interface WindowOptions {
+	readonly permutations: number;
+	readonly level: number;
+	readonly minSegment: number;
+	readonly random: () => number;
+	/** Scratch space reused by every window: the shuffled values and their distance sums. */
+	readonly scratch: {shuffled: Float64Array; sums: Float64Array};
+}
+
+function permutationPValue(values: Float64Array, intervals: readonly Interval[], candidate: Candidate, options: WindowOptions): number {
+	const shuffled = options.scratch.shuffled.subarray(0, values.length);
+	shuffled.set(values);
+	const buffer = options.scratch.sums;
 	let exceeded = 0;
 	const {permutations, level, minSegment, random} = options;
 	for (let r = 0; r < permutations; r++) {
@@ -166,13 +176,13 @@ function permutationPValue(values: Float64Array, intervals: readonly Interval[],
 }
 
 /** E-divisive over one window: the indices (within the window) of its significant splits. */
-function divideWindow(values: Float64Array, options: {permutations: number; level: number; minSegment: number; random: () => number}): number[] {
+function divideWindow(values: Float64Array, options: WindowOptions): number[] {
 	const points: number[] = [];
 	for (;;) {
 		const bounds = [0, ...points, values.length];
 		const intervals: Interval[] = [];
 		for (let i = 0; i + 1 < bounds.length; i++) intervals.push([bounds[i]!, bounds[i + 1]!]);
-		const candidate = bestSplitOfAll(values, intervals, options.minSegment);
+		const candidate = bestSplitOfAll(values, intervals, options.minSegment, options.scratch.sums);
 		if (candidate === undefined) return points;
 		if (permutationPValue(values, intervals, candidate, options) > options.level) return points;
 		points.push(candidate.index);
@@ -270,12 +280,13 @@ export function computeChangePoints(series: ArrayLike<number>, options: ChangePo
 	const weak = new Set<number>();
 	const differences = values.map((v, i) => (i === 0 ? Math.abs(values[1]! - v) : Math.abs(v - values[i - 1]!)));
 	const step = Math.max(1, Math.floor(windowLength / 2));
+	const scratch = {shuffled: new Float64Array(windowLength), sums: new Float64Array(windowLength * (windowLength + 1))};
 	for (const [name, series] of [['level', values], ['spread', differences]] as const) {
 		for (let start = 0; start < n; start += step) {
 			const end = Math.min(n, start + windowLength);
 			if (end - start >= 2 * minSegment) {
 				const random = createRng(hashSeed(`${name}:${start}`, settings.seed));
-				for (const point of divideWindow(series.subarray(start, end), {permutations: settings.permutations, level: settings.splitPValue, minSegment, random})) {
+				for (const point of divideWindow(series.subarray(start, end), {permutations: settings.permutations, level: settings.splitPValue, minSegment, random, scratch})) {
 					weak.add(start + point);
 				}
 			}
