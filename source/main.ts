@@ -11,7 +11,7 @@ import {commandEntries, loadAllCommands, type CommandEntry} from './commands/ind
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
 import {loadConfig, type ConfigFlags} from './config.js';
 import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
-import {isColorAllowed} from './ui/text.js';
+import {isColorAllowed} from './text/text.js';
 import type {Store} from './store/store.js';
 import type {Cache} from './cache/cache.js';
 
@@ -206,8 +206,12 @@ export async function main(
 		};
 
 		if (!command) {
-			const {runShell} = await import('./shell.js');
-			return await runShell(context, io);
+			const {isInteractive, runShell} = await import('./shell.js');
+			if (!context.isJson && isInteractive(context.env, process.stdin, io.stdout)) return await runShell(context, io);
+			const {statusCommand} = await import('./commands/status.js');
+			const code = await statusCommand.run(context);
+			if (!context.isJson) io.stderr.write('rqc: not a terminal, so this is the status summary; run rqc in a terminal for the console, or see rqc --help\n');
+			return code;
 		}
 
 		process.on('SIGINT', onSignal);

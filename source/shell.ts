@@ -1,12 +1,24 @@
 /**
- * `rqc` with no command: the TUI in a terminal, the status summary (and a hint) anywhere else.
+ * `rqc` with no command in a terminal: the TUI. (Anywhere else main.ts prints the status summary:
+ * the shell and the commands are siblings, neither imports the other.)
  */
+import type {Cache} from './cache/cache.js';
+import type {Config} from './config.js';
 import {EXIT} from './errors.js';
-import type {CommandContext} from './commands/types.js';
+import type {Store} from './store/store.js';
 
 interface Io {
 	readonly stdout: NodeJS.WriteStream;
 	readonly stderr: NodeJS.WriteStream;
+}
+
+/** What the console needs of main's context (a CommandContext satisfies it). */
+export interface ShellContext {
+	readonly config: Config;
+	/** Colour allowed (not NO_COLOR, not TERM=dumb, stdout a TTY). */
+	readonly hasColor: boolean;
+	openStore(): Promise<Store>;
+	openCache(): Promise<Cache>;
 }
 
 /** Whether the TUI can run: both ends are terminals and TERM is not dumb. */
@@ -14,14 +26,8 @@ export function isInteractive(env: Readonly<Record<string, string | undefined>>,
 	return Boolean(stdin.isTTY) && Boolean(stdout.isTTY) && env.TERM !== 'dumb';
 }
 
-export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
-	if (context.isJson || !isInteractive(context.env, stdin, io.stdout)) {
-		const {statusCommand} = await import('./commands/status.js');
-		const code = await statusCommand.run(context);
-		if (!context.isJson) io.stderr.write('rqc: not a terminal, so this is the status summary; run rqc in a terminal for the console, or see rqc --help\n');
-		return code;
-	}
-
+/** Runs the console until the user quits; the caller has checked isInteractive. */
+export async function runShell(context: ShellContext, io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
 	// Ink draws with chalk, which reads FORCE_COLOR but not NO_COLOR: translate before it loads.
 	if (!context.hasColor) process.env.FORCE_COLOR = '0';
 	// React's production build: its development checks cost about a fifth of each frame.

@@ -9,8 +9,9 @@ import path from 'node:path';
 import {PassThrough, type Readable} from 'node:stream';
 import type Docker from 'dockerode';
 import {ExternalError, UserError} from '../errors.js';
+import type {EngineStatsJson} from '../docker/convert.js';
 import type {ContainerSample, ExecutionEnvironment, ResourceLimits} from '../store/records.js';
-import {toContainerSample, type DockerStatsJson} from './container-stats.js';
+import {toContainerSample} from './container-stats.js';
 import type {CommandResult, Executor, MeasureRequest} from './executor.js';
 import type {HelperBinary} from './helper.js';
 import {readHelperOutput, type HelperIteration, type HelperOutcome} from './measure.js';
@@ -233,7 +234,7 @@ export class DockerExecutor implements Executor {
 					for (const line of lines) {
 						if (line.trim() === '') continue;
 						try {
-							const stats = JSON.parse(line) as DockerStatsJson;
+							const stats = JSON.parse(line) as EngineStatsJson;
 							if (stats.precpu_stats?.system_cpu_usage === undefined) continue; // the first reading has no interval
 							onSample(toContainerSample(stats, {id: this.containerId, name: this.containerName, runId}, new Date()));
 						} catch {

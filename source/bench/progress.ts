@@ -3,7 +3,7 @@
  * started elsewhere) and the pure reducer that turns them into the rows the UI shows.
  */
 import type {RunMode, RunStatus} from '../store/records.js';
-import {formatDuration as formatNs} from '../ui/text.js';
+import {formatDuration as formatNs} from '../text/text.js';
 
 /** The channel progress events go to (Redis pub/sub, or in-process). */
 export const PROGRESS_CHANNEL = 'rqc:bench:progress';

@@ -16,6 +16,7 @@ import {createDockerClient, verifyEngine} from '../docker/engine.js';
 import {ServiceError, UserError} from '../errors.js';
 import type {ContainerSample, ExecutionEnvironment, NewSample, Run, RunMode, RunStatus} from '../store/records.js';
 import type {Store} from '../store/store.js';
+import {median} from '../stats/descriptive.js';
 import {BareMetalExecutor} from './bare-metal-executor.js';
 import {DockerExecutor, removeStaleBenchContainers} from './docker-executor.js';
 import {readHostFacts, toEnvironment} from './environment.js';
@@ -26,7 +27,7 @@ import {acquireBenchLock, type LockOwner} from './lock.js';
 import type {HelperIteration} from './measure.js';
 import {computeEta, PROGRESS_CHANNEL, type BenchEvent} from './progress.js';
 import {markOutliers, replaySpools, SpoolFile} from './spool.js';
-import {computeMedian, summarizeCase, type CaseSummary} from './statistics.js';
+import {summarizeCase, type CaseSummary} from './statistics.js';
 import type {Suite, SuiteCase} from './suite.js';
 
 /**
@@ -311,7 +312,7 @@ class RunSession {
 			caseName: current?.spec.name,
 			caseDone: current?.samples.length ?? 0,
 			caseTotal: current ? current.spec.warmup + current.spec.iterations : 0,
-			medianNs: computeMedian(measured),
+			medianNs: measured.length > 0 ? median(measured) : undefined,
 			elapsedMs,
 			etaMs: type === 'end' ? 0 : computeEta(this.#done, this.#total, elapsedMs),
 			status,

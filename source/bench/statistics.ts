@@ -1,27 +1,13 @@
 /**
- * Pure statistics for one case's iterations: median, MAD, outliers by modified z-score (as
- * hyperfine: z = (x - median) / (1.4826 * MAD)), and the summary row printed after a run.
+ * Pure statistics for one case's iterations: outliers by modified z-score (as hyperfine:
+ * z = (x - median) / (1.4826 * MAD)) and the summary row printed after a run. Median and MAD
+ * themselves come from stats/descriptive.ts, the one copy.
  */
+import {MAD_NORMAL_CONSTANT, mad, median} from '../stats/descriptive.js';
 
 /** Iglewicz & Hoaglin's cut-off for |modified z|; values above it are flagged, never dropped. */
 export const OUTLIER_THRESHOLD = 3.5;
-const MAD_TO_SIGMA = 1.4826;
 const MEAN_AD_TO_SIGMA = 1.253314;
-
-/** The median of values (undefined when empty). Pure. */
-export function computeMedian(values: readonly number[]): number | undefined {
-	if (values.length === 0) return undefined;
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** The median absolute deviation from the median. Pure. */
-export function computeMad(values: readonly number[]): number | undefined {
-	const median = computeMedian(values);
-	if (median === undefined) return undefined;
-	return computeMedian(values.map((value) => Math.abs(value - median)));
-}
 
 /**
  * Modified z-scores. When the MAD is 0 (more than half the values equal), the mean absolute
@@ -29,17 +15,16 @@ export function computeMad(values: readonly number[]): number | undefined {
  * too, every score is 0.
  */
 export function computeModifiedZScores(values: readonly number[]): number[] {
-	const median = computeMedian(values);
-	if (median === undefined) return [];
-	const mad = computeMad(values) ?? 0;
-	let scale = MAD_TO_SIGMA * mad;
+	if (values.length === 0) return [];
+	const center = median(values);
+	let scale = mad(values, MAD_NORMAL_CONSTANT);
 	if (scale === 0) {
-		const meanAd = values.reduce((sum, value) => sum + Math.abs(value - median), 0) / values.length;
+		const meanAd = values.reduce((sum, value) => sum + Math.abs(value - center), 0) / values.length;
 		scale = MEAN_AD_TO_SIGMA * meanAd;
 	}
 
 	if (scale === 0) return values.map(() => 0);
-	return values.map((value) => (value - median) / scale);
+	return values.map((value) => (value - center) / scale);
 }
 
 /** Fewer measured values than this say too little about spread to call any of them an outlier. */
@@ -82,6 +67,10 @@ function defined(values: ReadonlyArray<number | undefined>): number[] {
 	return values.filter((value): value is number => value !== undefined);
 }
 
+function medianOrUndefined(values: readonly number[]): number | undefined {
+	return values.length > 0 ? median(values) : undefined;
+}
+
 /** Summarizes one case (warmups excluded from every figure but their count). Pure. */
 export function summarizeCase(caseName: string, iterations: readonly MeasuredIteration[]): CaseSummary {
 	const measured = iterations.filter((iteration) => !iteration.isWarmup);
@@ -97,14 +86,14 @@ export function summarizeCase(caseName: string, iterations: readonly MeasuredIte
 		warmups: iterations.length - measured.length,
 		outliers: measured.filter((iteration) => iteration.isOutlier).length,
 		failures: measured.filter((iteration) => iteration.exitCode !== 0).length,
-		medianNs: computeMedian(walls),
+		medianNs: medianOrUndefined(walls),
 		meanNs: mean,
 		minNs: walls.length > 0 ? Math.min(...walls) : undefined,
 		maxNs: walls.length > 0 ? Math.max(...walls) : undefined,
 		stddevNs: stddev,
-		madNs: computeMad(walls),
-		medianUserUs: computeMedian(defined(measured.map((iteration) => iteration.userUs))),
-		medianSystemUs: computeMedian(defined(measured.map((iteration) => iteration.systemUs))),
+		madNs: walls.length > 0 ? mad(walls, 1) : undefined,
+		medianUserUs: medianOrUndefined(defined(measured.map((iteration) => iteration.userUs))),
+		medianSystemUs: medianOrUndefined(defined(measured.map((iteration) => iteration.systemUs))),
 		maxRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
 	};
 }

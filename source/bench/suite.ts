@@ -6,6 +6,7 @@
 import {readFile, readdir} from 'node:fs/promises';
 import path from 'node:path';
 import {parseDocument} from 'yaml';
+import {getPackageRoot} from '../config.js';
 import {UserError} from '../errors.js';
 
 /** A command as written: an argv array, or a string run by `sh -c`. */
@@ -348,7 +349,12 @@ export async function loadSuite(file: string): Promise<Suite> {
 
 const suiteExtensions = new Set(['.yaml', '.yml', '.json']);
 
-/** The suite files in a directory (not the schema), sorted by name. */
+/** The directories suites are looked up in: ./benchmarks, then the package's own. */
+export function getSuiteDirectories(cwd = process.cwd()): string[] {
+	return [...new Set([path.join(cwd, 'benchmarks'), path.join(getPackageRoot(), 'benchmarks')])];
+}
+
+/** The suite files in a directory, sorted by name (not suite.schema.json, which the suites beside it name as their `$schema`). */
 export async function listSuiteFiles(directory: string): Promise<string[]> {
 	let entries: string[];
 	try {

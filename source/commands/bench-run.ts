@@ -3,12 +3,11 @@
  * run under a release, draw progress on stderr (TTY) and end with a summary table (or --json).
  * `rqc bench list`: the suites shipped and in ./benchmarks.
  */
-import path from 'node:path';
-import {getPackageRoot} from '../config.js';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
-import {fit, formatBytes, formatDuration, paint, SYMBOL} from '../ui/text.js';
+import {formatTable} from '../text/table.js';
+import {formatBytes, formatDuration, paint, SYMBOL} from '../text/text.js';
 import {formatMs, formatProgressLine, type BenchEvent} from '../bench/progress.js';
 import type {BenchRunResult} from '../bench/runner.js';
 import type {CaseSummary} from '../bench/statistics.js';
@@ -24,11 +23,6 @@ export function chooseMode(mode: string, environment: BenchEnvironment): RunMode
 	if (mode === 'docker') return 'docker';
 	if (mode === 'bare-metal' || mode === 'bare_metal') return 'bare_metal';
 	return environment === 'production' ? 'bare_metal' : 'docker';
-}
-
-/** The directories suites are looked up in: ./benchmarks, then the package's own. */
-export function getSuiteDirectories(cwd = process.cwd()): string[] {
-	return [...new Set([path.join(cwd, 'benchmarks'), path.join(getPackageRoot(), 'benchmarks')])];
 }
 
 function readEnvironment(value: unknown, env: Readonly<Record<string, string | undefined>>): BenchEnvironment {
@@ -60,9 +54,7 @@ export function formatSummaryTable(summaries: readonly CaseSummary[]): string {
 		formatBytes(s.maxRssBytes),
 		String(s.outliers),
 	]);
-	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => [...row[column]!].length)));
-	const line = (cells: readonly string[]) => cells.map((cell, column) => fit(cell, widths[column]!, column === 0 ? 'left' : 'right')).join('  ');
-	return [line(header), ...rows.map((row) => line(row))].join('\n');
+	return formatTable(header, rows, {align: header.map((_title, column) => (column === 0 ? 'left' : 'right'))});
 }
 
 function describeResult(result: BenchRunResult, hasColor: boolean): string {
@@ -138,7 +130,7 @@ export const benchRunCommand: CommandSpec = {
 		const iterations = optionalNumber(flags.iterations, 'iterations', {isInteger: true});
 		const warmup = flags.warmup === 0 ? 0 : optionalNumber(flags.warmup, 'warmup', {isInteger: true});
 
-		const {resolveSuite} = await import('../bench/suite.js');
+		const {getSuiteDirectories, resolveSuite} = await import('../bench/suite.js');
 		const suite = await resolveSuite(reference, getSuiteDirectories());
 		const {runBenchmark} = await import('../bench/runner.js');
 		// Opened while the lock is taken and the container starts (the embedded store takes ~2 s).
@@ -194,7 +186,7 @@ export const benchListCommand: CommandSpec = {
 	examples: ['rqc bench list', 'rqc bench list --json'],
 	flags: {},
 	async run(context) {
-		const {listSuites} = await import('../bench/suite.js');
+		const {getSuiteDirectories, listSuites} = await import('../bench/suite.js');
 		const suites = await listSuites(getSuiteDirectories());
 		if (context.isJson) {
 			context.stdout.write(toJson({suites}) + '\n');

@@ -8,9 +8,9 @@ import path from 'node:path';
 import {getPackageRoot} from '../config.js';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
-import {formatMemory} from '../compare/environment.js';
 import type {Calibration, RatioEstimate} from '../store/records.js';
-import {paint} from '../ui/text.js';
+import {formatTableLines} from '../text/table.js';
+import {displayWidth, fit, formatBytes, paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
 
 function formatRatio(estimate: RatioEstimate | undefined): string {
@@ -29,23 +29,22 @@ export function formatCalibrations(calibrations: readonly Calibration[], hasColo
 		c.image,
 		c.engineVersion,
 		c.limits.cpus === undefined ? '-' : String(c.limits.cpus),
-		c.limits.memoryBytes === undefined ? '-' : formatMemory(c.limits.memoryBytes),
+		c.limits.memoryBytes === undefined ? '-' : formatBytes(c.limits.memoryBytes, 'flag'),
 		formatRatio(c.summary.wall),
 		formatRatio(c.summary.cpu),
 		formatRatio(c.summary.rss),
 	]);
-	const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
-	const render = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-	return [paint(render(headings), 'dim', hasColor), ...rows.map(render), 'overhead = docker / bare metal (geometric mean over the calibration cases, 95% interval)'].join('\n');
+	const [header = '', ...lines] = formatTableLines(headings, rows);
+	return [paint(header, 'dim', hasColor), ...lines, 'overhead = docker / bare metal (geometric mean over the calibration cases, 95% interval)'].join('\n');
 }
 
 /** Per-case overheads of one calibration. Pure. */
 export function formatCalibrationCases(calibration: Calibration): string {
 	const names = Object.keys(calibration.cases);
-	const width = Math.max(4, ...names.map((n) => n.length));
+	const width = Math.max(4, ...names.map((n) => displayWidth(n)));
 	return names.map((name) => {
 		const c = calibration.cases[name]!;
-		return `${name.padEnd(width)}  wall ${formatRatio(c.wall)}  cpu ${formatRatio(c.cpu)}  rss ${formatRatio(c.rss)}`;
+		return `${fit(name, width)}  wall ${formatRatio(c.wall)}  cpu ${formatRatio(c.cpu)}  rss ${formatRatio(c.rss)}`;
 	}).join('\n');
 }
 

@@ -22,13 +22,6 @@ export function serviceToJson(state: ServiceState): Record<string, unknown> {
 	return {...state, startedAt: state.startedAt?.toISOString() ?? null, lastHealthOutput: state.lastHealthOutput ?? null, exitCode: state.exitCode ?? null};
 }
 
-/** A plain-text table: columns padded to their widest cell. Pure. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-	const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
-	const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-	return [line(header), ...rows.map(line)].join('\n');
-}
-
 /** Ports as `127.0.0.1:5432->5432/tcp`. Pure. */
 export function formatPorts(state: Pick<ServiceState, 'ports'>): string {
 	return state.ports.map((port) => `${port.hostIp}:${port.hostPort}->${port.containerPort}/${port.protocol}`).join(', ');

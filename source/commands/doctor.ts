@@ -1,7 +1,7 @@
 import {checkCompose, checkDatabase, checkDocker, checkRedis, type HealthReport} from '../health.js';
 import {createDockerClient} from '../docker/engine.js';
 import {EXIT} from '../errors.js';
-import {paint, SYMBOL} from '../ui/text.js';
+import {paint, SYMBOL} from '../text/text.js';
 import {toJson} from '../json.js';
 import type {CommandContext, CommandSpec} from './types.js';
 

@@ -2,7 +2,8 @@
 import {getStackServices} from '../docker/stack.js';
 import {describeProgress} from '../docker/stack.js';
 import type {CommandSpec} from './types.js';
-import {formatPorts, formatTable, openStack, serviceToJson} from './compose-common.js';
+import {formatTable} from '../text/table.js';
+import {formatPorts, openStack, serviceToJson} from './compose-common.js';
 
 export const psCommand: CommandSpec = {
 	name: 'ps',

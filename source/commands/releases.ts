@@ -3,7 +3,8 @@ import {EXIT} from '../errors.js';
 import {toJson} from '../json.js';
 import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
 import type {ReleaseSummary, Run} from '../store/records.js';
-import {paint} from '../ui/text.js';
+import {formatTableLines} from '../text/table.js';
+import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
 
 export interface ReleaseListing extends ReleaseSummary {
@@ -38,9 +39,8 @@ export function formatReleases(listing: readonly ReleaseListing[], hasColor: boo
 		r.lastRunAt ? r.lastRunAt.toISOString().replace('T', ' ').slice(0, 16) : '-',
 	]);
 	const headings = ['release', 'runs', 'samples', 'suites', 'environments', 'last run (UTC)'];
-	const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((row) => [...row[i]!].length)));
-	const render = (cells: readonly string[]) => cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-	return [paint(render(headings), 'dim', hasColor), ...rows.map(render)].join('\n');
+	const [header = '', ...lines] = formatTableLines(headings, rows, {align: ['left', 'right', 'right']});
+	return [paint(header, 'dim', hasColor), ...lines].join('\n');
 }
 
 export const releasesCommand: CommandSpec = {

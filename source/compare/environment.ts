@@ -3,6 +3,7 @@
  * calibration that matches, and the warnings to show. Pure: records in, values out.
  */
 import type {Calibration, ExecutionEnvironment, RatioEstimate, ResourceLimits, Run} from '../store/records.js';
+import {formatBytes} from '../text/text.js';
 import type {CaseAdjustment} from './compare-samples.js';
 
 export type Metric = 'wall' | 'cpu' | 'rss';
@@ -44,16 +45,9 @@ export function describeEnvironment(environment: SideEnvironment): string {
 	if (environment.runtime === 'bare_metal') return 'bare metal';
 	const parts = ['docker'];
 	if (environment.cpus !== undefined) parts.push(`${environment.cpus} cpus`);
-	if (environment.memoryBytes !== undefined) parts.push(formatMemory(environment.memoryBytes));
+	if (environment.memoryBytes !== undefined) parts.push(formatBytes(environment.memoryBytes, 'flag'));
 	if (environment.image) parts.push(environment.image);
 	return parts.join(' ');
-}
-
-/** Bytes as the --memory flag takes them: 512m, 1g. */
-export function formatMemory(bytes: number): string {
-	const mib = bytes / (1024 * 1024);
-	if (mib >= 1024 && Number.isInteger(mib / 1024)) return `${mib / 1024}g`;
-	return `${Math.round(mib)}m`;
 }
 
 /** The two sides ran under different runtimes or limits, so raw numbers are not comparable. */
@@ -65,7 +59,7 @@ export function needsAdjustment(base: SideEnvironment, candidate: SideEnvironmen
 export function getCalibrateCommand(environment: SideEnvironment): string {
 	const parts = ['rqc calibrate'];
 	if (environment.cpus !== undefined) parts.push(`--cpus ${environment.cpus}`);
-	if (environment.memoryBytes !== undefined) parts.push(`--memory ${formatMemory(environment.memoryBytes)}`);
+	if (environment.memoryBytes !== undefined) parts.push(`--memory ${formatBytes(environment.memoryBytes, 'flag')}`);
 	if (environment.image) parts.push(`--image ${environment.image}`);
 	return parts.join(' ');
 }

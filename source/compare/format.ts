@@ -2,7 +2,8 @@
  * Presentation of comparisons as plain strings (for the CLI table and the Compare pane):
  * verdict symbols that still read without colour, values in the metric's unit, intervals.
  */
-import {formatBytes, formatDuration, paint, type Color} from '../ui/text.js';
+import {formatTableLines} from '../text/table.js';
+import {formatBytes, formatDuration, paint, type Color} from '../text/text.js';
 import type {CaseComparison, SideSummary, Verdict} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
 
@@ -54,12 +55,6 @@ export function formatP(p: number | undefined): string {
 	return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
-function pad(text: string, width: number, align: 'left' | 'right'): string {
-	const length = [...text].length;
-	if (length >= width) return text;
-	return align === 'left' ? text + ' '.repeat(width - length) : ' '.repeat(width - length) + text;
-}
-
 /** The human table for `rqc compare`. */
 export function formatComparisonTable(report: ComparisonReport, hasColor: boolean): string {
 	const {result, unit} = report;
@@ -92,13 +87,10 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 		rows.push(['', `geomean (${g.cases} cases)`, '', '', '', '', '', ...(report.isAdjusted ? [''] : []), formatPercent(g.changePct), `[${formatPercent(g.changeLowPct)}, ${formatPercent(g.changeHighPct)}]`, '', '']);
 	}
 
-	const widths = headings.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]!].length)));
-	const rightAligned = new Set([2, 3, 5]);
-	const render = (cells: readonly string[]): string => cells.map((cell, i) => pad(cell, widths[i]!, rightAligned.has(i) ? 'right' : 'left')).join('  ').trimEnd();
-	lines.push(paint(render(headings), 'dim', hasColor));
-	for (const [index, cells] of rows.entries()) {
+	const [headingLine = '', ...rendered] = formatTableLines(headings, rows, {align: [undefined, undefined, 'right', 'right', undefined, 'right']});
+	lines.push(paint(headingLine, 'dim', hasColor));
+	for (const [index, text] of rendered.entries()) {
 		const row = result.cases[index];
-		const text = render(cells);
 		lines.push(row ? paint(text, VERDICT_COLOR[row.verdict], hasColor && row.verdict !== 'no significant change') : paint(text, 'bold', hasColor));
 	}
 

@@ -132,26 +132,6 @@ export function getMetricValue(sample: Sample, metric: Metric): number | undefin
 	}
 }
 
-/** Samples grouped by case (suite-qualified when the side spans several suites). */
-export function groupSamples(samples: readonly Sample[], metric: Metric, suiteOfRun: ReadonlyMap<number, string>, isQualified: boolean): Map<string, number[]> {
-	const groups = new Map<string, number[]>();
-	for (const sample of samples) {
-		if (sample.exitCode !== undefined && sample.exitCode !== 0) continue;
-		const value = getMetricValue(sample, metric);
-		if (value === undefined || !Number.isFinite(value)) continue;
-		const name = isQualified ? `${suiteOfRun.get(sample.runId) ?? '?'}/${sample.caseName}` : sample.caseName;
-		let list = groups.get(name);
-		if (!list) {
-			list = [];
-			groups.set(name, list);
-		}
-
-		list.push(value);
-	}
-
-	return groups;
-}
-
 const CACHE_PREFIX = 'rqc:compare:v1:';
 const CACHE_TTL_SECONDS = 24 * 3600;
 

@@ -13,7 +13,7 @@ import {getPackageRoot} from '../config.js';
 import {UserError} from '../errors.js';
 import {parseImport, type ParsedImport} from '../importers/index.js';
 import {JsonReader, parseJsonDocument, type JsonValue} from '../importers/json-document.js';
-import {writeImports, type ParsedFile} from '../commands/import.js';
+import {writeImports, type ParsedFile} from '../importers/write-imports.js';
 import type {ExecutionEnvironment, NewCalibration, ResourceLimits, RunMode} from '../store/records.js';
 import type {Store} from '../store/store.js';
 

@@ -83,8 +83,10 @@ export interface ResourceSample {
 }
 
 /**
- * CPU% exactly as the docker CLI computes it: container CPU delta / system CPU delta × online
- * CPUs × 100. Zero when either delta is not positive (first reading, counter reset).
+ * CPU% exactly as the docker CLI computes it (cli/command/container/stats_helpers.go,
+ * calculateCPUPercentUnix): container CPU delta / system CPU delta × online CPUs × 100. Zero when
+ * either delta is not positive (first reading, counter reset). The one copy in rqc: `rqc status`,
+ * the TUI and the container samples stored with a benchmark run all use it.
  */
 export function computeCpuPercent(
 	previous: {readonly cpuTotalNs: number; readonly systemCpuNs: number},
@@ -97,8 +99,9 @@ export function computeCpuPercent(
 }
 
 /**
- * Memory used without the inactive file cache, as the docker CLI computes it: cgroup v1 reports
- * `total_inactive_file`, v2 `inactive_file`; subtracted only when smaller than the usage.
+ * Memory used without the inactive file cache, as the docker CLI computes it
+ * (calculateMemUsageUnixNoCache): cgroup v1 reports `total_inactive_file`, v2 `inactive_file`;
+ * subtracted only when smaller than the usage. The one copy in rqc (see computeCpuPercent).
  */
 export function computeMemoryUsage(memory: EngineMemoryStats): number {
 	const usage = memory.usage ?? 0;
@@ -116,10 +119,14 @@ export function computeReadingMemory(reading: Pick<StatsReading, 'memoryUsageByt
 	return inactive < usage ? usage - inactive : usage;
 }
 
-/** Online CPUs of a stats JSON: online_cpus, or the per-CPU array's length (old engines, v1). */
+/**
+ * Online CPUs of a stats JSON: online_cpus, else the per-CPU array's length (old engines, v1) as
+ * the docker CLI does, else 1 (the docker CLI would multiply by 0 and show a busy container at 0%).
+ */
 export function getOnlineCpus(cpu: EngineCpuStats | undefined): number {
 	if (cpu?.online_cpus) return cpu.online_cpus;
-	return cpu?.cpu_usage?.percpu_usage?.length ?? 0;
+	const perCpu = cpu?.cpu_usage?.percpu_usage?.length ?? 0;
+	return perCpu > 0 ? perCpu : 1;
 }
 
 /** Block I/O totals: op names starting with r/R are reads, w/W writes (v1 "Read", v2 "read"). */
@@ -150,10 +157,14 @@ export function computeNetworkIo(stats: EngineStatsJson): {rx: number; tx: numbe
 /**
  * CPU% of one stats JSON from its own cpu_stats and precpu_stats, as `docker stats` shows it
  * (the engine fills precpu_stats with the previous reading in a stream or a non-one-shot read).
+ * Without a previous system reading (the first frame of a stream, a one-shot read) it is 0, as
+ * for the first cgroup reading: a lifetime average is not the current use.
  */
 export function computeCpuPercentOfStats(stats: EngineStatsJson): number {
+	const previousSystem = stats.precpu_stats?.system_cpu_usage;
+	if (!previousSystem) return 0;
 	return computeCpuPercent(
-		{cpuTotalNs: stats.precpu_stats?.cpu_usage?.total_usage ?? 0, systemCpuNs: stats.precpu_stats?.system_cpu_usage ?? 0},
+		{cpuTotalNs: stats.precpu_stats?.cpu_usage?.total_usage ?? 0, systemCpuNs: previousSystem},
 		{
 			cpuTotalNs: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
 			systemCpuNs: stats.cpu_stats?.system_cpu_usage ?? 0,
@@ -167,7 +178,6 @@ export function readingFromEngineStats(stats: EngineStatsJson, fallbackAt: numbe
 	const parsed = stats.read ? Date.parse(stats.read) : Number.NaN;
 	const memory = stats.memory_stats ?? {};
 	const usage = memory.usage ?? 0;
-	const memStats = memory.stats ?? {};
 	const block = computeBlockIo(stats);
 	const network = computeNetworkIo(stats);
 	return {
@@ -177,7 +187,8 @@ export function readingFromEngineStats(stats: EngineStatsJson, fallbackAt: numbe
 		systemCpuNs: stats.cpu_stats?.system_cpu_usage ?? 0,
 		onlineCpus: getOnlineCpus(stats.cpu_stats),
 		memoryUsageBytes: usage,
-		memoryInactiveFileBytes: memStats.total_inactive_file ?? memStats.inactive_file ?? 0,
+		// What computeMemoryUsage would subtract, so computeReadingMemory gives the same figure.
+		memoryInactiveFileBytes: usage - computeMemoryUsage(memory),
 		memoryLimitBytes: memory.limit ?? 0,
 		netRxBytes: network.rx,
 		netTxBytes: network.tx,

@@ -5,7 +5,7 @@
  */
 import type {ContainerRecord} from './containers.js';
 import type {ContainerView, EngineStatus, MonitorSnapshot} from './monitor.js';
-import {fit} from '../ui/text.js';
+import {fit, formatBytes} from '../text/text.js';
 
 export type Align = 'left' | 'right';
 
@@ -65,24 +65,6 @@ export function fitColumns(width: number, maxNameWidth = 32, columns: readonly C
 	});
 }
 
-/** Pads or truncates (with …) to exactly `width` characters: the one helper all tables share. */
-export const fitText = fit;
-
-/** Compact binary size for table cells: 512B 1.5K 12M 1.2G. */
-export function formatSize(bytes: number | undefined): string {
-	if (bytes === undefined || !Number.isFinite(bytes)) return '-';
-	const units = ['B', 'K', 'M', 'G', 'T'];
-	let value = Math.max(0, bytes);
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	if (unit === 0) return `${Math.round(value)}B`;
-	return `${value >= 10 ? Math.round(value) : value.toFixed(1)}${units[unit]}`;
-}
-
 /** Seconds as 45s, 12m, 3h, 5d. */
 export function formatUptime(ms: number | undefined): string {
 	if (ms === undefined || ms < 0) return '-';
@@ -129,16 +111,16 @@ export function formatCells(view: ContainerView, now: number): Record<ColumnKey,
 		uptime: isRunning && record.startedAt !== undefined ? formatUptime(now - record.startedAt) : '-',
 		restarts: String(record.restartCount),
 		cpu: hasSample ? sample.cpuPercent.toFixed(1) : '-',
-		memory: hasSample ? `${formatSize(sample.memoryBytes)}/${formatSize(limit)}` : '-',
-		net: hasSample ? `${formatSize(sample.netRxRate)}/${formatSize(sample.netTxRate)}` : '-',
-		block: hasSample ? `${formatSize(sample.blockReadRate)}/${formatSize(sample.blockWriteRate)}` : '-',
+		memory: hasSample ? `${formatBytes(sample.memoryBytes, 'compact')}/${formatBytes(limit, 'compact')}` : '-',
+		net: hasSample ? `${formatBytes(sample.netRxRate, 'compact')}/${formatBytes(sample.netTxRate, 'compact')}` : '-',
+		block: hasSample ? `${formatBytes(sample.blockReadRate, 'compact')}/${formatBytes(sample.blockWriteRate, 'compact')}` : '-',
 		pids: hasSample ? String(sample.pids) : '-',
 	};
 }
 
 /** One table line from cells, fitted to the columns. */
 export function renderRow(cells: Readonly<Record<ColumnKey, string>>, columns: readonly FittedColumn[]): string {
-	return columns.map((c) => fitText(cells[c.key], c.fittedWidth, c.align)).join(' ');
+	return columns.map((c) => fit(cells[c.key], c.fittedWidth, c.align)).join(' ');
 }
 
 /** The header line. */

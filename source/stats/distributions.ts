@@ -25,7 +25,7 @@ export function logChoose(n: number, k: number): number {
 	return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
 
-const LOG_SQRT_2PI = 0.918_938_533_204_672_741_78;
+const LOG_SQRT_2PI = 0.918_938_533_204_672_8;
 
 /** The standard normal density. */
 export function normalPdf(z: number): number {

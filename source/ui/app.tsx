@@ -1,5 +1,5 @@
-import React, {useCallback, useEffect, useReducer, useState} from 'react';
-import {Box, useApp, useInput, useStdout} from 'ink';
+import React, {useCallback, useEffect, useState} from 'react';
+import {Box, useApp, useStdout} from 'ink';
 import type {AppServices} from './app-services.js';
 import {HelpOverlay} from './help-overlay.js';
 import {keymap as defaultKeymap, type KeyBinding} from './keymap.js';
@@ -9,6 +9,8 @@ import {ServicesPane} from './panes/services-pane.js';
 import type {PaneProps} from './panes/types.js';
 import {initialShellState, reduceShell, type PaneId} from './shell-state.js';
 import {StatusBar, Tabs} from './status-bar.js';
+import {useKeymap} from './use-keymap.js';
+import {useLatestReducer} from './use-latest-reducer.js';
 
 export interface AppProps {
 	readonly services: AppServices;
@@ -42,21 +44,21 @@ function useTerminalSize(): {columns: number; rows: number} {
 export function App({services, initialPane = 'services', bindings = defaultKeymap, paneComponents = defaultPanes}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
-	const [state, dispatch] = useReducer(reduceShell, {...initialShellState, pane: initialPane});
+	const [state, dispatch, getLatest] = useLatestReducer(reduceShell, {...initialShellState, pane: initialPane});
 
-	useInput((input, key) => {
-		if (state.isHelpOpen && (key.escape || input === '?')) {
-			dispatch({type: 'close-help'});
-			return;
-		}
-
-		if (input === 'q') exit();
-		else if (input === '?') dispatch({type: 'toggle-help'});
-		else if (input === '1') dispatch({type: 'select-pane', pane: 'services'});
-		else if (input === '2') dispatch({type: 'select-pane', pane: 'benchmarks'});
-		else if (input === '3') dispatch({type: 'select-pane', pane: 'compare'});
-		else if (key.tab) dispatch({type: 'next-pane', step: key.shift ? -1 : 1});
-	}, {isActive: !state.isInputCaptured});
+	// With help open, its own keys come first; the other global keys still work.
+	useKeymap(() => (getLatest().isHelpOpen ? ['help', 'global'] : ['global']), {
+		help: {'close-help': () => dispatch({type: 'close-help'})},
+		global: {
+			'show-services': () => dispatch({type: 'select-pane', pane: 'services'}),
+			'show-benchmarks': () => dispatch({type: 'select-pane', pane: 'benchmarks'}),
+			'show-compare': () => dispatch({type: 'select-pane', pane: 'compare'}),
+			'next-pane': () => dispatch({type: 'next-pane', step: 1}),
+			'previous-pane': () => dispatch({type: 'next-pane', step: -1}),
+			'toggle-help': () => dispatch({type: 'toggle-help'}),
+			'quit': () => exit(),
+		},
+	}, {isActive: !state.isInputCaptured, bindings});
 
 	// Tabs line + status line; the pane gets the rest, so the frame never outgrows the terminal.
 	const paneHeight = Math.max(3, rows - 3);

@@ -4,8 +4,8 @@
  * show in place. Screen state is a pure reducer; the input hook only dispatches, and one effect
  * runs each request against a data source (a fake one in tests).
  */
-import React, {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput, type Key} from 'ink';
+import React, {useEffect, useRef} from 'react';
+import {Box, Text} from 'ink';
 import type {Config} from '../config.js';
 import {getComposeProfiles} from '../docker/compose.js';
 import {detectCompose} from '../docker/compose.js';
@@ -13,6 +13,9 @@ import {bringStackDown, bringStackUp, DEFAULT_WAIT_SECONDS, openStack} from '../
 import {describeProgress} from '../docker/stack.js';
 import {isRqcError} from '../errors.js';
 import {redactSecrets} from '../redact.js';
+import {formatHints, keyFor} from './keymap.js';
+import {useKeymap} from './use-keymap.js';
+import {useLatestReducer} from './use-latest-reducer.js';
 
 export interface ServiceProgress {
 	readonly service: string;
@@ -168,35 +171,6 @@ export function reduceComposeControl(state: ComposeControlState, action: Control
 	}
 }
 
-/** The action a key press means in this state, if any. Pure. */
-export function keyToControlAction(state: Pick<ComposeControlState, 'mode'>, input: string, key: Pick<Key, 'upArrow' | 'downArrow' | 'return' | 'escape'>): ControlAction | undefined {
-	switch (state.mode) {
-		case 'idle': {
-			if (input === 'u') return {type: 'ask-up'};
-			if (input === 'p') return {type: 'open-picker'};
-			if (input === 'D') return {type: 'ask-down'};
-			return undefined;
-		}
-
-		case 'picking': {
-			if (key.escape) return {type: 'cancel'};
-			if (key.return) return {type: 'submit-picker'};
-			if (key.upArrow || input === 'k') return {type: 'move', delta: -1};
-			if (key.downArrow || input === 'j') return {type: 'move', delta: 1};
-			if (input === ' ') return {type: 'toggle'};
-			return undefined;
-		}
-
-		case 'confirming': {
-			return input === 'y' || input === 'Y' ? {type: 'confirm-down'} : {type: 'cancel'};
-		}
-
-		case 'running': {
-			return undefined;
-		}
-	}
-}
-
 function messageOf(error: unknown): string {
 	if (isRqcError(error)) return error.hint ? `${error.message} (${error.hint})` : error.message;
 	return redactSecrets(error instanceof Error ? error.message : String(error));
@@ -210,15 +184,32 @@ export interface ComposeControlProps {
 	readonly onCaptureInput?: (isCaptured: boolean) => void;
 }
 
+/** The key scope of each mode; nothing answers while a request runs. */
+const scopeOfMode = {idle: 'stack', picking: 'stack.profiles', confirming: 'stack.confirm-down', running: undefined} as const;
+
 /** The u / p / D controls with their progress and outcome. */
 export function ComposeControl({isActive, source, onCaptureInput}: ComposeControlProps) {
-	const [state, dispatch] = useReducer(reduceComposeControl, initialControlState);
+	const [state, dispatch, getLatest] = useLatestReducer(reduceComposeControl, initialControlState);
 	const sourceRef = useRef(source);
 	sourceRef.current = source;
 
-	useInput((input, key) => {
-		const action = keyToControlAction(state, input, key);
-		if (action) dispatch(action);
+	useKeymap(() => scopeOfMode[getLatest().mode], {
+		'stack': {
+			'up': () => dispatch({type: 'ask-up'}),
+			'pick-profiles': () => dispatch({type: 'open-picker'}),
+			'down': () => dispatch({type: 'ask-down'}),
+		},
+		'stack.profiles': {
+			previous: () => dispatch({type: 'move', delta: -1}),
+			next: () => dispatch({type: 'move', delta: 1}),
+			toggle: () => dispatch({type: 'toggle'}),
+			start: () => dispatch({type: 'submit-picker'}),
+			cancel: () => dispatch({type: 'cancel'}),
+		},
+		'stack.confirm-down': {
+			confirm: () => dispatch({type: 'confirm-down'}),
+			cancel: () => dispatch({type: 'cancel'}),
+		},
 	}, {isActive});
 
 	const isCapturing = state.mode === 'picking' || state.mode === 'confirming';
@@ -261,11 +252,11 @@ export function ComposeControl({isActive, source, onCaptureInput}: ComposeContro
 		<Box flexDirection="column">
 			<Text>
 				<Text bold>Stack</Text>
-				<Text dimColor>  u up · p profiles · D down</Text>
+				<Text dimColor>  {formatHints('stack')}</Text>
 			</Text>
 			{state.mode === 'picking' ? <ProfilePicker state={state}/> : undefined}
 			{state.mode === 'confirming' ? (
-				<Text color="yellow">Bring the stack down? Containers and the network are removed; data volumes stay. y / n</Text>
+				<Text color="yellow">Bring the stack down? Containers and the network are removed; data volumes stay. {formatHints('stack.confirm-down', ', ')}</Text>
 			) : undefined}
 			{state.mode === 'running' && state.request ? <Running state={state} request={state.request}/> : undefined}
 			{state.mode !== 'running' && state.outcome ? (
@@ -276,12 +267,12 @@ export function ComposeControl({isActive, source, onCaptureInput}: ComposeContro
 }
 
 function ProfilePicker({state}: {readonly state: ComposeControlState}) {
-	if (state.profilesError) return <Text color="red" wrap="truncate-end">✗ {state.profilesError} (esc)</Text>;
+	if (state.profilesError) return <Text color="red" wrap="truncate-end">✗ {state.profilesError} ({keyFor('stack.profiles', 'cancel')})</Text>;
 	if (!state.profiles) return <Text dimColor>Reading the profiles…</Text>;
-	if (state.profiles.length === 0) return <Text dimColor>The compose file defines no profiles. enter: default services · esc: cancel</Text>;
+	if (state.profiles.length === 0) return <Text dimColor>The compose file defines no profiles. {keyFor('stack.profiles', 'start')}: default services · {keyFor('stack.profiles', 'cancel')}: cancel</Text>;
 	return (
 		<Box flexDirection="column">
-			<Text dimColor>Profiles to start (space marks, enter starts, esc cancels):</Text>
+			<Text dimColor>Profiles to start ({formatHints('stack.profiles', ', ')}):</Text>
 			{state.profiles.map((profile, index) => (
 				<Text key={profile} color={index === state.cursor ? 'cyan' : undefined}>
 					{index === state.cursor ? '›' : ' '} [{state.selected.includes(profile) ? 'x' : ' '}] {profile}

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {groupKeymap, scopeTitles, type KeyBinding, type KeyScope} from './keymap.js';
+import {formatHints, getKeyLabel, getScopeTitle, groupKeymap, type KeyBinding, type KeyScope} from './keymap.js';
 
 export interface HelpOverlayProps {
 	readonly bindings: readonly KeyBinding[];
@@ -9,15 +9,15 @@ export interface HelpOverlayProps {
 	readonly scope?: KeyScope;
 }
 
-const rank = (group: KeyScope, current: KeyScope | undefined) => (group === 'global' ? 0 : group === current ? 1 : 2);
+const rank = (title: string, current: KeyScope | undefined) => (title === getScopeTitle('global') ? 0 : current !== undefined && title === getScopeTitle(current) ? 1 : 2);
 
 /** The keymap, grouped by scope: generated from the table, never written by hand. */
 export function HelpOverlay({bindings, height, scope}: HelpOverlayProps) {
 	const lines: Array<{kind: 'title' | 'key'; text: string; key?: string}> = [];
-	const groups = groupKeymap(bindings).sort((a, b) => rank(a.scope, scope) - rank(b.scope, scope));
+	const groups = groupKeymap(bindings).sort((a, b) => rank(a.title, scope) - rank(b.title, scope));
 	for (const group of groups) {
-		lines.push({kind: 'title', text: scopeTitles[group.scope]});
-		for (const b of group.bindings) lines.push({kind: 'key', key: b.key, text: b.description});
+		lines.push({kind: 'title', text: group.title});
+		for (const b of group.bindings) lines.push({kind: 'key', key: getKeyLabel(b), text: b.description});
 	}
 
 	// Borders and title take 3 rows; when the list is cut, the "… more" line takes one more.
@@ -26,7 +26,7 @@ export function HelpOverlay({bindings, height, scope}: HelpOverlayProps) {
 	const visible = lines.length > budget ? lines.slice(0, Math.max(1, budget - 1)) : lines;
 	return (
 		<Box flexDirection="column" borderStyle="round" paddingX={1}>
-			<Text bold>Keys <Text dimColor>(? or Esc closes)</Text></Text>
+			<Text bold>Keys <Text dimColor>({formatHints('help', ', ', bindings)})</Text></Text>
 			{visible.map((line) => (line.kind === 'title'
 				? <Text key={`t-${line.text}`} bold color="cyan">{line.text}</Text>
 				: <Text key={`k-${line.key}-${line.text}`} wrap="truncate-end">{`  ${(line.key ?? '').padEnd(8)} ${line.text}`}</Text>))}

@@ -1,6 +1,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {HealthSnapshot, HealthSource} from './app-services.js';
+import {formatHints, keyFor} from './keymap.js';
 import {useHealth} from './use-health.js';
 import {panes, type PaneId} from './shell-state.js';
 
@@ -52,7 +53,7 @@ export function StatusBar({health, pane, width}: StatusBarProps) {
 					</Box>
 				))}
 			</Box>
-			<Text dimColor>{width >= 60 ? `${paneTitles[pane]} · ? help · q quit` : '? help'}</Text>
+			<Text dimColor>{width >= 60 ? `${paneTitles[pane]} · ${formatHints('global')}` : `${keyFor('global', 'toggle-help')} help`}</Text>
 		</Box>
 	);
 }

@@ -45,6 +45,19 @@ describe('the TUI in a real terminal', () => {
 
 		tmux('send-keys', '-t', 'rqc', '2');
 		await waitForScreen((s) => s.includes('[2 Benchmarks]'));
+		// issue 13: the release prompt of a launch replaces its offered default on the first key typed.
+		tmux('send-keys', '-t', 'rqc', 'b');
+		await waitForScreen((s) => s.includes('Run a suite in docker (↑/↓ choose, Enter next, Esc cancel)'));
+		tmux('send-keys', '-t', 'rqc', 'Enter');
+		await waitForScreen((s) => s.includes('Release: dev█'));
+		tmux('send-keys', '-t', 'rqc', 'v');
+		await waitForScreen((s) => s.includes('Release: v█'));
+		tmux('send-keys', '-t', 'rqc', '--', '-tui-1');
+		await waitForScreen((s) => s.includes('Release: v-tui-1█'));
+		tmux('send-keys', '-t', 'rqc', 'Escape');
+		await waitForScreen((s) => s.includes('Enter next, Esc cancel'));
+		tmux('send-keys', '-t', 'rqc', 'Escape');
+		await waitForScreen((s) => s.includes('Recent runs'));
 		tmux('send-keys', '-t', 'rqc', '3');
 		await waitForScreen((s) => s.includes('[3 Compare]'));
 		tmux('send-keys', '-t', 'rqc', 'Tab');

@@ -65,7 +65,7 @@ export function createLiveBenchSource(services: AppServices, options: {suiteDire
 	};
 
 	const loadSuites = async (): Promise<void> => {
-		const [{listSuites}, {getSuiteDirectories}] = await Promise.all([import('../../bench/suite.js'), import('../../commands/bench-run.js')]);
+		const {getSuiteDirectories, listSuites} = await import('../../bench/suite.js');
 		const suites = await listSuites(options.suiteDirectories ?? getSuiteDirectories());
 		if (!isClosed) update({suites: suites.filter((suite) => suite.problems.length === 0)});
 	};

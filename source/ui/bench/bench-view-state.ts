@@ -11,6 +11,8 @@ export interface BenchViewState {
 	readonly launchMode: RunMode;
 	readonly suiteIndex: number;
 	readonly release: string;
+	/** The release is the offered default, untouched: the first character typed replaces it. */
+	readonly isReleaseOffered: boolean;
 	/** The last release used, offered again. */
 	readonly lastRelease: string;
 	/** Set when the user confirmed: the pane launches it and clears it. */
@@ -28,7 +30,7 @@ export type BenchViewAction =
 	| {type: 'launched'};
 
 export function createBenchViewState(defaultRelease: string): BenchViewState {
-	return {mode: 'browse', launchMode: 'docker', suiteIndex: 0, release: '', lastRelease: defaultRelease, launch: undefined};
+	return {mode: 'browse', launchMode: 'docker', suiteIndex: 0, release: '', isReleaseOffered: false, lastRelease: defaultRelease, launch: undefined};
 }
 
 const releasePattern = /^[\w.:+-]$/;
@@ -48,17 +50,20 @@ export function reduceBenchView(state: BenchViewState, action: BenchViewAction):
 		}
 
 		case 'choose': {
-			return state.mode === 'pick-suite' ? {...state, mode: 'release', release: state.lastRelease} : state;
+			return state.mode === 'pick-suite' ? {...state, mode: 'release', release: state.lastRelease, isReleaseOffered: true} : state;
 		}
 
 		case 'type': {
 			if (state.mode !== 'release') return state;
 			const accepted = [...action.text].filter((char) => releasePattern.test(char)).join('');
-			return {...state, release: (state.release + accepted).slice(0, 64)};
+			if (accepted === '') return state;
+			// Typing over the offered default replaces it (as in a pre-selected field); Backspace edits it.
+			const kept = state.isReleaseOffered ? '' : state.release;
+			return {...state, release: (kept + accepted).slice(0, 64), isReleaseOffered: false};
 		}
 
 		case 'backspace': {
-			return state.mode === 'release' ? {...state, release: state.release.slice(0, -1)} : state;
+			return state.mode === 'release' ? {...state, release: state.release.slice(0, -1), isReleaseOffered: false} : state;
 		}
 
 		case 'confirm': {

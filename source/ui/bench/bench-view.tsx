@@ -4,11 +4,14 @@
  * release and start a docker / bare-metal run without leaving the TUI; `x` stops this TUI's runs.
  * Data comes from a BenchSource prop, so tests hand it a fake.
  */
-import React, {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput} from 'ink';
+import React, {useEffect} from 'react';
+import {Box, Text} from 'ink';
 import {formatMs, renderBar, type BenchEvent} from '../../bench/progress.js';
 import type {Run} from '../../store/records.js';
-import {fit, formatDuration} from '../text.js';
+import {fit, formatDuration} from '../../text/text.js';
+import {formatHints, keyFor} from '../keymap.js';
+import {useKeymap} from '../use-keymap.js';
+import {useLatestReducer} from '../use-latest-reducer.js';
 import type {BenchSource} from './bench-source.js';
 import {createBenchViewState, reduceBenchView} from './bench-view-state.js';
 import {useBenchSnapshot} from './use-bench-snapshot.js';
@@ -65,9 +68,11 @@ export function formatRecentLine(run: Run, width: number): string {
 	return fit(`#${run.id} ${fit(run.suite, 14)} ${fit(mode, 10)} ${fit(run.releaseName, 14)} ${when}  ${run.status}${reason}`, width);
 }
 
+const scopeOfMode = {'browse': 'benchmarks', 'pick-suite': 'benchmarks.pick-suite', 'release': 'benchmarks.release'} as const;
+
 export function BenchView({source, isActive, width, height, onCaptureInput, defaultRelease = 'dev', renderIntervalMs = 250, now = Date.now}: BenchViewProps) {
 	const snapshot = useBenchSnapshot(source, renderIntervalMs);
-	const [state, dispatch] = useReducer(reduceBenchView, defaultRelease, createBenchViewState);
+	const [state, dispatch, getLatest] = useLatestReducer(reduceBenchView, createBenchViewState(defaultRelease));
 	const suiteCount = snapshot.suites.length;
 
 	useEffect(() => {
@@ -81,31 +86,24 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		dispatch({type: 'launched'});
 	}, [state.launch, snapshot.suites, source]);
 
-	// Keys read the state of the last render: a key that arrives before Ink re-attaches this
-	// handler must still see the mode the screen shows.
-	const current = useRef(state);
-	current.current = state;
-	useInput((input, key) => {
-		const {mode} = current.current;
-		if (mode === 'release') {
-			if (key.return) dispatch({type: 'confirm'});
-			else if (key.escape) dispatch({type: 'cancel'});
-			else if (key.backspace || key.delete) dispatch({type: 'backspace'});
-			else if (input && !key.ctrl && !key.meta) dispatch({type: 'type', text: input});
-			return;
-		}
-
-		if (mode === 'pick-suite') {
-			if (key.upArrow || input === 'k') dispatch({type: 'move', delta: -1, suiteCount});
-			else if (key.downArrow || input === 'j') dispatch({type: 'move', delta: 1, suiteCount});
-			else if (key.return) dispatch({type: 'choose'});
-			else if (key.escape) dispatch({type: 'cancel'});
-			return;
-		}
-
-		if (input === 'b') dispatch({type: 'open-picker', mode: 'docker', suiteCount});
-		else if (input === 'B') dispatch({type: 'open-picker', mode: 'bare_metal', suiteCount});
-		else if (input === 'x') source.stopOwnRuns();
+	useKeymap(() => scopeOfMode[getLatest().mode], {
+		'benchmarks': {
+			'launch-docker': () => dispatch({type: 'open-picker', mode: 'docker', suiteCount}),
+			'launch-bare-metal': () => dispatch({type: 'open-picker', mode: 'bare_metal', suiteCount}),
+			'stop-own-runs': () => source.stopOwnRuns(),
+		},
+		'benchmarks.pick-suite': {
+			previous: () => dispatch({type: 'move', delta: -1, suiteCount}),
+			next: () => dispatch({type: 'move', delta: 1, suiteCount}),
+			choose: () => dispatch({type: 'choose'}),
+			cancel: () => dispatch({type: 'cancel'}),
+		},
+		'benchmarks.release': {
+			confirm: () => dispatch({type: 'confirm'}),
+			back: () => dispatch({type: 'cancel'}),
+			erase: () => dispatch({type: 'backspace'}),
+			type: (input) => dispatch({type: 'type', text: input}),
+		},
 	}, {isActive});
 
 	const running = selectRunning(snapshot.progress.runs);
@@ -117,7 +115,7 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 	};
 
 	if (state.mode === 'pick-suite' || state.mode === 'release') {
-		push(<Text key="pick-title" bold>Run a suite {modeName} {state.mode === 'pick-suite' ? '(↑/↓ choose, Enter next, Esc cancel)' : ''}</Text>);
+		push(<Text key="pick-title" bold>Run a suite {modeName} {state.mode === 'pick-suite' ? `(${formatHints('benchmarks.pick-suite', ', ')})` : ''}</Text>);
 		const first = Math.max(0, Math.min(state.suiteIndex - Math.floor((budget - 3) / 2), suiteCount - (budget - 2)));
 		for (const [index, suite] of snapshot.suites.entries()) {
 			if (index < first) continue;
@@ -130,7 +128,7 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		}
 
 		if (state.mode === 'release') {
-			push(<Text key="release">{fit(`Release: ${state.release}█  (Enter starts the run, Esc goes back)`, width)}</Text>);
+			push(<Text key="release">{fit(`Release: ${state.release}█  (${formatHints('benchmarks.release', ', ')})`, width)}</Text>);
 		}
 	} else {
 		push(<Text key="running-title" bold>Running {running.length === 0 ? '(none)' : `(${running.length})`}</Text>);
@@ -139,7 +137,7 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		}
 
 		push(<Text key="recent-title" bold>Recent runs{snapshot.isLoading ? ' (loading...)' : ''}</Text>);
-		if (!snapshot.isLoading && snapshot.recentRuns.length === 0 && selectEndedElsewhere(snapshot.progress.runs, []).length === 0) push(<Text key="recent-none" dimColor>none yet: press b (docker) or B (bare metal) to run a suite</Text>);
+		if (!snapshot.isLoading && snapshot.recentRuns.length === 0 && selectEndedElsewhere(snapshot.progress.runs, []).length === 0) push(<Text key="recent-none" dimColor>{`none yet: press ${keyFor('benchmarks', 'launch-docker')} (docker) or ${keyFor('benchmarks', 'launch-bare-metal')} (bare metal) to run a suite`}</Text>);
 		// Runs that ended elsewhere and are not in this store's list (another database, or older).
 		for (const event of selectEndedElsewhere(snapshot.progress.runs, snapshot.recentRuns)) {
 			const isOk = event.status === 'completed';
@@ -160,7 +158,7 @@ export function BenchView({source, isActive, width, height, onCaptureInput, defa
 		<Box flexDirection="column" width={width} height={height}>
 			<Text>
 				<Text bold>Benchmarks</Text>
-				<Text dimColor>{fit('  b run in docker · B run bare metal · x stop my runs', Math.max(0, width - 10))}</Text>
+				<Text dimColor>{fit(`  ${formatHints('benchmarks')}`, Math.max(0, width - 10))}</Text>
 			</Text>
 			{lines}
 			{snapshot.message ? <Text color={snapshot.message.isError ? 'red' : 'gray'}>{fit(snapshot.message.text, width)}</Text> : null}

@@ -4,11 +4,14 @@
  * releases with the interval drawn around it, plus both sides' distributions. Fits 80×24.
  */
 import React, {useEffect, useReducer, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {CaseComparison} from '../../compare/compare-samples.js';
 import {formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
 import {isRqcError} from '../../errors.js';
+import {fit} from '../../text/text.js';
+import {keyFor} from '../keymap.js';
+import {useKeymap} from '../use-keymap.js';
 import {renderHistograms, renderHistoryAxis, renderHistoryChart} from './compare-chart.js';
 import type {CaseDetail, CompareSource} from './compare-source.js';
 import {initialCompareState, reduceCompare} from './compare-state.js';
@@ -26,13 +29,6 @@ const SHORT_VERDICT: Readonly<Record<CaseComparison['verdict'], string>> = {
 	'no significant change': 'same',
 	'too few samples': 'too few',
 };
-
-function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? '…' : chars.slice(0, width - 1).join('') + '…';
-	return align === 'left' ? text + ' '.repeat(width - chars.length) : ' '.repeat(width - chars.length) + text;
-}
 
 function signed(value: number | undefined, digits = 1): string {
 	if (value === undefined) return '-';
@@ -127,19 +123,19 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		};
 	}, [source, report, selected?.caseName, state.releases]);
 
-	useInput((input, key) => {
-		if (input === 'b') dispatch({type: 'move-base', by: -1});
-		else if (input === 'B') dispatch({type: 'move-base', by: 1});
-		else if (input === 'c') dispatch({type: 'move-candidate', by: -1});
-		else if (input === 'C') dispatch({type: 'move-candidate', by: 1});
-		else if (key.upArrow || input === 'k') dispatch({type: 'move-case', by: -1});
-		else if (key.downArrow || input === 'j') dispatch({type: 'move-case', by: 1});
-		else if (input === 'a') dispatch({type: 'toggle-adjust'});
-		else if (input === 'm') dispatch({type: 'next-metric'});
-		else if (input === 'r') dispatch({type: 'reload'});
-	}, {isActive});
+	useKeymap('compare', {compare: {
+		'base-older': () => dispatch({type: 'move-base', by: -1}),
+		'base-newer': () => dispatch({type: 'move-base', by: 1}),
+		'candidate-older': () => dispatch({type: 'move-candidate', by: -1}),
+		'candidate-newer': () => dispatch({type: 'move-candidate', by: 1}),
+		'case-previous': () => dispatch({type: 'move-case', by: -1}),
+		'case-next': () => dispatch({type: 'move-case', by: 1}),
+		'toggle-adjust': () => dispatch({type: 'toggle-adjust'}),
+		'next-metric': () => dispatch({type: 'next-metric'}),
+		'reload': () => dispatch({type: 'reload'}),
+	}}, {isActive});
 
-	const header = `base ${base ?? '-'} (b/B)  →  candidate ${candidate ?? '-'} (c/C)  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
+	const header = `base ${base ?? '-'} (${keyFor('compare', 'base-older')})  →  candidate ${candidate ?? '-'} (${keyFor('compare', 'candidate-older')})  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
 	if (state.releases.length < 2 && !isLoading) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
@@ -172,7 +168,7 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 			{error ? (
 				<Box flexDirection="column">
 					<Text color="red" wrap="wrap">{`✗ ${error.message}`}</Text>
-					{error.hint ? <Text wrap="wrap">{`→ ${error.hint}${state.isAdjusted ? ' (or press a for raw numbers)' : ''}`}</Text> : null}
+					{error.hint ? <Text wrap="wrap">{`→ ${error.hint}${state.isAdjusted ? ` (or press ${keyFor('compare', 'toggle-adjust')} for raw numbers)` : ''}`}</Text> : null}
 				</Box>
 			) : (
 				<Box flexDirection="column">

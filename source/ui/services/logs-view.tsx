@@ -2,8 +2,9 @@
 import React, {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ServicesSource} from '../../docker/monitor.js';
-import {fitText} from '../../docker/present.js';
+import {fit} from '../../text/text.js';
 import {redactSecrets} from '../../redact.js';
+import {formatHints} from '../keymap.js';
 
 export interface LogsViewProps {
 	readonly source: ServicesSource;
@@ -60,10 +61,10 @@ export function LogsView({source, containerId, name, width, height, maxLines = 1
 	const shown = lines.slice(-bodyLines);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text bold wrap="truncate">{fitText(`Logs: ${name} (${status}) · Esc closes`, width)}</Text>
+			<Text bold wrap="truncate">{fit(`Logs: ${name} (${status}) · ${formatHints('services.logs')}`, width)}</Text>
 			{shown.map((line, i) => (
 				// Keyed by position: lines have no identity.
-				<Text key={i} wrap="truncate">{fitText(line, width)}</Text>
+				<Text key={i} wrap="truncate">{fit(line, width)}</Text>
 			))}
 		</Box>
 	);

@@ -3,7 +3,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import asciichart from 'asciichart';
 import type {ResourceSample} from '../../docker/convert.js';
-import {fitText, formatSize} from '../../docker/present.js';
+import {fit, formatBytes} from '../../text/text.js';
 
 export interface ResourceChartsProps {
 	readonly history: readonly ResourceSample[];
@@ -27,9 +27,9 @@ export function plotSeries(values: readonly number[], width: number, lines: numb
 		height: Math.max(1, lines - 1),
 		offset: 2,
 		padding: ' '.repeat(LABEL_WIDTH),
-		format: (v) => fitText(format(v), LABEL_WIDTH, 'right'),
+		format: (v) => fit(format(v), LABEL_WIDTH, 'right'),
 	});
-	return text.split('\n').slice(0, lines).map((line) => fitText(line, width));
+	return text.split('\n').slice(0, lines).map((line) => fit(line, width));
 }
 
 export function ResourceCharts({history, width, height, memoryLimitBytes}: ResourceChartsProps) {
@@ -42,12 +42,12 @@ export function ResourceCharts({history, width, height, memoryLimitBytes}: Resou
 	const memory = history.map((s) => s.memoryBytes);
 	const latest = history.at(-1);
 	const cpuTitle = `CPU ${latest ? latest.cpuPercent.toFixed(1) : '-'}% (100% = one core)`;
-	const memTitle = `MEM ${latest ? formatSize(latest.memoryBytes) : '-'}${memoryLimitBytes ? ` of ${formatSize(memoryLimitBytes)}` : ''}`;
+	const memTitle = `MEM ${latest ? formatBytes(latest.memoryBytes, 'compact') : '-'}${memoryLimitBytes ? ` of ${formatBytes(memoryLimitBytes, 'compact')}` : ''}`;
 	const cpuLines = plotSeries(cpu, chartWidth, chartLines, 100, (v) => `${v.toFixed(0)}%`);
-	const memLines = plotSeries(memory, chartWidth, chartLines, Math.max(...memory, 1) * 1.1, formatSize);
+	const memLines = plotSeries(memory, chartWidth, chartLines, Math.max(...memory, 1) * 1.1, (value) => formatBytes(value, 'compact'));
 	const block = (title: string, lines: string[], color: string) => (
 		<Box flexDirection="column" width={chartWidth}>
-			<Text bold wrap="truncate">{fitText(title, chartWidth)}</Text>
+			<Text bold wrap="truncate">{fit(title, chartWidth)}</Text>
 			<Text color={color} wrap="truncate">{lines.join('\n')}</Text>
 		</Box>
 	);

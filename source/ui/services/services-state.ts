@@ -35,22 +35,6 @@ export const initialServicesState: ServicesState = {
 	message: undefined,
 };
 
-/** The subset of Ink's key object the pane reads. */
-export interface KeyFlags {
-	readonly upArrow?: boolean;
-	readonly downArrow?: boolean;
-	readonly pageUp?: boolean;
-	readonly pageDown?: boolean;
-	readonly home?: boolean;
-	readonly end?: boolean;
-	readonly return?: boolean;
-	readonly escape?: boolean;
-	readonly backspace?: boolean;
-	readonly delete?: boolean;
-	readonly ctrl?: boolean;
-	readonly meta?: boolean;
-}
-
 /** The list context a movement needs. */
 export interface ListContext {
 	readonly ids: readonly string[];
@@ -72,8 +56,6 @@ export type ServicesAction =
 	| {readonly type: 'ask-stop'}
 	/** Run an action on the selected container (the selection at the time this is reduced). */
 	| {readonly type: 'request'; readonly action: ContainerAction}
-	/** A key press: what it does depends on the mode at the time it is reduced. */
-	| ({readonly type: 'key'; readonly input: string; readonly key: KeyFlags} & ListContext)
 	| {readonly type: 'action-done'; readonly text: string}
 	| {readonly type: 'action-failed'; readonly text: string};
 
@@ -154,59 +136,12 @@ export function reduceServices(state: ServicesState, action: ServicesAction): Se
 			return {...state, mode: 'table', seq, pending: {id: state.selectedId, action: action.action, seq}, message: {text: `${progressive[action.action]}…`, isError: false}};
 		}
 
-		case 'key': {
-			const next = keyToAction(state, action);
-			return next ? reduceServices(state, next) : state;
-		}
-
 		case 'action-done': {
 			return {...state, pending: undefined, message: {text: action.text, isError: false}};
 		}
 
 		case 'action-failed': {
 			return {...state, pending: undefined, message: {text: action.text, isError: true}};
-		}
-	}
-}
-
-/**
- * What a key means in the current mode (undefined: nothing). Keys go through the reducer, not
- * through handlers closed over a rendered state, so fast typing (x then y) never reaches a stale
- * mode.
- */
-export function keyToAction(state: ServicesState, {input, key, ids, pageSize}: {input: string; key: KeyFlags} & ListContext): ServicesAction | undefined {
-	const list = {ids, pageSize};
-	switch (state.mode) {
-		case 'filter': {
-			if (key.return) return {type: 'filter-submit'};
-			if (key.escape) return {type: 'filter-cancel'};
-			if (key.backspace || key.delete) return {type: 'filter-backspace'};
-			if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) return {type: 'filter-type', text: input};
-			return undefined;
-		}
-
-		case 'confirm-stop': {
-			return input === 'y' || input === 'Y' ? {type: 'request', action: 'stop'} : {type: 'close'};
-		}
-
-		case 'logs': {
-			return key.escape || input === 'l' ? {type: 'close'} : undefined;
-		}
-
-		case 'table': {
-			if (key.upArrow || input === 'k') return {type: 'move', delta: -1, ...list};
-			if (key.downArrow || input === 'j') return {type: 'move', delta: 1, ...list};
-			if (key.pageUp) return {type: 'move', delta: -pageSize, ...list};
-			if (key.pageDown) return {type: 'move', delta: pageSize, ...list};
-			if (input === 'g' || key.home) return {type: 'move-to', where: 'first', ...list};
-			if (input === 'G' || key.end) return {type: 'move-to', where: 'last', ...list};
-			if (input === '/') return {type: 'open-filter'};
-			if (input === 'l' || key.return) return {type: 'open-logs'};
-			if (input === 's') return {type: 'request', action: 'start'};
-			if (input === 'r') return {type: 'request', action: 'restart'};
-			if (input === 'x') return {type: 'ask-stop'};
-			if (key.escape) return {type: 'close'};
-			return undefined;
 		}
 	}
 }

@@ -3,12 +3,16 @@
  * selected container, a bottom line for prompts and messages; `l` swaps the lower part for a
  * logs view. Data comes from a ServicesSource prop, so tests hand it a fake.
  */
-import React, {useEffect, useMemo, useReducer} from 'react';
-import {Box, Text, useInput} from 'ink';
+import React, {useEffect, useMemo} from 'react';
+import {Box, Text} from 'ink';
 import type {ContainerAction} from '../../docker/containers.js';
 import type {ServicesSource} from '../../docker/monitor.js';
-import {describeEngine, filterViews, fitText, getDisplayName, summarizeContainers} from '../../docker/present.js';
+import {describeEngine, filterViews, getDisplayName, summarizeContainers} from '../../docker/present.js';
 import {redactSecrets} from '../../redact.js';
+import {fit} from '../../text/text.js';
+import {formatHints} from '../keymap.js';
+import {useKeymap} from '../use-keymap.js';
+import {useLatestReducer} from '../use-latest-reducer.js';
 import {ContainerTable} from './container-table.js';
 import {LogsView} from './logs-view.js';
 import {ResourceCharts} from './resource-charts.js';
@@ -40,9 +44,11 @@ export function computeServicesLayout(height: number, hasSelection: boolean): {t
 
 const done: Record<ContainerAction, string> = {start: 'started', stop: 'stopped', restart: 'restarted'};
 
+const scopeOfMode = {'table': 'services', 'filter': 'services.filter', 'confirm-stop': 'services.confirm-stop', 'logs': 'services.logs'} as const;
+
 export function ServicesView({source, isActive, width, height, onCaptureInput, onExclusiveKeys, renderIntervalMs = 1000, now = Date.now, initialState}: ServicesViewProps) {
 	const snapshot = useServicesSnapshot(source, renderIntervalMs);
-	const [state, dispatch] = useReducer(reduceServices, {...initialServicesState, ...initialState});
+	const [state, dispatch, getLatest] = useLatestReducer(reduceServices, {...initialServicesState, ...initialState});
 	const views = useMemo(() => filterViews(snapshot.containers, state.filter), [snapshot, state.filter]);
 	const ids = useMemo(() => views.map((v) => v.record.id), [views]);
 	const selected = views.find((v) => v.record.id === state.selectedId);
@@ -75,8 +81,34 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 		// Only a new request starts a call; snapshot changes must not repeat it.
 	}, [pending?.seq, source]);
 
-	useInput((input, key) => {
-		dispatch({type: 'key', input, key, ...list});
+	useKeymap(() => scopeOfMode[getLatest().mode], {
+		'services': {
+			'select-previous': () => dispatch({type: 'move', delta: -1, ...list}),
+			'select-next': () => dispatch({type: 'move', delta: 1, ...list}),
+			'page-up': () => dispatch({type: 'move', delta: -list.pageSize, ...list}),
+			'page-down': () => dispatch({type: 'move', delta: list.pageSize, ...list}),
+			'select-first': () => dispatch({type: 'move-to', where: 'first', ...list}),
+			'select-last': () => dispatch({type: 'move-to', where: 'last', ...list}),
+			'open-logs': () => dispatch({type: 'open-logs'}),
+			'start': () => dispatch({type: 'request', action: 'start'}),
+			'ask-stop': () => dispatch({type: 'ask-stop'}),
+			'restart': () => dispatch({type: 'request', action: 'restart'}),
+			'open-filter': () => dispatch({type: 'open-filter'}),
+			'clear-filter': () => dispatch({type: 'close'}),
+		},
+		'services.filter': {
+			apply: () => dispatch({type: 'filter-submit'}),
+			cancel: () => dispatch({type: 'filter-cancel'}),
+			erase: () => dispatch({type: 'filter-backspace'}),
+			type: (input) => dispatch({type: 'filter-type', text: input}),
+		},
+		'services.confirm-stop': {
+			confirm: () => dispatch({type: 'request', action: 'stop'}),
+			cancel: () => dispatch({type: 'close'}),
+		},
+		'services.logs': {
+			close: () => dispatch({type: 'close'}),
+		},
 	}, {isActive});
 
 	const at = now();
@@ -86,20 +118,20 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 	const engineColor = snapshot.engine.state === 'unreachable' ? 'red' : snapshot.engine.state === 'connecting' ? 'yellow' : undefined;
 
 	let bottom: {text: string; color?: string};
-	if (state.mode === 'filter') bottom = {text: `/${state.filterDraft}▏ (Enter applies, Esc cancels)`};
-	else if (state.mode === 'confirm-stop' && selected) bottom = {text: `Stop ${getDisplayName(selected.record)}? y to confirm, any other key cancels`, color: 'yellow'};
+	if (state.mode === 'filter') bottom = {text: `/${state.filterDraft}▏ (${formatHints('services.filter', ', ')})`};
+	else if (state.mode === 'confirm-stop' && selected) bottom = {text: `Stop ${getDisplayName(selected.record)}? ${formatHints('services.confirm-stop', ', ')}`, color: 'yellow'};
 	else if (state.message) bottom = {text: state.message.text, color: state.message.isError ? 'red' : 'green'};
 	else if (selected?.record.health === 'unhealthy' && selected.record.healthOutput) bottom = {text: `✗ probe: ${selected.record.healthOutput.replaceAll('\n', ' ')}`, color: 'red'};
 	else {
 		const range = views.length > layout.tableRows ? ` · rows ${state.scrollTop + 1}-${Math.min(views.length, state.scrollTop + layout.tableRows)} of ${views.length}` : '';
-		bottom = {text: `↑↓ select · l logs · s start · x stop · r restart · / filter${range}`, color: 'gray'};
+		bottom = {text: `${formatHints('services')}${range}`, color: 'gray'};
 	}
 
 	const isLogs = state.mode === 'logs' && selected !== undefined;
 	const lowerHeight = height - 2;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text color={engineColor} wrap="truncate">{fitText(engineLine, width)}</Text>
+			<Text color={engineColor} wrap="truncate">{fit(engineLine, width)}</Text>
 			{isLogs
 				? <LogsView source={source} containerId={selected.record.id} name={getDisplayName(selected.record)} width={width} height={lowerHeight}/>
 				: (
@@ -117,7 +149,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 							: null}
 					</Box>
 				)}
-			<Text color={bottom.color} wrap="truncate">{fitText(bottom.text, width)}</Text>
+			<Text color={bottom.color} wrap="truncate">{fit(bottom.text, width)}</Text>
 		</Box>
 	);
 }

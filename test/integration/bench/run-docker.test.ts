@@ -141,11 +141,10 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 		const release = `v-dab-${uniqueSuffix()}`;
 		const suite = makeSuite({name: 'dab', cases: [{name: 'slow', command: ['sleep', '0.05'], iterations: 300, warmup: 0}]});
 		const controller = new AbortController();
-		let containerId: string | undefined;
 		const result = await runBenchmark({suite, mode: 'docker', release, image, limits: {nofile: 1024}}, deps(controller.signal, (event) => {
 			if (event.done >= 5) controller.abort(new Error('received SIGINT'));
 		}));
-		containerId = result.environment.containerId;
+		const containerId = result.environment.containerId;
 		expect(result.status).toBe('aborted');
 		expect(result.samplesTaken).toBeGreaterThanOrEqual(5);
 		expect(await fixture.store.countSamples(result.runId)).toBe(result.samplesTaken);

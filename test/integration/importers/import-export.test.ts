@@ -6,7 +6,8 @@
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {parseFiles, writeImports, type ParsedFile} from '../../../source/commands/import.js';
+import {parseFiles} from '../../../source/commands/import.js';
+import {writeImports, type ParsedFile} from '../../../source/importers/write-imports.js';
 import {getExportData} from '../../../source/commands/export.js';
 import {formatExportCsv, formatExportJson, parseImport, type ExportData} from '../../../source/importers/index.js';
 import {openStore} from '../../../source/store/open-store.js';

@@ -5,7 +5,7 @@ import {describe, expect, it, vi} from 'vitest';
 import {reduceProgress, initialProgressState, type BenchEvent} from '../../../source/bench/progress.js';
 import type {BenchSnapshot, BenchSource, LaunchRequest} from '../../../source/ui/bench/bench-source.js';
 import {BenchView, formatRunningLine} from '../../../source/ui/bench/bench-view.js';
-import {createBenchViewState, reduceBenchView} from '../../../source/ui/bench/bench-view-state.js';
+import {createBenchViewState, reduceBenchView, type BenchViewAction} from '../../../source/ui/bench/bench-view-state.js';
 import type {Run} from '../../../source/store/records.js';
 import {tick, waitForFrame} from '../../helpers/ink.js';
 
@@ -116,6 +116,42 @@ describe('BenchView', () => {
 		unmount();
 	});
 
+	// issue 13: the release prompt replaces its pre-filled default on the first key typed (was `devv-tui-1`)
+	it('typing in the release prompt replaces the offered default; Enter alone keeps it', async () => {
+		const source = new FakeSource({suites});
+		const {lastFrame, stdin, unmount} = render(<BenchView source={source} isActive width={100} height={12} renderIntervalMs={10}/>);
+		await waitForFrame(lastFrame, (f) => f.includes('Recent runs'));
+		stdin.write('b');
+		await waitForFrame(lastFrame, (f) => f.includes('Run a suite in docker'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, (f) => f.includes('Release: dev█'));
+		stdin.write('v');
+		await waitForFrame(lastFrame, (f) => f.includes('Release: v█'));
+		stdin.write('-tui-1');
+		await waitForFrame(lastFrame, (f) => f.includes('Release: v-tui-1█'));
+		stdin.write('\r');
+		await vi.waitFor(() => expect(source.launches).toEqual([{suiteFile: '/b/calibration.yaml', mode: 'docker', release: 'v-tui-1'}]));
+		// The next launch offers the last release; Enter takes it as it is.
+		stdin.write('B');
+		await waitForFrame(lastFrame, (f) => f.includes('Run a suite bare metal'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, (f) => f.includes('Release: v-tui-1█'));
+		stdin.write('\r');
+		await vi.waitFor(() => expect(source.launches[1]).toEqual({suiteFile: '/b/calibration.yaml', mode: 'bare_metal', release: 'v-tui-1'}));
+		unmount();
+	});
+
+	// issue 10: keys bound from the keymap reach the mode the key before them opened, before any render
+	it('b, ↓, Enter, a release and Enter sent at once launch the run', async () => {
+		const source = new FakeSource({suites});
+		const {lastFrame, stdin, unmount} = render(<BenchView source={source} isActive width={100} height={12} renderIntervalMs={10}/>);
+		await waitForFrame(lastFrame, (f) => f.includes('Recent runs'));
+		for (const key of ['b', '\u001B[B', '\r', 'r1', '\r']) stdin.write(key);
+		await vi.waitFor(() => expect(source.launches).toEqual([{suiteFile: '/b/smoke.json', mode: 'docker', release: 'r1'}]));
+		await waitForFrame(lastFrame, (f) => f.includes('Recent runs'));
+		unmount();
+	});
+
 	it('Esc backs out without launching, and keys do nothing while inactive', async () => {
 		const source = new FakeSource({suites});
 		const {lastFrame, stdin, rerender, unmount} = render(<BenchView source={source} isActive width={100} height={12} renderIntervalMs={10}/>);
@@ -150,10 +186,25 @@ describe('bench view state and lines', () => {
 		state = reduceBenchView(state, {type: 'move', delta: -1, suiteCount: 3});
 		expect(state.suiteIndex).toBe(2);
 		state = reduceBenchView(state, {type: 'choose'});
+		expect(state.release).toBe('dev');
 		for (let i = 0; i < 3; i++) state = reduceBenchView(state, {type: 'backspace'});
 		expect(reduceBenchView(state, {type: 'confirm'}).launch).toBeUndefined();
 		state = reduceBenchView(reduceBenchView(state, {type: 'type', text: 'v2 /x'}), {type: 'confirm'});
 		expect(state.launch).toEqual({suiteIndex: 2, mode: 'bare_metal', release: 'v2x'});
+	});
+
+	// issue 13: the first typed character replaces the offered release; after an edit, typing appends
+	it.each([
+		['typing replaces the default', [{type: 'type', text: 'v'}, {type: 'type', text: '-tui-1'}], 'v-tui-1'],
+		['a refused character leaves the default offered', [{type: 'type', text: ' '}, {type: 'type', text: 'x'}], 'x'],
+		['Backspace edits the default, then typing appends', [{type: 'backspace'}, {type: 'type', text: 'v2'}], 'dev2'],
+		['nothing typed keeps the default', [], 'dev'],
+	] as Array<[string, BenchViewAction[], string]>)('release prompt: %s', (_name, actions, release) => {
+		const opened: BenchViewAction[] = [{type: 'open-picker', mode: 'docker', suiteCount: 1}, {type: 'choose'}];
+		let state = [...opened, ...actions].reduce(reduceBenchView, createBenchViewState('dev'));
+		expect(state.release).toBe(release);
+		state = reduceBenchView(state, {type: 'confirm'});
+		expect(state.launch?.release).toBe(release);
 	});
 
 	it('marks a run silent when its events stopped', () => {

@@ -1,7 +1,7 @@
 /** Pure parts of the runner: limits, container stats, progress, spool lines, environment, modes. */
 import {describe, expect, it} from 'vitest';
 import {chooseMode, formatSummaryTable} from '../../../source/commands/bench-run.js';
-import {computeCpuPercent, computeMemoryBytes, toContainerSample} from '../../../source/bench/container-stats.js';
+import {toContainerSample} from '../../../source/bench/container-stats.js';
 import {computeHostFingerprint} from '../../../source/bench/environment.js';
 import {parseByteSize, parseNofileHardLimit, resolveLimits} from '../../../source/bench/limits.js';
 import {computeEta, formatProgressLine, initialProgressState, parseBenchEvent, reduceProgress, renderBar, type BenchEvent} from '../../../source/bench/progress.js';
@@ -61,15 +61,17 @@ describe('container stats (as docker stats computes them)', () => {
 		blkio_stats: {io_service_bytes_recursive: [{op: 'Read', value: 10}, {op: 'Write', value: 20}, {op: 'read', value: 5}]},
 		pids_stats: {current: 3},
 	};
-	it('CPU% = cpu delta / system delta × CPUs × 100', () => {
-		expect(computeCpuPercent(stats)).toBeCloseTo(100, 9);
-		expect(computeCpuPercent({...stats, precpu_stats: {}})).toBe(0);
+	// issue 10: the run's samples use the same CPU% and memory maths as `rqc status` (docker/convert.ts).
+	it('CPU% = cpu delta / system delta × CPUs × 100; 0 without a previous reading', () => {
+		expect(toContainerSample(stats, {id: 'abc', name: 'n'}, new Date(0)).cpuPercent).toBeCloseTo(100, 9);
+		expect(toContainerSample({...stats, precpu_stats: {}}, {id: 'abc', name: 'n'}, new Date(0)).cpuPercent).toBe(0);
 	});
 
-	it('memory without the inactive page cache (v1 and v2 keys)', () => {
-		expect(computeMemoryBytes(stats)).toBe(80 * 1024 ** 2);
-		expect(computeMemoryBytes({memory_stats: {usage: 100, stats: {inactive_file: 30}}})).toBe(70);
-		expect(computeMemoryBytes({memory_stats: {usage: 100, stats: {cache: 40}}})).toBe(60);
+	it('memory without the inactive page cache (v1 and v2 keys; "cache" is not subtracted, as docker stats)', () => {
+		const memoryOf = (memory_stats: {usage: number; stats: Record<string, number>}) => toContainerSample({memory_stats}, {id: 'a', name: 'n'}, new Date(0)).memoryBytes;
+		expect(toContainerSample(stats, {id: 'abc', name: 'n'}, new Date(0)).memoryBytes).toBe(80 * 1024 ** 2);
+		expect(memoryOf({usage: 100, stats: {inactive_file: 30}})).toBe(70);
+		expect(memoryOf({usage: 100, stats: {cache: 40}})).toBe(100);
 	});
 
 	it('makes a ContainerSample tied to the run', () => {

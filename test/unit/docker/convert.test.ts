@@ -83,10 +83,27 @@ describe('computeCpuPercent', () => {
 		expect(computeCpuPercentOfStats(load('v2-constructed.json'))).toBeCloseTo(50, 9);
 	});
 
-	it('falls back to the per-CPU array length when online_cpus is missing', () => {
-		expect(getOnlineCpus({cpu_usage: {percpu_usage: [1, 2, 3]}})).toBe(3);
-		expect(getOnlineCpus({online_cpus: 8, cpu_usage: {percpu_usage: [1]}})).toBe(8);
-		expect(getOnlineCpus(undefined)).toBe(0);
+	// issue 10: one CPU count rule for status and bench samples: online_cpus, else the per-CPU array, else 1.
+	it.each([
+		['online_cpus wins', {online_cpus: 8, cpu_usage: {percpu_usage: [1]}}, 8],
+		['per-CPU array length when online_cpus is missing', {cpu_usage: {percpu_usage: [1, 2, 3]}}, 3],
+		['per-CPU array length when online_cpus is 0', {online_cpus: 0, cpu_usage: {percpu_usage: [1, 2]}}, 2],
+		['1 when neither is known', {cpu_usage: {percpu_usage: []}}, 1],
+		['1 for no cpu_stats at all', undefined, 1],
+	])('online CPUs: %s', (_name, cpu, expected) => {
+		expect(getOnlineCpus(cpu)).toBe(expected);
+	});
+
+	// issue 10: the stats-JSON form agrees with the readings form and with the bench samples.
+	it.each([
+		['one core of two', {cpu_stats: {cpu_usage: {total_usage: 3e9}, system_cpu_usage: 20e9, online_cpus: 2}, precpu_stats: {cpu_usage: {total_usage: 2e9}, system_cpu_usage: 18e9}}, 100],
+		['no online_cpus: per-CPU array', {cpu_stats: {cpu_usage: {total_usage: 3e9, percpu_usage: [1, 2, 3, 4]}, system_cpu_usage: 20e9}, precpu_stats: {cpu_usage: {total_usage: 2e9}, system_cpu_usage: 18e9}}, 200],
+		['no CPU count at all: 1', {cpu_stats: {cpu_usage: {total_usage: 3e9}, system_cpu_usage: 20e9}, precpu_stats: {cpu_usage: {total_usage: 2e9}, system_cpu_usage: 18e9}}, 50],
+		['first frame (no previous system reading): 0', {cpu_stats: {cpu_usage: {total_usage: 3e9}, system_cpu_usage: 20e9, online_cpus: 2}, precpu_stats: {cpu_usage: {total_usage: 0}}}, 0],
+		['no precpu_stats: 0', {cpu_stats: {cpu_usage: {total_usage: 3e9}, system_cpu_usage: 20e9, online_cpus: 2}}, 0],
+		['counter reset: 0', {cpu_stats: {cpu_usage: {total_usage: 1e9}, system_cpu_usage: 20e9, online_cpus: 2}, precpu_stats: {cpu_usage: {total_usage: 2e9}, system_cpu_usage: 18e9}}, 0],
+	] satisfies Array<[string, EngineStatsJson, number]>)('stats JSON: %s', (_name, stats, expected) => {
+		expect(computeCpuPercentOfStats(stats)).toBeCloseTo(expected, 9);
 	});
 });
 

@@ -3,9 +3,7 @@ import {
 	describeEngine,
 	filterViews,
 	fitColumns,
-	fitText,
 	formatCells,
-	formatSize,
 	formatUptime,
 	getContainerMark,
 	getDisplayName,
@@ -31,20 +29,8 @@ describe('fitColumns', () => {
 });
 
 describe('formatting', () => {
-	it.each([
-		[undefined, '-'], [0, '0B'], [1023, '1023B'], [1536, '1.5K'], [64 * 1024 * 1024, '64M'], [2.5 * 1024 ** 3, '2.5G'],
-	])('formatSize(%s) = %s', (bytes, text) => {
-		expect(formatSize(bytes)).toBe(text);
-	});
-
 	it.each([[undefined, '-'], [5000, '5s'], [125_000, '2m'], [7_200_000, '2h'], [3 * 86_400_000, '3d']])('formatUptime(%s) = %s', (ms, text) => {
 		expect(formatUptime(ms)).toBe(text);
-	});
-
-	it('fits text with an ellipsis', () => {
-		expect(fitText('abcdef', 4)).toBe('abc…');
-		expect(fitText('ab', 4, 'right')).toBe('  ab');
-		expect(fitText('ab', 0)).toBe('');
 	});
 
 	it('marks states with symbols that survive NO_COLOR', () => {

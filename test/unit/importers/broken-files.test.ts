@@ -11,7 +11,7 @@ import {parseImport, verifyFormatName, type ImportFormat} from '../../../source/
 
 const dir = path.resolve(import.meta.dirname, '../../../fixtures/importers');
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
-const edit = (name: string, change: (doc: any) => void): string => { // eslint-disable-line @typescript-eslint/no-explicit-any
+const edit = (name: string, change: (doc: any) => void): string => {
 	const doc = JSON.parse(read(name));
 	change(doc);
 	return JSON.stringify(doc, null, 2);

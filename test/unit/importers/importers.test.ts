@@ -11,7 +11,6 @@ import type {ImportedSample} from '../../../source/importers/index.js';
 
 const dir = path.resolve(import.meta.dirname, '../../../fixtures/importers');
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (name: string): any => JSON.parse(read(name));
 const byCase = (samples: readonly ImportedSample[], caseName: string) => samples.filter((s) => s.caseName === caseName);
 

@@ -6,7 +6,7 @@ import {App} from '../../../source/ui/app.js';
 import {keymap} from '../../../source/ui/keymap.js';
 import type {PaneProps} from '../../../source/ui/panes/types.js';
 import {createFakeServices} from '../../helpers/fake-services.js';
-import {plain, waitForFrame} from '../../helpers/ink.js';
+import {plain, tick, waitForFrame} from '../../helpers/ink.js';
 
 const instances: Array<{unmount: () => void}> = [];
 afterEach(() => {
@@ -54,6 +54,53 @@ describe('the TUI shell', () => {
 		for (const binding of keymap.filter((b) => b.scope === 'global')) expect(frame).toContain(binding.description);
 		stdin.write('\u001B');
 		await waitForFrame(lastFrame, (f) => !f.includes('(? or Esc closes)'));
+	});
+
+	it('with help open, ? closes it, a pane key switches and closes it; Shift-Tab goes back', async () => {
+		const {lastFrame, stdin} = renderApp();
+		stdin.write('?');
+		await waitForFrame(lastFrame, (f) => f.includes('(? or Esc closes)'));
+		stdin.write('?');
+		await waitForFrame(lastFrame, (f) => !f.includes('(? or Esc closes)') && f.includes('services pane (active)'));
+		stdin.write('?');
+		await waitForFrame(lastFrame, (f) => f.includes('(? or Esc closes)'));
+		stdin.write('2');
+		await waitForFrame(lastFrame, (f) => !f.includes('(? or Esc closes)') && f.includes('benchmarks pane (active)'));
+		stdin.write('\u001B[Z'); // Shift-Tab
+		await waitForFrame(lastFrame, (f) => f.includes('[1 Services]') && f.includes('services pane (active)'));
+	});
+
+	it('leaves the keys to a pane that takes typed text', async () => {
+		const typing = ({isActive, onCaptureInput}: PaneProps) => {
+			React.useEffect(() => onCaptureInput(isActive), [isActive, onCaptureInput]);
+			return <Text>{`typing pane${isActive ? ' (active)' : ''}`}</Text>;
+		};
+
+		const instance = render(<App services={createFakeServices()} paneComponents={{...stubPanes, services: typing}}/>);
+		instances.push(instance);
+		await waitForFrame(instance.lastFrame, (f) => f.includes('typing pane (active)'));
+		// The pane reports its prompt in an effect; the shell's next render turns its keys off.
+		await tick();
+		instance.stdin.write('2');
+		instance.stdin.write('?');
+		await tick();
+		const frame = plain(instance.lastFrame());
+		expect(frame).toContain('[1 Services]');
+		expect(frame).not.toContain('(? or Esc closes)');
+	});
+
+	it('binds keys from the table it is given: a key moved in the table moves in the shell and its help', async () => {
+		const bindings = keymap.map((b) => (b.action === 'show-compare' ? {...b, key: 'z'} : b));
+		const instance = render(<App services={createFakeServices()} paneComponents={stubPanes} bindings={bindings}/>);
+		instances.push(instance);
+		instance.stdin.write('3');
+		await tick();
+		expect(plain(instance.lastFrame())).toContain('services pane (active)');
+		instance.stdin.write('z');
+		await waitForFrame(instance.lastFrame, (f) => f.includes('compare pane (active)'));
+		instance.stdin.write('?');
+		const help = await waitForFrame(instance.lastFrame, (f) => f.includes('(? or Esc closes)'));
+		expect(help).toMatch(/z +Compare pane/);
 	});
 
 	it('shows the keys of the pane it was opened from right after the global ones', async () => {

@@ -91,6 +91,40 @@ describe('Compare pane', () => {
 		unmount();
 	});
 
+	test('keys: B / c / C step the releases, j / k the cases, m the metric, r reloads', async () => {
+		const source = createFakeSource();
+		let listings = 0;
+		const list = source.listReleases;
+		source.listReleases = async () => {
+			listings++;
+			return list();
+		};
+
+		const {lastFrame, stdin, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		await waitForFrame(lastFrame, (f) => f.includes('parse-json: median'));
+		stdin.write('c');
+		await waitForFrame(lastFrame, (f) => f.includes('candidate v1.1'));
+		stdin.write('B');
+		await waitForFrame(lastFrame, (f) => f.includes('base v1.2'));
+		stdin.write('C');
+		await waitForFrame(lastFrame, (f) => f.includes('base v1.2') && f.includes('candidate v1.2'));
+		stdin.write('j');
+		await waitForFrame(lastFrame, (f) => f.includes('render-page: median'));
+		stdin.write('k');
+		await waitForFrame(lastFrame, (f) => f.includes('parse-json: median'));
+		stdin.write('m');
+		await waitForFrame(lastFrame, (f) => f.includes('(c/C)  cpu'));
+		await vi.waitFor(() => {
+			expect(source.requests.at(-1)).toMatchObject({base: 'v1.2', candidate: 'v1.2', metric: 'cpu'});
+		});
+		expect(listings).toBe(1);
+		stdin.write('r');
+		await vi.waitFor(() => {
+			expect(listings).toBe(2);
+		});
+		unmount();
+	});
+
 	test('a refusal (no calibration) shows the message and the command to run', async () => {
 		const source = createFakeSource();
 		const {UserError} = await import('../../../source/errors.js');

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {initialServicesState, keyToAction, reduceServices, type ServicesAction, type ServicesState} from '../../../source/ui/services/services-state.js';
+import {initialServicesState, reduceServices, type ServicesAction, type ServicesState} from '../../../source/ui/services/services-state.js';
 
 const ids = Array.from({length: 10}, (_, i) => `c${i}`);
 const list = {ids, pageSize: 4};
@@ -54,30 +54,5 @@ describe('reduceServices', () => {
 		expect(reduceServices(initialServicesState, {type: 'request', action: 'start'}).pending).toBeUndefined();
 		expect(reduceServices(initialServicesState, {type: 'ask-stop'}).mode).toBe('table');
 		expect(reduceServices(initialServicesState, {type: 'open-logs'}).mode).toBe('table');
-	});
-});
-
-describe('keyToAction', () => {
-	const selected = run([{type: 'sync', ...list}]);
-	it.each([
-		['table', 'x', {}, 'ask-stop'],
-		['table', 's', {}, 'request'],
-		['table', '', {downArrow: true}, 'move'],
-		['table', '/', {}, 'open-filter'],
-		['table', 'l', {}, 'open-logs'],
-		['table', 'q', {}, undefined],
-		['confirm-stop', 'y', {}, 'request'],
-		['confirm-stop', 'n', {}, 'close'],
-		['filter', 'q', {}, 'filter-type'],
-		['filter', '', {return: true}, 'filter-submit'],
-		['logs', '', {escape: true}, 'close'],
-		['logs', 'x', {}, undefined],
-	] as const)('in %s, %j %j → %s', (mode, input, key, type) => {
-		expect(keyToAction({...selected, mode}, {input, key, ...list})?.type).toBe(type);
-	});
-
-	it('x then y stops the selected container even when both keys arrive before a render', () => {
-		const state = run([{type: 'key', input: 'x', key: {}, ...list}, {type: 'key', input: 'y', key: {}, ...list}], selected);
-		expect(state.pending).toMatchObject({id: 'c0', action: 'stop'});
 	});
 });

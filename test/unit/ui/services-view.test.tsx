@@ -111,6 +111,55 @@ describe('ServicesView', () => {
 		expect(source.actions).toEqual([{id: 'svc00', action: 'stop'}]);
 	});
 
+	// issue 10: keys bound from the keymap still reach the mode a key before them opened
+	it('x then y stops the selected container even when y arrives before the handlers are re-attached', async () => {
+		const source = new FakeServicesSource(many(2));
+		const {lastFrame, stdin} = renderView(source);
+		await waitForFrame(lastFrame, (f) => f.includes('svc00') && f.includes('one core'));
+		stdin.write('x');
+		stdin.write('y');
+		await waitForFrame(lastFrame, (f) => f.includes('svc00 stopped'));
+		expect(source.actions).toEqual([{id: 'svc00', action: 'stop'}]);
+	});
+
+	it('moves with j / k, PgDn, Home / End, and clears a filter with Esc', async () => {
+		const source = new FakeServicesSource(many(30));
+		const {lastFrame, stdin} = renderView(source);
+		// Frames have no colour here, so the selection is read from the logs view it opens.
+		const selectedIs = async (name: string) => {
+			stdin.write('l');
+			await waitForFrame(lastFrame, (f) => f.includes('Logs: '));
+			expect(plain(lastFrame())).toContain(`Logs: ${name} `);
+			stdin.write('\u001B');
+			await waitForFrame(lastFrame, (f) => !f.includes('Logs: '));
+		};
+		await selectedIs('svc00');
+		stdin.write('j');
+		await selectedIs('svc01');
+		stdin.write('k');
+		await selectedIs('svc00');
+		stdin.write('\u001B[6~'); // PgDn: a page further (11 rows here)
+		await selectedIs('svc11');
+		stdin.write('\u001B[5~'); // PgUp
+		await selectedIs('svc00');
+		stdin.write('\u001B[F'); // End
+		await selectedIs('svc29');
+		stdin.write('\u001B[H'); // Home
+		await selectedIs('svc00');
+		stdin.write('G');
+		await selectedIs('svc29');
+		stdin.write('g');
+		await selectedIs('svc00');
+		stdin.write('/');
+		await waitForFrame(lastFrame, (f) => f.includes('Enter applies, Esc cancels'));
+		stdin.write('svc2');
+		await waitForFrame(lastFrame, (f) => f.includes('/svc2'));
+		stdin.write('\r');
+		await waitForFrame(lastFrame, (f) => f.includes('filter "svc2"') && !f.includes('svc00'));
+		stdin.write('\u001B');
+		await waitForFrame(lastFrame, (f) => !f.includes('filter "svc2"') && f.includes('svc00'));
+	});
+
 	it('starts and restarts the selected container, and reports a failure', async () => {
 		const source = new FakeServicesSource(many(3));
 		const {lastFrame, stdin} = renderView(source);
@@ -134,6 +183,11 @@ describe('ServicesView', () => {
 		expect(frame).toContain('Logs: svc00');
 		expect(source.logStreams).toEqual(['svc00']);
 		stdin.write('\u001B');
+		await waitForFrame(lastFrame, (f) => f.includes('NAME') && !f.includes('Logs:'));
+		// Enter opens it too, and l closes it.
+		stdin.write('\r');
+		await waitForFrame(lastFrame, (f) => f.includes('Logs: svc00'));
+		stdin.write('l');
 		await waitForFrame(lastFrame, (f) => f.includes('NAME') && !f.includes('Logs:'));
 	});
 

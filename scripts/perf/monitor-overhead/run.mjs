@@ -8,7 +8,7 @@
  *
  * Also times one Services frame (React + Yoga layout + text) at 50 containers, 80×24.
  *
- * Usage: npm run build && node benchmarks/monitor-overhead/run.mjs [--n 20] [--window 20] [--warmup 3]
+ * Usage: npm run build && node scripts/perf/monitor-overhead/run.mjs [--n 20] [--window 20] [--warmup 3]
  *        [--no-engine-stats] [--keep]
  * Needs a local Docker engine and the rqc-busybox:test image (scripts/ci/build-images.sh).
  * Targets (issue 4): rqc total <= 0.5 x docker stats total at N = 20; a frame <= 10 ms.
@@ -19,7 +19,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const {values: args} = parseArgs({
 	options: {
 		n: {type: 'string', default: '20'},

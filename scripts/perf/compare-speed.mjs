@@ -7,7 +7,7 @@
 //      `node -e ''` (the floor for any Node CLI) and `rqc --version`.
 //   3. A peer on the same data: python3 with numpy/scipy doing the same per-case work
 //      (median, Mann-Whitney U, bootstrap of the ratio of medians), when python3 has them.
-// Usage: npm run build && node benchmarks/compare-speed.mjs [cases] [samples]
+// Usage: npm run build && node scripts/perf/compare-speed.mjs [cases] [samples]
 // Needs RQC_DATABASE_URL or RQC_TEST_DATABASE_URL (a server where it may create a database).
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -15,11 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pg from 'pg';
-import {compareSampleSets} from '../dist/compare/compare-samples.js';
-import {loadComparison} from '../dist/compare/load-comparison.js';
-import {openStore} from '../dist/store/open-store.js';
+import {compareSampleSets} from '../../dist/compare/compare-samples.js';
+import {loadComparison} from '../../dist/compare/load-comparison.js';
+import {openStore} from '../../dist/store/open-store.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cases = Number(process.argv[2] ?? 100);
 const perCase = Number(process.argv[3] ?? 1000);
 const serverUrl = process.env.RQC_DATABASE_URL ?? process.env.RQC_TEST_DATABASE_URL;

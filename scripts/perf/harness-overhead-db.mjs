@@ -1,12 +1,12 @@
 // Writes 1,000,000 samples to PostgreSQL through rqc's store (COPY) and the same rows with
 // `psql \copy`, and prints samples/s for both. Needs RQC_DATABASE_URL (or RQC_TEST_DATABASE_URL).
-// Usage: node benchmarks/harness-overhead-db.mjs [count]   (after npm run build)
+// Usage: node scripts/perf/harness-overhead-db.mjs [count]   (after npm run build)
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import {openStore} from '../dist/store/open-store.js';
+import {openStore} from '../../dist/store/open-store.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const url = process.env.RQC_DATABASE_URL ?? process.env.RQC_TEST_DATABASE_URL;

@@ -1,14 +1,14 @@
 // Shows that Node's event loop does not inflate rqc's numbers: the helper times each iteration
 // itself, so a busy main thread (a TUI rendering, a stats stream) changes nothing. For contrast,
 // the same command timed from Node (spawn + 'exit' event + process.hrtime) with the same load.
-// Usage: node benchmarks/harness-overhead-event-loop.mjs [iterations]   (after npm run build)
+// Usage: node scripts/perf/harness-overhead-event-loop.mjs [iterations]   (after npm run build)
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {BareMetalExecutor} from '../dist/bench/bare-metal-executor.js';
-import {ensureHelper} from '../dist/bench/helper.js';
-import {computeMedian} from '../dist/bench/statistics.js';
+import {BareMetalExecutor} from '../../dist/bench/bare-metal-executor.js';
+import {ensureHelper} from '../../dist/bench/helper.js';
+import {median} from '../../dist/stats/descriptive.js';
 
 const iterations = Number(process.argv[2] ?? 200);
 const argv = ['sleep', '0.005'];
@@ -36,7 +36,7 @@ async function viaHelper(executor) {
 	const walls = [];
 	await executor.measure({argv, iterations, timeoutMs: 10_000, cwd: executor.scratchDir, env: {}, shouldStopOnFailure: true},
 		(batch) => walls.push(...batch.map((i) => i.wallNs)), new AbortController().signal);
-	return computeMedian(walls);
+	return median(walls);
 }
 
 async function viaNode() {
@@ -47,7 +47,7 @@ async function viaNode() {
 		walls.push(Number(process.hrtime.bigint() - start));
 	}
 
-	return computeMedian(walls);
+	return median(walls);
 }
 
 const executor = await BareMetalExecutor.create(await ensureHelper(dataDir), dataDir);

@@ -1,12 +1,12 @@
 // Why the Services pane draws its own table instead of @alcalzone/ink-table's <Table> (the
 // DESIGN.md default): both render the same 50 containers' cells at 80 columns, 100 frames each.
 // Prints per-frame CPU time, the lines each frame takes and its widest line.
-// Usage: npm run build && [NODE_ENV=production] node benchmarks/table-render.mjs
+// Usage: npm run build && [NODE_ENV=production] node scripts/perf/table-render.mjs
 import React from 'react';
 import {renderToString} from 'ink';
 import {Table} from '@alcalzone/ink-table';
-import {ContainerTable} from '../dist/ui/services/container-table.js';
-import {formatCells} from '../dist/docker/present.js';
+import {ContainerTable} from '../../dist/ui/services/container-table.js';
+import {formatCells} from '../../dist/docker/present.js';
 
 const now = Date.now();
 const views = Array.from({length: 50}, (_, i) => ({

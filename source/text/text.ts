@@ -1,0 +1,133 @@
+/**
+ * Terminal text for every face of rqc (commands, compare, docker, bench and the Ink panes):
+ * colour only when allowed, symbols always, widths in display columns, one byte formatter.
+ * Pure. It sits at the bottom of the layers, beside stats/ and errors.ts.
+ */
+import stringWidth from 'string-width';
+
+const codes = {red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2} as const;
+export type Color = keyof typeof codes;
+
+/** Wraps text in an ANSI colour when hasColor, else returns it unchanged. */
+export function paint(text: string, color: Color, hasColor: boolean): string {
+	return hasColor ? `\u001B[${codes[color]}m${text}\u001B[0m` : text;
+}
+
+/** Whether colour is allowed: not NO_COLOR, not TERM=dumb, and the stream is a TTY (or FORCE_COLOR). */
+export function isColorAllowed(env: Readonly<Record<string, string | undefined>>, isTTY: boolean | undefined): boolean {
+	if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+	if (env.TERM === 'dumb') return false;
+	if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+	return Boolean(isTTY);
+}
+
+/** Status symbols that still say the state when colour is off. */
+export const SYMBOL = {ok: '✓', bad: '✗', warn: '!', off: '-', running: '▶'} as const;
+
+// CSI (colours, cursor moves) and OSC (titles, links) sequences: zero columns wide.
+const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
+const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/**
+ * How many terminal columns text takes: East Asian wide and fullwidth characters (and emoji) 2,
+ * combining marks and ANSI sequences 0, ambiguous-width symbols (…, ±, ✓) 1. Pure.
+ */
+export function displayWidth(text: string): number {
+	if (PRINTABLE_ASCII.test(text)) return text.length;
+	return stringWidth(text);
+}
+
+/** Text split into ANSI sequences (zero width) and grapheme clusters with their widths. */
+function* splitColumns(text: string): Generator<{readonly text: string; readonly width: number}> {
+	let last = 0;
+	for (const match of text.matchAll(ANSI_PATTERN)) {
+		yield* splitGraphemes(text.slice(last, match.index));
+		yield {text: match[0], width: 0};
+		last = match.index + match[0].length;
+	}
+
+	yield* splitGraphemes(text.slice(last));
+}
+
+function* splitGraphemes(text: string): Generator<{readonly text: string; readonly width: number}> {
+	for (const {segment} of graphemes.segment(text)) yield {text: segment, width: stringWidth(segment)};
+}
+
+/**
+ * Pads or truncates (with …) to exactly `width` display columns: the one `fit` every table and
+ * pane shares. A wide character that would straddle the edge is left out and a space pads.
+ */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	if (width <= 0) return '';
+	const isPlain = PRINTABLE_ASCII.test(text);
+	const textWidth = isPlain ? text.length : stringWidth(text);
+	if (textWidth > width) {
+		if (width === 1) return '…';
+		if (isPlain) return text.slice(0, width - 1) + '…';
+		let kept = '';
+		let used = 0;
+		let hasAnsi = false;
+		for (const part of splitColumns(text)) {
+			if (part.width === 0 && part.text.startsWith('\u001B')) {
+				hasAnsi = true;
+				kept += part.text;
+				continue;
+			}
+
+			if (used + part.width > width - 1) break;
+			kept += part.text;
+			used += part.width;
+		}
+
+		return kept + (hasAnsi ? '\u001B[0m' : '') + '…' + ' '.repeat(width - 1 - used);
+	}
+
+	const pad = ' '.repeat(width - textWidth);
+	return align === 'left' ? text + pad : pad + text;
+}
+
+/**
+ * How a byte count is written: `binary` for prose and command tables (1.5 GiB, 512 MiB, 12 B),
+ * `compact` for narrow pane cells (1.5K, 12M, 512B), `flag` as --memory takes it (512m, 1g).
+ */
+export type ByteStyle = 'binary' | 'compact' | 'flag';
+
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+const COMPACT_UNITS = ['B', 'K', 'M', 'G', 'T'] as const;
+
+/** Bytes in binary units, in one of three styles (see ByteStyle); '-' when unknown. Pure. */
+export function formatBytes(bytes: number | undefined, style: ByteStyle = 'binary'): string {
+	if (bytes === undefined || !Number.isFinite(bytes)) return '-';
+	if (style === 'flag') {
+		const mib = bytes / (1024 * 1024);
+		if (mib >= 1024 && Number.isInteger(mib / 1024)) return `${mib / 1024}g`;
+		return `${Math.round(mib)}m`;
+	}
+
+	const isCompact = style === 'compact';
+	const units = isCompact ? COMPACT_UNITS : BINARY_UNITS;
+	let value = isCompact ? Math.max(0, bytes) : bytes;
+	let unit = 0;
+	while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	if (isCompact) {
+		if (unit === 0) return `${Math.round(value)}B`;
+		return `${value >= 10 ? Math.round(value) : value.toFixed(1)}${units[unit]}`;
+	}
+
+	return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** Nanoseconds as a short human duration: 1.23 s, 45.6 ms, 789 µs, 12 ns. */
+export function formatDuration(ns: number | undefined): string {
+	if (ns === undefined || !Number.isFinite(ns)) return '-';
+	const abs = Math.abs(ns);
+	if (abs >= 1e9) return `${(ns / 1e9).toFixed(abs >= 1e11 ? 0 : 2)} s`;
+	if (abs >= 1e6) return `${(ns / 1e6).toFixed(abs >= 1e8 ? 0 : abs >= 1e7 ? 1 : 2)} ms`;
+	if (abs >= 1e3) return `${(ns / 1e3).toFixed(abs >= 1e5 ? 0 : 1)} µs`;
+	return `${Math.round(ns)} ns`;
+}
