@@ -1,6 +1,6 @@
 /** Text and JSON forms of case histories for `rqc history`. Pure. */
 import asciichart from 'asciichart';
-import {paint} from '../ui/text.js';
+import {paint} from '../text/text.js';
 import type {Metric} from './environment.js';
 import {formatP, formatPercent, formatValue} from './format.js';
 import type {CaseHistory, ReleaseChangePoint} from './history.js';
