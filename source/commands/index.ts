@@ -22,6 +22,7 @@ export const commandEntries: readonly CommandEntry[] = [
 	{name: 'calibrate', load: async () => (await import('./calibrate.js')).calibrateCommand},
 	{name: 'compare', load: async () => (await import('./compare.js')).compareCommand},
 	{name: 'releases', load: async () => (await import('./releases.js')).releasesCommand},
+	{name: 'history', load: async () => (await import('./history.js')).historyCommand},
 	{name: 'import', load: async () => (await import('./import.js')).importCommand},
 	{name: 'export', load: async () => (await import('./export.js')).exportCommand},
 	{name: 'demo', load: async () => (await import('./demo.js')).demoCommand},

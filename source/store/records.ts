@@ -168,3 +168,20 @@ export interface StoreInfo {
 	readonly hasTimescale: boolean;
 	readonly serverVersion: string;
 }
+
+/** Which per-run medians a history reads. */
+export interface CaseMedianQuery {
+	readonly metric: 'wall' | 'cpu' | 'rss';
+	readonly suite?: string | undefined;
+	readonly caseName?: string | undefined;
+	readonly mode?: RunMode | undefined;
+}
+
+/** One case's median in one completed run. */
+export interface CaseMedian {
+	readonly runId: number;
+	readonly caseName: string;
+	readonly median: number;
+	/** The samples it is the median of. */
+	readonly count: number;
+}

@@ -6,7 +6,7 @@ import {UserError} from '../errors.js';
 import type {Driver, Executor} from './driver.js';
 import {LATEST_SCHEMA_VERSION, migrations, timescaleSetup} from './migrations.js';
 import type {
-	Calibration, ContainerSample, ExecutionEnvironment, NewCalibration, NewRun, NewSample, Release,
+	Calibration, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, NewCalibration, NewRun, NewSample, Release,
 	ReleaseSummary, Run, RunStatus, Sample, SampleQuery, StoreInfo,
 } from './records.js';
 import type {Store} from './store.js';
@@ -100,6 +100,13 @@ const CONTAINER_SAMPLE_COLUMNS = [
 ] as const;
 
 const int = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : Math.round(v));
+
+/** Each metric of a sample as SQL over `samples s`: cpu is user + system µs, rss peak bytes. */
+const METRIC_EXPRESSIONS = {
+	wall: 's.wall_ns',
+	cpu: 'CASE WHEN s.user_us IS NULL AND s.system_us IS NULL THEN NULL ELSE coalesce(s.user_us, 0) + coalesce(s.system_us, 0) END',
+	rss: 's.max_rss_bytes',
+} as const;
 
 /** Applies pending migrations (and TimescaleDB features when available). Returns the schema version. */
 export async function migrate(driver: Driver): Promise<{version: number; hasTimescale: boolean}> {
@@ -288,11 +295,7 @@ export class SqlStore implements Store {
 
 	async getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>> {
 		if (query.runIds.length === 0) return [];
-		const expression = {
-			wall: 's.wall_ns',
-			cpu: 'CASE WHEN s.user_us IS NULL AND s.system_us IS NULL THEN NULL ELSE coalesce(s.user_us, 0) + coalesce(s.system_us, 0) END',
-			rss: 's.max_rss_bytes',
-		}[query.metric];
+		const expression = METRIC_EXPRESSIONS[query.metric];
 		// One row per run and case with the values joined server-side: far fewer rows to parse.
 		const rows = await this.executor.query<{run_id: number | string; case_name: string; v: string}>(
 			`SELECT s.run_id, s.case_name, string_agg((${expression})::text, ',') AS v
@@ -314,6 +317,20 @@ export class SqlStore implements Store {
 			[[...query.runIds]],
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, count: num(row.n), firstExitCode: num(row.first)}));
+	}
+
+	async getCaseMedians(query: CaseMedianQuery): Promise<CaseMedian[]> {
+		const expression = METRIC_EXPRESSIONS[query.metric];
+		const rows = await this.executor.query<{run_id: number | string; case_name: string; median: number | string; n: number | string}>(
+			`SELECT s.run_id, s.case_name, percentile_cont(0.5) WITHIN GROUP (ORDER BY (${expression})) AS median, count(*) AS n
+			 FROM samples s JOIN runs r ON r.id = s.run_id
+			 WHERE r.status = 'completed' AND ($1::text IS NULL OR r.suite = $1) AND ($2::text IS NULL OR s.case_name = $2)
+			   AND ($3::text IS NULL OR r.mode = $3)
+			   AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0) AND (${expression}) IS NOT NULL
+			 GROUP BY s.run_id, s.case_name`,
+			[query.suite ?? null, query.caseName ?? null, query.mode ?? null],
+		);
+		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, median: Number(row.median), count: num(row.n)}));
 	}
 
 	async countSamples(runId: number): Promise<number> {

@@ -1,6 +1,6 @@
 import type {
 	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
-	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment,
+	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery,
 } from './records.js';
 
 /**
@@ -47,6 +47,12 @@ export interface Store {
 	 * how many, and the exit code of the first (by time). What `rqc compare` calls failing.
 	 */
 	getFailedIterations(query: {readonly runIds: readonly number[]}): Promise<Array<{runId: number; caseName: string; count: number; firstExitCode: number}>>;
+
+	/**
+	 * The median of one metric per run and case (measured, successful samples only), for every
+	 * completed run matching the query: what a case's history across releases is made of.
+	 */
+	getCaseMedians(query: CaseMedianQuery): Promise<CaseMedian[]>;
 
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;

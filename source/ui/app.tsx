@@ -5,8 +5,9 @@ import {HelpOverlay} from './help-overlay.js';
 import {keymap as defaultKeymap, type KeyBinding} from './keymap.js';
 import {BenchmarksPane} from './panes/benchmarks-pane.js';
 import {ComparePane} from './panes/compare-pane.js';
+import {HistoryPane} from './panes/history-pane.js';
 import {ServicesPane} from './panes/services-pane.js';
-import type {PaneProps} from './panes/types.js';
+import type {CompareRequest, PaneProps} from './panes/types.js';
 import {initialShellState, reduceShell, type PaneId} from './shell-state.js';
 import {StatusBar, Tabs} from './status-bar.js';
 import {useKeymap} from './use-keymap.js';
@@ -24,6 +25,7 @@ const defaultPanes: Record<PaneId, (props: PaneProps) => React.ReactNode> = {
 	services: ServicesPane,
 	benchmarks: BenchmarksPane,
 	compare: ComparePane,
+	history: HistoryPane,
 };
 
 function useTerminalSize(): {columns: number; rows: number} {
@@ -53,6 +55,7 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 			'show-services': () => dispatch({type: 'select-pane', pane: 'services'}),
 			'show-benchmarks': () => dispatch({type: 'select-pane', pane: 'benchmarks'}),
 			'show-compare': () => dispatch({type: 'select-pane', pane: 'compare'}),
+			'show-history': () => dispatch({type: 'select-pane', pane: 'history'}),
 			'next-pane': () => dispatch({type: 'next-pane', step: 1}),
 			'previous-pane': () => dispatch({type: 'next-pane', step: -1}),
 			'toggle-help': () => dispatch({type: 'toggle-help'}),
@@ -64,6 +67,11 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 	const paneHeight = Math.max(3, rows - 3);
 	const width = Math.max(20, columns - 1);
 	const onCaptureInput = useCallback((isCaptured: boolean) => dispatch({type: 'capture-input', isCaptured}), []);
+	const [compareRequest, setCompareRequest] = useState<CompareRequest | undefined>();
+	const onOpenCompare = useCallback((base: string, candidate: string) => {
+		setCompareRequest({base, candidate});
+		dispatch({type: 'select-pane', pane: 'compare'});
+	}, []);
 
 	return (
 		<Box flexDirection="column" width={width}>
@@ -76,7 +84,7 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 					// Hidden panes stay mounted so their state (selection, streams) survives a switch.
 					return (
 						<Box key={id} display={isShown ? 'flex' : 'none'} flexDirection="column" height={paneHeight}>
-							<Pane services={services} isActive={isShown} width={width} height={paneHeight} onCaptureInput={onCaptureInput}/>
+							<Pane services={services} isActive={isShown} width={width} height={paneHeight} onCaptureInput={onCaptureInput} onOpenCompare={onOpenCompare} compareRequest={compareRequest}/>
 						</Box>
 					);
 				})}

@@ -23,6 +23,7 @@ export const keyScopes = {
 	'benchmarks.pick-suite': {title: 'Benchmarks pane'},
 	'benchmarks.release': {title: 'Benchmarks pane'},
 	'compare': {title: 'Compare pane'},
+	'history': {title: 'History pane'},
 } as const satisfies Record<string, {title: string}>;
 
 export type KeyScope = keyof typeof keyScopes;
@@ -73,6 +74,7 @@ export const keymap = [
 	{key: '1', scope: 'global', action: 'show-services', description: 'Services pane'},
 	{key: '2', scope: 'global', action: 'show-benchmarks', description: 'Benchmarks pane'},
 	{key: '3', scope: 'global', action: 'show-compare', description: 'Compare pane'},
+	{key: '4', scope: 'global', action: 'show-history', description: 'History pane'},
 	{key: 'tab', scope: 'global', action: 'next-pane', description: 'Next pane (Shift-Tab: previous)'},
 	{key: 'shift-tab', scope: 'global', action: 'previous-pane', description: ''},
 	{key: '?', scope: 'global', action: 'toggle-help', description: 'Open or close this help', hint: 'help'},
@@ -131,6 +133,14 @@ export const keymap = [
 	{key: 'a', scope: 'compare', action: 'toggle-adjust', description: 'Overhead adjustment on / off (raw numbers)'},
 	{key: 'm', scope: 'compare', action: 'next-metric', description: 'Metric: wall time, CPU time, peak memory'},
 	{key: 'r', scope: 'compare', action: 'reload', description: 'Reload releases and the comparison'},
+
+	{key: ['up', 'k'], label: '↑ / ↓', scope: 'history', action: 'case-previous', description: 'Select a case (j / k too): its trend chart and change points', hint: 'case'},
+	{key: ['down', 'j'], scope: 'history', action: 'case-next', description: ''},
+	{key: ['left', 'h'], label: '← / →', scope: 'history', action: 'change-older', description: 'Older / newer change point of the selected case (h / l too)', hint: 'change point'},
+	{key: ['right', 'l'], scope: 'history', action: 'change-newer', description: ''},
+	{key: 'enter', scope: 'history', action: 'open-compare', description: 'Compare the two releases around the selected change point (Compare pane)', hint: 'compare'},
+	{key: 'm', scope: 'history', action: 'next-metric', description: 'Metric: wall time, CPU time, peak memory', hint: 'metric'},
+	{key: 'r', scope: 'history', action: 'reload', description: 'Reload the history', hint: 'reload'},
 ] as const satisfies readonly KeyBinding[];
 
 type Entry = (typeof keymap)[number];

@@ -1,6 +1,6 @@
 /** The shell's screen state as a pure reducer; input hooks only dispatch. */
 
-export const panes = ['services', 'benchmarks', 'compare'] as const;
+export const panes = ['services', 'benchmarks', 'compare', 'history'] as const;
 export type PaneId = (typeof panes)[number];
 
 export interface ShellState {

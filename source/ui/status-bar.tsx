@@ -38,7 +38,7 @@ export function describeHealth(h: HealthSnapshot): Array<{name: string; tone: To
 	];
 }
 
-const paneTitles: Record<PaneId, string> = {services: 'Services', benchmarks: 'Benchmarks', compare: 'Compare'};
+const paneTitles: Record<PaneId, string> = {services: 'Services', benchmarks: 'Benchmarks', compare: 'Compare', history: 'History'};
 
 /** The top line (pane tabs) and the bottom line (service states, help hint). */
 export function StatusBar({health, pane, width}: StatusBarProps) {

@@ -19,6 +19,7 @@ export interface CompareState {
 
 export type CompareAction =
 	| {readonly type: 'releases-loaded'; readonly releases: readonly string[]}
+	| {readonly type: 'select-releases'; readonly base: string; readonly candidate: string}
 	| {readonly type: 'cases-loaded'; readonly count: number}
 	| {readonly type: 'move-base'; readonly by: number}
 	| {readonly type: 'move-candidate'; readonly by: number}
@@ -54,6 +55,14 @@ export function reduceCompare(state: CompareState, action: CompareAction): Compa
 			const baseIndex = previousBase !== undefined && action.releases.includes(previousBase) ? action.releases.indexOf(previousBase) : clamp(last - 1, last);
 			const candidateIndex = previousCandidate !== undefined && action.releases.includes(previousCandidate) ? action.releases.indexOf(previousCandidate) : clamp(last, last);
 			return {...state, releases: action.releases, baseIndex, candidateIndex};
+		}
+
+		case 'select-releases': {
+			// Releases not (yet) listed keep the current choice.
+			const baseIndex = state.releases.indexOf(action.base);
+			const candidateIndex = state.releases.indexOf(action.candidate);
+			if (baseIndex === -1 || candidateIndex === -1) return state;
+			return {...state, baseIndex, candidateIndex, caseIndex: 0};
 		}
 
 		case 'cases-loaded': {

@@ -3,7 +3,7 @@
  * table coloured by verdict and marked by symbol, and for the selected case its median across
  * releases with the interval drawn around it, plus both sides' distributions. Fits 80×24.
  */
-import React, {useEffect, useReducer, useState} from 'react';
+import React, {useEffect, useReducer, useState, useRef} from 'react';
 import {Box, Text} from 'ink';
 import type {CaseComparison} from '../../compare/compare-samples.js';
 import {formatChange, formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
@@ -13,6 +13,7 @@ import {isRqcError} from '../../errors.js';
 import {fit} from '../../text/text.js';
 import {keyFor} from '../keymap.js';
 import {useKeymap} from '../use-keymap.js';
+import type {CompareRequest} from '../panes/types.js';
 import {renderHistograms, renderHistoryAxis, renderHistoryChart} from './compare-chart.js';
 import type {CaseDetail, CompareSource} from './compare-source.js';
 import {initialCompareState, reduceCompare} from './compare-state.js';
@@ -22,6 +23,8 @@ export interface CompareViewProps {
 	readonly isActive: boolean;
 	readonly width: number;
 	readonly height: number;
+	/** Show these two releases (from the History pane); applied once per request. */
+	readonly request?: CompareRequest | undefined;
 }
 
 
@@ -52,7 +55,7 @@ export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
 const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 9 + 7;
 
-export function CompareView({source, isActive, width, height}: CompareViewProps) {
+export function CompareView({source, isActive, width, height, request}: CompareViewProps) {
 	const [state, dispatch] = useReducer(reduceCompare, initialCompareState);
 	const [report, setReport] = useState<ComparisonReport | undefined>();
 	const [error, setError] = useState<{message: string; hint?: string} | undefined>();
@@ -73,6 +76,15 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 			isCurrent = false;
 		};
 	}, [source, state.reloads]);
+
+	// Once the releases are listed; a request for releases not listed yet waits for a reload.
+	const appliedRequest = useRef<CompareRequest | undefined>(undefined);
+	useEffect(() => {
+		if (!request || appliedRequest.current === request) return;
+		if (!state.releases.includes(request.base) || !state.releases.includes(request.candidate)) return;
+		appliedRequest.current = request;
+		dispatch({type: 'select-releases', base: request.base, candidate: request.candidate});
+	}, [request, state.releases]);
 
 	const base = state.releases[state.baseIndex];
 	const candidate = state.releases[state.candidateIndex];

@@ -15,7 +15,7 @@ afterEach(() => {
 
 // The shell on its own: each pane says its name and whether it has the keys.
 const stubPane = (name: string) => ({isActive}: PaneProps) => <Text>{`${name} pane${isActive ? ' (active)' : ''}`}</Text>;
-const stubPanes = {services: stubPane('services'), benchmarks: stubPane('benchmarks'), compare: stubPane('compare')};
+const stubPanes = {services: stubPane('services'), benchmarks: stubPane('benchmarks'), compare: stubPane('compare'), history: stubPane('history')};
 
 function renderApp(services = createFakeServices(), panes: 'stub' | 'real' = 'stub') {
 	const instance = render(<App services={services} paneComponents={panes === 'stub' ? stubPanes : undefined}/>);
@@ -33,12 +33,14 @@ describe('the TUI shell', () => {
 		expect(frame).toContain('embedded opening');
 	});
 
-	it('switches panes with 1/2/3 and Tab', async () => {
+	it('switches panes with 1/2/3/4 and Tab', async () => {
 		const {lastFrame, stdin} = renderApp();
 		stdin.write('2');
 		await waitForFrame(lastFrame, (f) => f.includes('[2 Benchmarks]') && f.includes('benchmarks pane (active)'));
 		stdin.write('3');
 		await waitForFrame(lastFrame, (f) => f.includes('[3 Compare]') && f.includes('compare pane (active)'));
+		stdin.write('4');
+		await waitForFrame(lastFrame, (f) => f.includes('[4 History]') && f.includes('history pane (active)'));
 		stdin.write('\t');
 		await waitForFrame(lastFrame, (f) => f.includes('[1 Services]'));
 		stdin.write('1');
@@ -68,6 +70,20 @@ describe('the TUI shell', () => {
 		await waitForFrame(lastFrame, (f) => !f.includes('(? or Esc closes)') && f.includes('benchmarks pane (active)'));
 		stdin.write('\u001B[Z'); // Shift-Tab
 		await waitForFrame(lastFrame, (f) => f.includes('[1 Services]') && f.includes('services pane (active)'));
+	});
+
+	it('opens the Compare pane on the releases another pane asks for (issue 14: History\'s Enter)', async () => {
+		const asking = ({isActive, onOpenCompare}: PaneProps) => {
+			React.useEffect(() => {
+				if (isActive) onOpenCompare?.('r0599', 'r0600');
+			}, [isActive, onOpenCompare]);
+			return <Text>history pane</Text>;
+		};
+
+		const showing = ({isActive, compareRequest}: PaneProps) => <Text>{`compare pane${isActive ? ' (active)' : ''} ${compareRequest ? `${compareRequest.base}..${compareRequest.candidate}` : 'no request'}`}</Text>;
+		const instance = render(<App services={createFakeServices()} paneComponents={{...stubPanes, history: asking, compare: showing}} initialPane="history"/>);
+		instances.push(instance);
+		await waitForFrame(instance.lastFrame, (f) => f.includes('[3 Compare]') && f.includes('compare pane (active) r0599..r0600'));
 	});
 
 	it('leaves the keys to a pane that takes typed text', async () => {

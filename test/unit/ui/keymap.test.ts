@@ -187,7 +187,7 @@ describe('the keymap table', () => {
 
 	it('groups the listed rows by where they apply, in table order, with no row for folded keys', () => {
 		const groups = groupKeymap();
-		expect(groups.map((g) => g.title)).toEqual(['Everywhere', 'Services pane', 'Benchmarks pane', 'Compare pane']);
+		expect(groups.map((g) => g.title)).toEqual(['Everywhere', 'Services pane', 'Benchmarks pane', 'Compare pane', 'History pane']);
 		const services = groups.find((g) => g.title === 'Services pane')!.bindings.map((b) => getKeyLabel(b));
 		expect(services).toEqual(['u', 'p', 'D', '↑ / ↓', 'l', 's', 'x', 'r', '/']);
 		const markdown = renderKeymapMarkdown();

@@ -6,8 +6,8 @@ describe('reduceShell', () => {
 	const cases: Array<[string, ShellState, ShellAction, Partial<ShellState>]> = [
 		['selects a pane', initialShellState, {type: 'select-pane', pane: 'compare'}, {pane: 'compare'}],
 		['Tab goes to the next pane', initialShellState, {type: 'next-pane', step: 1}, {pane: 'benchmarks'}],
-		['Tab wraps around', {...initialShellState, pane: 'compare'}, {type: 'next-pane', step: 1}, {pane: 'services'}],
-		['Shift-Tab wraps backwards', initialShellState, {type: 'next-pane', step: -1}, {pane: 'compare'}],
+		['Tab wraps around', {...initialShellState, pane: 'history'}, {type: 'next-pane', step: 1}, {pane: 'services'}],
+		['Shift-Tab wraps backwards', initialShellState, {type: 'next-pane', step: -1}, {pane: 'history'}],
 		['? opens help', initialShellState, {type: 'toggle-help'}, {isHelpOpen: true}],
 		['choosing a pane closes help', {...initialShellState, isHelpOpen: true}, {type: 'select-pane', pane: 'services'}, {isHelpOpen: false}],
 		['a pane captures input', initialShellState, {type: 'capture-input', isCaptured: true}, {isInputCaptured: true}],
