@@ -11,17 +11,17 @@ import type {Cache} from '../cache/cache.js';
 import type {Config} from '../config.js';
 import {createDockerClient, verifyEngine} from '../docker/engine.js';
 import {ExternalError, UserError} from '../errors.js';
-import {BareMetalExecutor} from '../bench/bare-metal-executor.js';
-import {DockerExecutor, removeStaleBenchContainers} from '../bench/docker-executor.js';
-import {computeHostFingerprint, readHostFacts} from '../bench/environment.js';
-import type {Executor} from '../bench/executor.js';
-import {ensureHelper} from '../bench/helper.js';
-import {parseNofileHardLimit, resolveLimits, type LimitInputs} from '../bench/limits.js';
-import {acquireBenchLock} from '../bench/lock.js';
-import type {Suite, SuiteCase} from '../bench/suite.js';
+import {BareMetalExecutor} from './bare-metal-executor.js';
+import {DockerExecutor, removeStaleBenchContainers} from './docker-executor.js';
+import {computeHostFingerprint, readHostFacts} from './environment.js';
+import type {Executor} from './executor.js';
+import {ensureHelper} from './helper.js';
+import {parseNofileHardLimit, resolveLimits, type LimitInputs} from './limits.js';
+import {acquireBenchLock} from './lock.js';
+import type {Suite, SuiteCase} from './suite.js';
 import type {Calibration} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import {computeCalibration, type CalibrationPoint, type CaseMeasurements} from './calibration.js';
+import {computeCalibration, type CalibrationPoint, type CaseMeasurements} from '../compare/calibration.js';
 
 export interface CalibrateOptions {
 	readonly suite: Suite;
