@@ -125,10 +125,16 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 		}
 
 		if (driver.kind === 'postgres') {
-			const [ext] = await tx.query<{available: boolean; installed: boolean}>(`SELECT
+			// Installed but not preloaded (common right after installing the package): CREATE
+			// EXTENSION fails with FATAL and drops the connection, so it is checked first and such a
+			// server keeps plain tables (issue 11).
+			const [ext] = await tx.query<{available: boolean; installed: boolean; preloaded: boolean}>(`SELECT
 				EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
-				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed`);
-			hasTimescale = Boolean(ext?.available);
+				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed,
+				-- A preloaded TimescaleDB's loader registers its settings; shared_preload_libraries is
+				-- readable only by superusers.
+				EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded`);
+			hasTimescale = Boolean(ext?.available && ext.preloaded);
 			// Hypertables and policies are set up once, and again whenever the schema changes.
 			if (hasTimescale && (hasApplied || !ext?.installed)) await tx.exec(timescaleSetup);
 		}
