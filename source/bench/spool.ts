@@ -203,6 +203,9 @@ export class SpoolFile {
 	}
 }
 
+/** What a replay needs of the store. */
+export type ReplayStore = Pick<Store, 'getRun' | 'insertSamples' | 'insertContainerSamples' | 'finishRun'>;
+
 export interface ReplayResult {
 	readonly files: number;
 	readonly samplesWritten: number;
@@ -217,7 +220,7 @@ export interface ReplayResult {
  * removes it. A run with no finish record is marked aborted. Safe to call at any start; a
  * file whose owner is still running is left alone.
  */
-export async function replaySpools(store: Store, dataDir: string, options: {isAlive?: (pid: number) => boolean; onlyRunId?: number} = {}): Promise<ReplayResult> {
+export async function replaySpools(store: ReplayStore, dataDir: string, options: {isAlive?: (pid: number) => boolean; onlyRunId?: number} = {}): Promise<ReplayResult> {
 	const isAlive = options.isAlive ?? isProcessAlive;
 	const directory = getSpoolDir(dataDir);
 	let entries: string[];
