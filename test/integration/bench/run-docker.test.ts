@@ -109,6 +109,17 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 		expect(await benchContainers()).not.toContain(result.environment.containerId);
 	});
 
+	// issue 11.7: the kernel killing a child of the iteration (not the iteration itself) was reported as "exited with code 137"
+	it('reports OOMKilled when a child process of the iteration is killed for memory', async () => {
+		const release = `v-oomchild-${uniqueSuffix()}`;
+		const suite = makeSuite({name: 'oom-child', cases: [{name: 'pipe', command: ['sh', '-c', 'head -c 400m /dev/zero | tail >/dev/null'], iterations: 2, warmup: 0}]});
+		const result = await runBenchmark({suite, mode: 'docker', release, image, limits: {memory: '64m', nofile: 1024}}, deps());
+		expect(result).toMatchObject({status: 'failed', reason: 'OOMKilled', samplesStored: 1});
+		const [sample] = await fixture.store.getSamples({release, includeWarmup: true, statuses: ['failed']});
+		expect(sample?.exitCode).toBe(137);
+		expect(await benchContainers()).not.toContain(result.environment.containerId);
+	});
+
 	it('kills the whole process tree of an iteration that times out', async () => {
 		const helper = await ensureHelper(fixture.dataDir);
 		const executor = await DockerExecutor.create({
