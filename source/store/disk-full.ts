@@ -14,6 +14,9 @@ export function isDiskFullError(error: unknown): boolean {
 	if (typeof error !== 'object' || error === null) return false;
 	const {code, message, cause} = error as {code?: unknown; message?: unknown; cause?: unknown};
 	if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
+	// The embedded store's file system (Emscripten) throws {name: 'ErrnoError', errno: 51}: WASI's ENOSPC.
+	const {name, errno} = error as {name?: unknown; errno?: unknown};
+	if (name === 'ErrnoError' && errno === 51) return true;
 	if (typeof message === 'string' && /no space left on device|disk quota exceeded|could not extend file/i.test(message)) return true;
 	return cause !== undefined && cause !== error && isDiskFullError(cause);
 }
