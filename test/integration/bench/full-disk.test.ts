@@ -30,9 +30,9 @@ function mountTmpfs(dir: string, size: string): () => void {
 	execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
 	return () => {
 		try {
-			execFileSync('umount', [dir]);
+			execFileSync('umount', [dir], {stdio: 'pipe'});
 		} catch {
-			execFileSync('umount', ['-l', dir]); // something still holds a file: detach it anyway
+			execFileSync('umount', ['-l', dir], {stdio: 'pipe'}); // something still holds a file: detach it anyway
 		}
 	};
 }
