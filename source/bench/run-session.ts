@@ -18,8 +18,8 @@ import type {Executor} from './executor.js';
 import type {LimitInputs} from './limits.js';
 import type {HelperIteration} from './measure.js';
 import {computeEta, PROGRESS_CHANNEL, type BenchEvent} from './progress.js';
-import {getSpoolDir, markOutliers, SpoolFile} from './spool.js';
-import {computeMedian, summarizeCase, type CaseSummary} from './statistics.js';
+import {getSpoolDir, SpoolFile} from './spool.js';
+import {computeMedian, flagOutliers, summarizeCase, type CaseSummary} from './statistics.js';
 import type {Suite, SuiteCase} from './suite.js';
 
 /** Samples per database write: a huge case is written in slices, never in one statement or spread. */
@@ -62,7 +62,7 @@ export interface BenchRunResult {
 }
 
 /** What the session needs of the store. */
-export type SessionStore = Pick<Store, 'insertSamples' | 'insertContainerSamples' | 'finishRun'>;
+export type SessionStore = Pick<Store, 'insertSamples' | 'markSampleOutliers' | 'insertContainerSamples' | 'finishRun'>;
 
 export interface RunSessionInit {
 	readonly options: Pick<BenchRunOptions, 'suite' | 'mode' | 'release' | 'isInterleaved' | 'flushRetryMs'>;
@@ -84,13 +84,29 @@ export interface RunSessionInit {
 	readonly retryDelayMs?: number;
 }
 
+/**
+ * What the session keeps of an iteration, for outliers, summaries and progress: a few numbers
+ * (the sample itself goes to the spool and the database as it comes), so a case of millions of
+ * iterations fits in memory.
+ */
+interface TakenIteration {
+	readonly wallNs: number;
+	readonly userUs: number;
+	readonly systemUs: number;
+	readonly maxRssBytes: number;
+	readonly exitCode: number | undefined;
+	readonly isWarmup: boolean;
+	isOutlier: boolean;
+}
+
 interface CaseState {
 	readonly spec: SuiteCase;
-	readonly samples: NewSample[];
+	/** Every iteration taken; the index is the iteration number. */
+	readonly taken: TakenIteration[];
 	nextIteration: number;
-	/** Its samples may be written (the case is over, so outliers can be marked). */
+	/** The case is over, so its outliers can be known. */
 	isCommitted: boolean;
-	/** Its samples are in the write queue. */
+	/** Its outliers are flagged (and queued for the database). */
 	isQueued: boolean;
 }
 
@@ -118,7 +134,7 @@ export function judgeIteration(spec: Pick<SuiteCase, 'name' | 'timeoutMs' | 'isE
 }
 
 /** The last `count` non-warmup wall times, newest last, without scanning the whole case. */
-function recentWalls(samples: readonly NewSample[], count: number): number[] {
+function recentWalls(samples: readonly TakenIteration[], count: number): number[] {
 	const walls: number[] = [];
 	for (let index = samples.length - 1; index >= 0 && walls.length < count; index--) {
 		const sample = samples[index]!;
@@ -145,8 +161,15 @@ export class RunSession {
 	#unsavedContainerBatches: Array<{batch: number; samples: ContainerSample[]}> = [];
 	#samplesStored = 0;
 	#isDatabaseDown = false;
-	/** Samples queued for the database (outliers marked), kept until a write succeeds. */
+	/** Samples queued for the database, kept until a write succeeds; written in slices while a case runs. */
 	#uncommittedWrites: NewSample[] = [];
+	/** Outliers of finished cases, to flag on samples already written. */
+	#pendingOutliers: Array<{caseName: string; iterations: number[]}> = [];
+	/** Flushes run one after another (one may be started in the background while a case runs). */
+	#flushing: Promise<unknown> = Promise.resolve();
+	#isFlushingInBackground = false;
+	/** A background flush that failed for another reason than a lost connection: the run stops. */
+	#backgroundError: unknown;
 	/** How many of #uncommittedWrites are already written (a batch failed after them). */
 	#uncommittedOffset = 0;
 	#diskFull: Error | undefined;
@@ -154,7 +177,7 @@ export class RunSession {
 
 	constructor(init: RunSessionInit) {
 		this.#init = init;
-		this.#states = init.cases.map((spec) => ({spec, samples: [], nextIteration: 0, isCommitted: false, isQueued: false}));
+		this.#states = init.cases.map((spec) => ({spec, taken: [], nextIteration: 0, isCommitted: false, isQueued: false}));
 		this.#total = init.cases.reduce((sum, c) => sum + c.warmup + c.iterations, 0);
 	}
 
@@ -184,7 +207,7 @@ export class RunSession {
 		if (type === 'progress' && now - this.#lastEventAt < 200) return;
 		this.#lastEventAt = now;
 		const current = this.#currentCase;
-		const measured = current ? recentWalls(current.samples, 501) : [];
+		const measured = current ? recentWalls(current.taken, 501) : [];
 		const elapsedMs = now - this.#startedAt;
 		const {options} = this.#init;
 		const event: BenchEvent = {
@@ -198,7 +221,7 @@ export class RunSession {
 			done: this.#done,
 			total: this.#total,
 			caseName: current?.spec.name,
-			caseDone: current?.samples.length ?? 0,
+			caseDone: current?.taken.length ?? 0,
 			caseTotal: current ? current.spec.warmup + current.spec.iterations : 0,
 			medianNs: computeMedian(measured),
 			elapsedMs,
@@ -278,7 +301,7 @@ export class RunSession {
 		}
 
 		this.#event('end', status, reason);
-		const summaries = this.#states.filter((state) => state.samples.length > 0).map((state) => summarizeCase(state.spec.name, markOutliers(state.samples)));
+		const summaries = this.#states.filter((state) => state.taken.length > 0).map((state) => summarizeCase(state.spec.name, state.taken));
 		return {
 			runId: this.#init.runId,
 			suite: options.suite.name,
@@ -287,7 +310,7 @@ export class RunSession {
 			status,
 			reason,
 			summaries,
-			samplesTaken: this.#states.reduce((sum, state) => sum + state.samples.length, 0),
+			samplesTaken: this.#states.reduce((sum, state) => sum + state.taken.length, 0),
 			samplesStored: this.#samplesStored,
 			spoolFile,
 			environment: {...this.#init.environment, host: {...this.#init.environment.host, loadAvgEnd: facts.loadAvg}},
@@ -387,48 +410,90 @@ export class RunSession {
 					};
 					samples.push(sample);
 					// issue 11: one push per sample; a spread push(...batch) overflows the stack on a big batch
-					state.samples.push(sample);
+					this.#uncommittedWrites.push(sample);
+					state.taken.push({wallNs: sample.wallNs, userUs: iteration.userUs, systemUs: iteration.systemUs, maxRssBytes: iteration.maxRssBytes, exitCode: sample.exitCode, isWarmup: sample.isWarmup ?? false, isOutlier: false});
 					failure ??= judgeIteration(spec, iteration, number);
 				}
 
 				this.#spool?.appendSamples(samples);
 				this.#done += samples.length;
 				this.#event('progress');
+				// issue 11: samples stream to the database in slices while the case runs, so none waits in memory for its end
+				if (this.#uncommittedWrites.length - this.#uncommittedOffset >= SAMPLE_WRITE_BATCH && !this.#isDatabaseDown) this.#flushInBackground();
 			},
 			this.#abortCase.signal,
 		);
+		if (this.#backgroundError !== undefined) throw this.#backgroundError;
 		if (this.#init.signal.aborted) return;
 		if (failure) throw new RunFailure(failure);
 		if (outcome.error) throw new RunFailure(`case ${spec.name}: ${outcome.error}`);
 		if (!outcome.isComplete) throw new RunFailure(`case ${spec.name}: the measuring helper stopped early after ${outcome.count} iteration(s)`);
 	}
 
-	/** Writes the given cases' samples (outliers marked) and pending container samples. */
+	/** Ends the given cases (their outliers can be flagged) and writes everything pending. */
 	async #commit(states: readonly CaseState[]): Promise<boolean> {
 		for (const state of states) state.isCommitted = true;
-		return this.#flush();
+		const isWritten = await this.#flush();
+		if (this.#backgroundError !== undefined) throw this.#backgroundError;
+		return isWritten;
+	}
+
+	/** Starts a flush without waiting for it (one at a time); a failure that is not a lost connection stops the case. */
+	#flushInBackground(): void {
+		if (this.#isFlushingInBackground) return;
+		this.#isFlushingInBackground = true;
+		this.#flush().then(() => {
+			this.#isFlushingInBackground = false;
+		}, (error: unknown) => {
+			this.#isFlushingInBackground = false;
+			this.#backgroundError ??= error;
+			this.#abortCase.abort();
+		});
+	}
+
+	/** Flushes one after another: each waits for the one before, whatever became of it. */
+	async #flush(): Promise<boolean> {
+		const next = this.#flushing.then(() => this.#flushOnce(), () => this.#flushOnce());
+		this.#flushing = next.catch(() => undefined);
+		return next;
+	}
+
+	/** Flags the outliers of cases that are over, on the iterations kept in memory and for the database. */
+	#queueOutliers(): void {
+		for (const state of this.#states) {
+			if (!state.isCommitted || state.isQueued) continue;
+			state.isQueued = true;
+			const walls: number[] = [];
+			for (const iteration of state.taken) if (!iteration.isWarmup) walls.push(iteration.wallNs);
+			const flags = flagOutliers(walls);
+			const iterations: number[] = [];
+			let position = 0;
+			for (const [number, iteration] of state.taken.entries()) {
+				if (iteration.isWarmup) continue;
+				iteration.isOutlier = flags[position++] ?? false;
+				if (iteration.isOutlier) iterations.push(number);
+			}
+
+			if (iterations.length > 0) this.#pendingOutliers.push({caseName: state.spec.name, iterations});
+		}
 	}
 
 	/** Writes the queued samples in slices of SAMPLE_WRITE_BATCH; a slice that fails stays queued. */
 	async #writeQueuedSamples(): Promise<void> {
-		const queue = this.#uncommittedWrites;
-		while (this.#uncommittedOffset < queue.length) {
-			const slice = queue.slice(this.#uncommittedOffset, this.#uncommittedOffset + SAMPLE_WRITE_BATCH);
+		while (this.#uncommittedWrites.length > this.#uncommittedOffset) {
+			const slice = this.#uncommittedWrites.slice(this.#uncommittedOffset, this.#uncommittedOffset + SAMPLE_WRITE_BATCH);
 			this.#samplesStored += await this.#init.store.insertSamples(slice);
 			this.#uncommittedOffset += slice.length;
-		}
-
-		this.#uncommittedWrites = [];
-		this.#uncommittedOffset = 0;
-	}
-
-	async #flush(): Promise<boolean> {
-		for (const state of this.#states) {
-			if (state.isCommitted && state.samples.length > 0 && !state.isQueued) {
-				for (const sample of markOutliers(state.samples)) this.#uncommittedWrites.push(sample);
-				state.isQueued = true;
+			// Drop what is written (samples keep arriving while a case runs), a few slices at a time.
+			if (this.#uncommittedOffset >= 4 * SAMPLE_WRITE_BATCH || this.#uncommittedOffset === this.#uncommittedWrites.length) {
+				this.#uncommittedWrites = this.#uncommittedWrites.slice(this.#uncommittedOffset);
+				this.#uncommittedOffset = 0;
 			}
 		}
+	}
+
+	async #flushOnce(): Promise<boolean> {
+		this.#queueOutliers();
 
 		if (this.#pendingContainer.length > 0) {
 			const batch = ++this.#containerBatch;
@@ -445,6 +510,12 @@ export class RunSession {
 
 		try {
 			await this.#writeQueuedSamples();
+			while (this.#pendingOutliers.length > 0) {
+				const {caseName, iterations} = this.#pendingOutliers[0]!;
+				await this.#init.store.markSampleOutliers(this.#init.runId, caseName, iterations);
+				this.#pendingOutliers.shift();
+			}
+
 			while (this.#unsavedContainerBatches.length > 0) {
 				const {batch, samples} = this.#unsavedContainerBatches[0]!;
 				await this.#init.store.insertContainerSamples(samples);

@@ -204,7 +204,7 @@ export class SpoolFile {
 }
 
 /** What a replay needs of the store. */
-export type ReplayStore = Pick<Store, 'getRun' | 'insertSamples' | 'insertContainerSamples' | 'finishRun'>;
+export type ReplayStore = Pick<Store, 'getRun' | 'insertSamples' | 'markSampleOutliers' | 'insertContainerSamples' | 'finishRun'>;
 
 export interface ReplayResult {
 	readonly files: number;
@@ -269,6 +269,16 @@ export async function replaySpools(store: ReplayStore, dataDir: string, options:
 			const written = await store.insertSamples(samples);
 			samplesWritten += written;
 			samplesAlreadyStored += samples.length - written;
+			// Samples written while their case ran went in unflagged: flag the outliers on those too.
+			const outliers = new Map<string, number[]>();
+			for (const sample of samples) {
+				if (!sample.isOutlier) continue;
+				const list = outliers.get(sample.caseName) ?? [];
+				list.push(sample.iteration);
+				outliers.set(sample.caseName, list);
+			}
+
+			for (const [caseName, iterations] of outliers) await store.markSampleOutliers(runId, caseName, iterations);
 			for (const batch of parsed.containerBatches) containerSamplesWritten += await store.insertContainerSamples(batch.samples);
 			if (run.status === 'running') {
 				if (parsed.finish) {

@@ -17,14 +17,14 @@ export type StoreFault = 'none' | 'down' | 'disk-full';
 /** What the session tests need of a store: writes, the run, and reading the samples back. */
 export type BackingStore = ReplayStore & Pick<Store, 'createRun' | 'countSamples'> & {
 	/** The stored samples of a run (warmups included). */
-	readonly listSamples: (runId: number) => Promise<Array<Pick<NewSample, 'caseName' | 'iteration' | 'isWarmup' | 'exitCode'>>>;
+	readonly listSamples: (runId: number) => Promise<Array<Pick<NewSample, 'caseName' | 'iteration' | 'isWarmup' | 'exitCode' | 'isOutlier'>>>;
 };
 
 export interface FaultyStore {
 	/** The store itself, for reading back (never failing). */
 	readonly store: BackingStore;
 	/** What the session gets: the store's writes, failing while `fault` says so. */
-	readonly session: Pick<Store, 'insertSamples' | 'insertContainerSamples' | 'finishRun'>;
+	readonly session: Pick<Store, 'insertSamples' | 'markSampleOutliers' | 'insertContainerSamples' | 'finishRun'>;
 	readonly dataDir: string;
 	/** Where the store's files are (named in full-disk errors). */
 	readonly storeDir: string;
@@ -48,6 +48,7 @@ export function createMemoryStore(): BackingStore {
 	const runs = new Map<number, Run>();
 	const samples = new Map<string, NewSample>();
 	const containerSamples: ContainerSample[] = [];
+	const outliers = new Set<string>();
 	let nextId = 1;
 	return {
 		async createRun(run) {
@@ -74,6 +75,10 @@ export function createMemoryStore(): BackingStore {
 
 			return written;
 		},
+		async markSampleOutliers(runId, caseName, iterations) {
+			for (const iteration of iterations) outliers.add(`${runId}|${caseName}|${iteration}`);
+			return iterations.length;
+		},
 		async insertContainerSamples(list) {
 			for (const sample of list) containerSamples.push(sample);
 			return list.length;
@@ -84,7 +89,8 @@ export function createMemoryStore(): BackingStore {
 			return count;
 		},
 		async listSamples(runId) {
-			return [...samples.values()].filter((sample) => sample.runId === runId);
+			return [...samples.values()].filter((sample) => sample.runId === runId)
+				.map((sample) => ({...sample, isOutlier: (sample.isOutlier ?? false) || outliers.has(`${runId}|${sample.caseName}|${sample.iteration}`)}));
 		},
 	};
 }
@@ -121,6 +127,11 @@ export async function openFaultyStore(backing: 'memory' | 'pglite' = 'memory'): 
 				if (error) throw error;
 				faulty.insertSizes.push(samples.length);
 				return store.insertSamples(samples);
+			},
+			async markSampleOutliers(runId, caseName, iterations) {
+				const error = failure(faulty.fault);
+				if (error) throw error;
+				return store.markSampleOutliers(runId, caseName, iterations);
 			},
 			async insertContainerSamples(samples) {
 				const error = failure(faulty.fault);

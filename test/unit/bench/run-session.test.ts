@@ -166,6 +166,31 @@ describe('huge iteration counts (issue 11.1)', () => {
 		expect(existsSync(spoolPath(runId))).toBe(false);
 	}, 120_000);
 
+	// issue 11: samples are streamed while a case runs, and its outliers flagged on them when it ends
+	it('writes a long case\'s samples while it runs, then flags its outliers on the rows already written', async () => {
+		const suite = makeSuite({name: 'stream', cases: [{name: 't', command: ['t'], iterations: 60_000, warmup: 0}]});
+		let runId = 0;
+		let storedWhileRunning = 0;
+		const {result} = await runSession(suite, {
+			batchSize: 2000,
+			// Every 5,000th iteration is 50 times slower: an outlier.
+			iterations: {t: (n) => ({wallNs: n % 5000 === 0 ? 50_000_000 : 1_000_000 + (n % 7) * 1000})},
+			afterBatch(delivered) {
+				if (delivered === 50_000) void faulty.store.countSamples(runId).then((count) => {
+					storedWhileRunning = count;
+				});
+			},
+		}, {onRunId(id) {
+			runId = id;
+		}});
+		expect(result.status).toBe('completed');
+		expect(storedWhileRunning).toBeGreaterThanOrEqual(SAMPLE_WRITE_BATCH);
+		const stored = await faulty.store.listSamples(runId);
+		expect(stored).toHaveLength(60_000);
+		expect(stored.filter((sample) => sample.isOutlier).map((sample) => sample.iteration).sort((a, b) => a - b)).toEqual([0, 5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 55_000]);
+		expect(result.summaries[0]?.outliers).toBe(12);
+	}, 60_000);
+
 	// issue 11: an abort of a run with --iterations 1e12 stored 0 samples
 	it('an abort in the middle of a 1e12-iteration case stores every sample taken', async () => {
 		const suite = makeSuite({name: 'abort', cases: [{name: 't', command: ['/bin/true'], warmup: 0}]});
