@@ -243,7 +243,8 @@ describe('the database going away', () => {
 	it('down until the end: the run waits, then leaves every sample in the spool; a later replay writes them and finishes the run', async () => {
 		faulty.fault = 'down';
 		try {
-			const {result, notices, runId} = await runSession(suite, {}, {flushRetryMs: 100});
+			// Iteration 10 of case b is slow: an outlier, flagged in the store by the replay.
+			const {result, notices, runId} = await runSession(suite, {iterations: {b: (n) => ({wallNs: n === 10 ? 90_000_000 : 1_000_000 + (n % 3) * 1000})}}, {flushRetryMs: 100});
 			expect(result.status).toBe('completed');
 			expect(result.samplesStored).toBe(0);
 			expect(result.spoolFile).toBe(spoolPath(runId));
@@ -256,6 +257,7 @@ describe('the database going away', () => {
 			expect(replayed.samplesWritten).toBe(63);
 			expect(await faulty.store.countSamples(runId)).toBe(63);
 			expect((await faulty.store.getRun(runId))?.status).toBe('completed');
+			expect((await faulty.store.listSamples(runId)).filter((sample) => sample.isOutlier).map((sample) => [sample.caseName, sample.iteration])).toEqual([['b', 10]]);
 			expect(existsSync(spoolPath(runId))).toBe(false);
 		} finally {
 			faulty.fault = 'none';
