@@ -1,13 +1,13 @@
 /**
  * A store behind a switch that makes its writes fail as a lost PostgreSQL connection or a full
- * disk does, for the run session's outage paths. Behind it: a real embedded store (integration
- * tests) or, for unit tests that must not wait for PGlite, a small in-memory store that keeps the
- * one rule the session relies on (a sample already stored is not written twice).
+ * disk does, for the run session's unit tests. Behind it a small in-memory store (opening PGlite
+ * takes over 10 s on a loaded machine) that keeps the rules the session relies on: a sample
+ * already stored is not written twice, samples of an unknown run are refused. The real stores'
+ * outage paths are tested in test/integration/bench (spool.test.ts, full-disk.test.ts).
  */
 import path from 'node:path';
 import type {ReplayStore} from '../../source/bench/spool.js';
 import {ServiceError} from '../../source/errors.js';
-import {openStore} from '../../source/store/open-store.js';
 import type {ContainerSample, NewSample, Run} from '../../source/store/records.js';
 import type {Store} from '../../source/store/store.js';
 import {createTempDir} from './postgres.js';
@@ -95,25 +95,11 @@ export function createMemoryStore(): BackingStore {
 	};
 }
 
-/** Wraps a store (default: in memory) with the fault switch; dataDir is a fresh temporary directory. */
-export async function openFaultyStore(backing: 'memory' | 'pglite' = 'memory'): Promise<FaultyStore> {
+/** An in-memory store with the fault switch; dataDir is a fresh temporary directory. */
+export async function openFaultyStore(): Promise<FaultyStore> {
 	const temp = createTempDir('rqc-session-test-');
-	const storeDir = path.join(temp.dir, 'pglite');
-	let store: BackingStore;
-	let close = async (): Promise<void> => {};
-	if (backing === 'pglite') {
-		const real = await openStore({databaseUrl: undefined, pgliteDir: storeDir});
-		store = Object.assign(real, {
-			async listSamples(runId: number) {
-				const run = await real.getRun(runId);
-				return run ? real.getSamples({release: run.releaseName, runIds: [runId], includeWarmup: true, statuses: ['running', 'completed', 'aborted', 'failed']}) : [];
-			},
-		});
-		close = async () => real.close();
-	} else {
-		store = createMemoryStore();
-	}
-
+	const storeDir = path.join(temp.dir, 'store');
+	const store = createMemoryStore();
 	const faulty: FaultyStore = {
 		store,
 		dataDir: temp.dir,
@@ -147,7 +133,6 @@ export async function openFaultyStore(backing: 'memory' | 'pglite' = 'memory'): 
 			},
 		},
 		async cleanup() {
-			await close();
 			temp.cleanup();
 		},
 	};
