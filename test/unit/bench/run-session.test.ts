@@ -9,7 +9,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {readHostFacts, toEnvironment} from '../../../source/bench/environment.js';
 import {RunSession, SAMPLE_WRITE_BATCH, type BenchRunResult} from '../../../source/bench/run-session.js';
-import {parseSpool, replaySpools} from '../../../source/bench/spool.js';
+import {parseSpool, replaySpools, SpoolFile} from '../../../source/bench/spool.js';
 import {validateSuite, type Suite, type SuiteCase} from '../../../source/bench/suite.js';
 import {ExternalError} from '../../../source/errors.js';
 import {FakeExecutor, type FakeExecutorScript} from '../../helpers/fake-executor.js';
@@ -263,6 +263,35 @@ describe('the database going away', () => {
 			faulty.fault = 'none';
 		}
 	});
+});
+
+describe('replaying a huge spool (issue 11.1)', () => {
+	// issue 11: a spool is read line by line and written in slices, so a run of millions of iterations left there is written too
+	it('writes 25,000 spooled samples in slices, flags the outliers on them and finishes the run', async () => {
+		const environment = toEnvironment(await readHostFacts(), {runtime: 'bare_metal'});
+		const run = await faulty.store.createRun({release: `replay-${process.pid}`, suite: 's', mode: 'bare_metal', environment});
+		const spool = await SpoolFile.create(faulty.dataDir, run.id);
+		const time = Date.parse('2026-01-01T00:00:00Z');
+		for (let start = 0; start < 25_000; start += 5000) {
+			spool.appendSamples(Array.from({length: 5000}, (_, index) => {
+				const iteration = start + index;
+				return {runId: run.id, caseName: 't', iteration, time: new Date(time + iteration), wallNs: iteration % 4000 === 1 ? 80_000_000 : 1_000_000 + (iteration % 5) * 1000, isWarmup: iteration === 0};
+			}));
+		}
+
+		spool.appendFinish('completed', {endedAt: new Date(time + 30_000)});
+		await spool.settle();
+		faulty.insertSizes.length = 0;
+		const replayed = await replaySpools({...faulty.session, getRun: faulty.store.getRun}, faulty.dataDir, {onlyRunId: run.id});
+		expect(replayed).toMatchObject({files: 1, samplesWritten: 25_000, runsFinished: 1, errors: []});
+		expect(Math.max(...faulty.insertSizes)).toBeLessThanOrEqual(10_000);
+		expect(faulty.insertSizes.length).toBeGreaterThanOrEqual(3);
+		const stored = await faulty.store.listSamples(run.id);
+		expect(stored).toHaveLength(25_000);
+		expect(stored.filter((sample) => sample.isOutlier).map((sample) => sample.iteration).sort((a, b) => a - b)).toEqual([1, 4001, 8001, 12_001, 16_001, 20_001, 24_001]);
+		expect((await faulty.store.getRun(run.id))?.status).toBe('completed');
+		expect(existsSync(spoolPath(run.id))).toBe(false);
+	}, 60_000);
 });
 
 describe('full disks (issue 11.6)', () => {
