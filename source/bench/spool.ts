@@ -6,9 +6,11 @@
  * store ignores a sample it already has (same run, case, iteration and time), and container
  * samples (which have no such key) carry a batch number that is marked once written.
  */
-import {appendFile, mkdir, readFile, readdir, rm} from 'node:fs/promises';
+import {createReadStream} from 'node:fs';
+import {appendFile, mkdir, readdir, rm} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import path from 'node:path';
+import {createInterface} from 'node:readline';
 import type {ContainerSample, ExecutionEnvironment, NewSample, RunStatus} from '../store/records.js';
 import type {Store} from '../store/store.js';
 import {isProcessAlive} from './docker-executor.js';
@@ -75,42 +77,52 @@ export interface ParsedSpool {
 	readonly badLines: number;
 }
 
-/** Reads a spool file's text. Pure. */
-export function parseSpool(text: string, runIdFromName?: number): ParsedSpool {
-	let runId = runIdFromName;
-	let pid: number | undefined;
-	let host: string | undefined;
-	let badLines = 0;
-	let finish: ParsedSpool['finish'];
-	const samples: NewSample[] = [];
-	const containers = new Map<number, ContainerSample[]>();
-	const written = new Set<number>();
-	for (const raw of text.split('\n')) {
-		if (raw.trim() === '') continue;
+/**
+ * Folds spool lines one at a time: the header, the finish record and container batches are
+ * kept; samples go to `onSample` as they are read, so a spool of millions of lines is never held
+ * whole (a replay writes them in slices).
+ */
+class SpoolReader {
+	runId: number | undefined;
+	pid: number | undefined;
+	host: string | undefined;
+	badLines = 0;
+	finish: ParsedSpool['finish'];
+	readonly #containers = new Map<number, ContainerSample[]>();
+	readonly #written = new Set<number>();
+	readonly #onSample: (sample: NewSample) => void;
+
+	constructor(runIdFromName: number | undefined, onSample: (sample: NewSample) => void) {
+		this.runId = runIdFromName;
+		this.#onSample = onSample;
+	}
+
+	add(raw: string): void {
+		if (raw.trim() === '') return;
 		let line: SpoolLine;
 		try {
 			line = JSON.parse(raw) as SpoolLine;
 		} catch {
-			badLines++;
-			continue;
+			this.badLines++;
+			return;
 		}
 
 		switch (line.t) {
 			case 'h': {
-				runId = line.runId;
-				pid = line.pid;
-				host = line.host;
+				this.runId = line.runId;
+				this.pid = line.pid;
+				this.host = line.host;
 				break;
 			}
 
 			case 's': {
-				if (runId === undefined) {
-					badLines++;
+				if (this.runId === undefined) {
+					this.badLines++;
 					break;
 				}
 
-				samples.push({
-					runId,
+				this.#onSample({
+					runId: this.runId,
 					caseName: line.c,
 					iteration: line.i,
 					time: new Date(line.at),
@@ -125,28 +137,38 @@ export function parseSpool(text: string, runIdFromName?: number): ParsedSpool {
 			}
 
 			case 'c': {
-				containers.set(line.b, line.samples.map((sample) => ({...sample, time: new Date(sample.time)})));
+				this.#containers.set(line.b, line.samples.map((sample) => ({...sample, time: new Date(sample.time)})));
 				break;
 			}
 
 			case 'cw': {
-				written.add(line.b);
+				this.#written.add(line.b);
 				break;
 			}
 
 			case 'f': {
-				finish = line;
+				this.finish = line;
 				break;
 			}
 
 			default: {
-				badLines++;
+				this.badLines++;
 			}
 		}
 	}
 
-	const containerBatches = [...containers.entries()].filter(([batch]) => !written.has(batch)).map(([batch, list]) => ({batch, samples: list}));
-	return {runId, pid, host, samples, containerBatches, finish, badLines};
+	/** Container sample batches not yet marked written. */
+	getContainerBatches(): Array<{batch: number; samples: ContainerSample[]}> {
+		return [...this.#containers.entries()].filter(([batch]) => !this.#written.has(batch)).map(([batch, list]) => ({batch, samples: list}));
+	}
+}
+
+/** Reads a spool file's text. Pure. */
+export function parseSpool(text: string, runIdFromName?: number): ParsedSpool {
+	const samples: NewSample[] = [];
+	const reader = new SpoolReader(runIdFromName, (sample) => samples.push(sample));
+	for (const raw of text.split('\n')) reader.add(raw);
+	return {runId: reader.runId, pid: reader.pid, host: reader.host, samples, containerBatches: reader.getContainerBatches(), finish: reader.finish, badLines: reader.badLines};
 }
 
 /** The append-only spool file of one run. Writes are serialized; errors surface on flush. */
@@ -203,6 +225,9 @@ export class SpoolFile {
 	}
 }
 
+/** What a replay needs of the store. */
+export type ReplayStore = Pick<Store, 'getRun' | 'insertSamples' | 'markSampleOutliers' | 'insertContainerSamples' | 'finishRun'>;
+
 export interface ReplayResult {
 	readonly files: number;
 	readonly samplesWritten: number;
@@ -212,12 +237,94 @@ export interface ReplayResult {
 	readonly errors: string[];
 }
 
+/** Samples per write when replaying a spool (a run of millions of iterations leaves millions of lines). */
+const REPLAY_BATCH = 10_000;
+
+/**
+ * Writes one spool file to the store, reading it line by line and writing its samples in slices
+ * (unflagged), then flagging each case's outliers on them (computed from the wall times, the way a
+ * run does). 'busy' when its writer still runs, 'gone' when its run was deleted (file removed).
+ */
+async function replaySpoolFile(store: ReplayStore, file: string, runIdFromName: number, onlyRunId: number | undefined, isAlive: (pid: number) => boolean): Promise<'busy' | 'gone' | {samplesWritten: number; samplesAlreadyStored: number; containerSamplesWritten: number; hasFinishedRun: boolean}> {
+	let pending: NewSample[] = [];
+	const measured = new Map<string, {iterations: number[]; walls: number[]}>();
+	const reader = new SpoolReader(runIdFromName, (sample) => {
+		pending.push(sample);
+		if (sample.isWarmup) return;
+		const list = measured.get(sample.caseName) ?? {iterations: [], walls: []};
+		list.iterations.push(sample.iteration);
+		list.walls.push(sample.wallNs);
+		measured.set(sample.caseName, list);
+	});
+	let samplesWritten = 0;
+	let samplesTaken = 0;
+	let run: Awaited<ReturnType<ReplayStore['getRun']>>;
+	let isChecked = false;
+	const lines = createInterface({input: createReadStream(file, {encoding: 'utf8'}), crlfDelay: Number.POSITIVE_INFINITY});
+	try {
+		for await (const raw of lines) {
+			reader.add(raw);
+			if (!isChecked && reader.pid !== undefined) {
+				// The header is read: a file whose writer still runs is that run's business (this process's own only when asked by id).
+				isChecked = true;
+				if (reader.host === undefined || reader.host === hostname()) {
+					const isBusy = reader.pid === process.pid ? onlyRunId === undefined : isAlive(reader.pid);
+					if (isBusy) return 'busy';
+				}
+			}
+
+			if (pending.length >= REPLAY_BATCH) {
+				run ??= await store.getRun(reader.runId ?? runIdFromName);
+				if (run === undefined) break;
+				samplesTaken += pending.length;
+				samplesWritten += await store.insertSamples(pending);
+				pending = [];
+			}
+		}
+	} finally {
+		lines.close();
+	}
+
+	const runId = reader.runId ?? runIdFromName;
+	run ??= await store.getRun(runId);
+	if (run === undefined) {
+		// The run is gone (its release was deleted): nothing to write to.
+		await rm(file, {force: true});
+		return 'gone';
+	}
+
+	samplesTaken += pending.length;
+	samplesWritten += await store.insertSamples(pending);
+	pending = [];
+	for (const [caseName, {iterations, walls}] of measured) {
+		const flags = flagOutliers(walls);
+		const outliers = iterations.filter((_, index) => flags[index]);
+		if (outliers.length > 0) await store.markSampleOutliers(runId, caseName, outliers);
+	}
+
+	let containerSamplesWritten = 0;
+	for (const batch of reader.getContainerBatches()) containerSamplesWritten += await store.insertContainerSamples(batch.samples);
+	let hasFinishedRun = false;
+	if (run.status === 'running') {
+		const {finish} = reader;
+		if (finish) {
+			await store.finishRun(runId, finish.status, {...(finish.reason === undefined ? {} : {reason: finish.reason}), endedAt: new Date(finish.endedAt), ...(finish.environment ? {environment: finish.environment} : {})});
+		} else {
+			await store.finishRun(runId, 'aborted', {reason: 'rqc stopped before the run finished; samples recovered from the spool'});
+		}
+
+		hasFinishedRun = true;
+	}
+
+	return {samplesWritten, samplesAlreadyStored: samplesTaken - samplesWritten, containerSamplesWritten, hasFinishedRun};
+}
+
 /**
  * Writes every spool file left by a run that is no longer going (its process is gone), then
  * removes it. A run with no finish record is marked aborted. Safe to call at any start; a
  * file whose owner is still running is left alone.
  */
-export async function replaySpools(store: Store, dataDir: string, options: {isAlive?: (pid: number) => boolean; onlyRunId?: number} = {}): Promise<ReplayResult> {
+export async function replaySpools(store: ReplayStore, dataDir: string, options: {isAlive?: (pid: number) => boolean; onlyRunId?: number} = {}): Promise<ReplayResult> {
 	const isAlive = options.isAlive ?? isProcessAlive;
 	const directory = getSpoolDir(dataDir);
 	let entries: string[];
@@ -239,48 +346,17 @@ export async function replaySpools(store: Store, dataDir: string, options: {isAl
 		const runIdFromName = Number(match[1]);
 		if (options.onlyRunId !== undefined && runIdFromName !== options.onlyRunId) continue;
 		const file = path.join(directory, entry);
-		let parsed: ParsedSpool;
 		try {
-			parsed = parseSpool(await readFile(file, 'utf8'), runIdFromName);
-		} catch (error) {
-			errors.push(`${file}: ${String(error)}`);
-			continue;
-		}
-
-		// A file whose writer still runs is that run's business (this process's own only when asked by id).
-		if (parsed.pid !== undefined && (parsed.host === undefined || parsed.host === hostname())) {
-			const isBusy = parsed.pid === process.pid ? options.onlyRunId === undefined : isAlive(parsed.pid);
-			if (isBusy) continue;
-		}
-
-		const runId = parsed.runId ?? runIdFromName;
-		try {
-			const run = await store.getRun(runId);
-			if (run === undefined) {
-				// The run is gone (its release was deleted): nothing to write to.
-				await rm(file, {force: true});
-				continue;
-			}
-
-			const samples = markOutliers(parsed.samples);
-			const written = await store.insertSamples(samples);
-			samplesWritten += written;
-			samplesAlreadyStored += samples.length - written;
-			for (const batch of parsed.containerBatches) containerSamplesWritten += await store.insertContainerSamples(batch.samples);
-			if (run.status === 'running') {
-				if (parsed.finish) {
-					await store.finishRun(runId, parsed.finish.status, {...(parsed.finish.reason === undefined ? {} : {reason: parsed.finish.reason}), endedAt: new Date(parsed.finish.endedAt), ...(parsed.finish.environment ? {environment: parsed.finish.environment} : {})});
-				} else {
-					await store.finishRun(runId, 'aborted', {reason: 'rqc stopped before the run finished; samples recovered from the spool'});
-				}
-
-				runsFinished++;
-			}
-
+			const outcome = await replaySpoolFile(store, file, runIdFromName, options.onlyRunId, isAlive);
+			if (outcome === 'busy' || outcome === 'gone') continue;
+			samplesWritten += outcome.samplesWritten;
+			samplesAlreadyStored += outcome.samplesAlreadyStored;
+			containerSamplesWritten += outcome.containerSamplesWritten;
+			if (outcome.hasFinishedRun) runsFinished++;
 			await rm(file, {force: true});
 			files++;
 		} catch (error) {
-			errors.push(`run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+			errors.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 

@@ -88,12 +88,13 @@ export function summarizeCase(caseName: string, iterations: readonly MeasuredIte
 		failures: measured.filter((iteration) => iteration.exitCode !== 0).length,
 		medianNs: medianOrUndefined(walls),
 		meanNs: mean,
-		minNs: walls.length > 0 ? Math.min(...walls) : undefined,
-		maxNs: walls.length > 0 ? Math.max(...walls) : undefined,
+		minNs: walls.length > 0 ? walls.reduce((a, b) => Math.min(a, b)) : undefined,
+		maxNs: walls.length > 0 ? walls.reduce((a, b) => Math.max(a, b)) : undefined,
 		stddevNs: stddev,
 		madNs: walls.length > 0 ? mad(walls, 1) : undefined,
 		medianUserUs: medianOrUndefined(defined(measured.map((iteration) => iteration.userUs))),
 		medianSystemUs: medianOrUndefined(defined(measured.map((iteration) => iteration.systemUs))),
-		maxRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
+		// issue 11: no spread into Math.max, which overflows the stack past ~128,000 values
+		maxRssBytes: rss.length > 0 ? rss.reduce((a, b) => Math.max(a, b)) : undefined,
 	};
 }

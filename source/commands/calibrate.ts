@@ -75,7 +75,7 @@ export const calibrateCommand: CommandSpec = {
 		if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100) throw new UserError(`--rounds ${String(flags.rounds)}: must be a whole number from 1 to 100`);
 		const [{loadSuite}, {runCalibration}, {RUNNER_IMAGES, findBuiltRunnerImage}, {createDockerClient}] = await Promise.all([
 			import('../bench/suite.js'),
-			import('../compare/run-calibration.js'),
+			import('../bench/run-calibration.js'),
 			import('../bench/runner.js'),
 			import('../docker/engine.js'),
 		]);

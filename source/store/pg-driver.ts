@@ -5,6 +5,7 @@ import pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
+import {isConnectionError} from './connection-error.js';
 import {toCopyText, type Driver, type Executor} from './driver.js';
 
 // BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
@@ -141,15 +142,8 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 	};
 }
 
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08003', '08001']);
-
 /** Connection-level failures become ServiceErrors (exit 3); SQL errors stay as they are. */
 function asServiceError(error: unknown, url: string): unknown {
-	const code = (error as {code?: string}).code;
-	const message = (error as Error).message ?? '';
-	if ((code && connectionCodes.has(code)) || /Connection terminated|connection timeout|not queryable/i.test(message)) {
-		return describeConnectError(error, url);
-	}
-
-	return error;
+	if (error instanceof ServiceError) return error;
+	return isConnectionError(error) ? describeConnectError(error, url) : error;
 }

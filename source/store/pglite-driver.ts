@@ -3,6 +3,7 @@ import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'n
 import path from 'node:path';
 import type {PGlite, Transaction} from '@electric-sql/pglite';
 import {ServiceError} from '../errors.js';
+import {createDiskFullError, isDiskFullError} from './disk-full.js';
 import {buildInsert, rowsPerStatement, type Driver, type Executor} from './driver.js';
 
 function isAlive(pid: number): boolean {
@@ -93,7 +94,11 @@ export async function openPgliteDriver(dir: string): Promise<Driver> {
 	} catch (error) {
 		release();
 		if (error instanceof ServiceError) throw error;
-		throw new ServiceError('database', `cannot open the embedded store at ${dir}: ${(error as Error).message}`,
+		// issue 11: a full disk here read "cannot open the embedded store at ...: undefined"
+		if (isDiskFullError(error)) throw createDiskFullError(dir, 'the embedded store', error);
+		const {errno} = error as {errno?: unknown};
+		const message = error instanceof Error && error.message ? error.message : (errno === undefined ? String(error) : `file system error ${String(errno)}`);
+		throw new ServiceError('database', `cannot open the embedded store at ${dir}: ${message}`,
 			'check that the directory is writable, or point RQC_DATA_DIR elsewhere', {cause: error});
 	}
 }

@@ -275,6 +275,16 @@ export class SqlStore implements Store {
 		});
 	}
 
+	async markSampleOutliers(runId: number, caseName: string, iterations: readonly number[]): Promise<number> {
+		if (iterations.length === 0) return 0;
+		const rows = await this.executor.query<{n: number}>(
+			`WITH flagged AS (UPDATE samples SET is_outlier = true WHERE run_id = $1 AND case_name = $2 AND iteration = ANY($3::int[]) RETURNING 1)
+			 SELECT count(*)::int AS n FROM flagged`,
+			[runId, caseName, [...iterations]],
+		);
+		return num(rows[0]?.n ?? 0);
+	}
+
 	async getSamples(query: SampleQuery): Promise<Sample[]> {
 		const release = await this.getRelease(query.release);
 		if (!release) throw new UserError(`unknown release "${query.release}"`, 'see the known ones with rqc releases');

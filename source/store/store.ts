@@ -32,6 +32,11 @@ export interface Store {
 	 * replayed spool lands exactly once. Returns the number of new rows.
 	 */
 	insertSamples(samples: readonly NewSample[]): Promise<number>;
+	/**
+	 * Flags these iterations of a run's case as outliers: a long case's samples are written while
+	 * it runs, before its outliers can be known. Returns the number of rows changed.
+	 */
+	markSampleOutliers(runId: number, caseName: string, iterations: readonly number[]): Promise<number>;
 	getSamples(query: SampleQuery): Promise<Sample[]>;
 	/** How many samples a run has stored. */
 	countSamples(runId: number): Promise<number>;

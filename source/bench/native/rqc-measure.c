@@ -6,6 +6,8 @@
  *   rqc-measure [--iterations N] [--timeout-ms MS] [--cwd DIR] [--oom-file PATH] [--stop-on-failure] [--die-with-parent] -- ARGV...
  *   rqc-measure --idle          (a container's PID 1: reaps children, exits on SIGTERM)
  *   rqc-measure --version
+ *   rqc-measure --read-oom-kills FILE   (prints the oom_kill count of a cgroup v1 memory.oom_control
+ *                                        or v2 memory.events file, -1 when there is none)
  *
  * Each iteration is started with posix_spawn (vfork-like, so spawning is cheap) in its own
  * process group, with stdin/stdout/stderr on /dev/null, and collected with wait4, whose rusage
@@ -13,7 +15,8 @@
  * iteration, not a high-water mark over all children so far. Wall time is CLOCK_MONOTONIC
  * around spawn + wait. A timeout kills the iteration's whole process group. The helper stops
  * after an iteration that timed out or was OOM-killed, and with --stop-on-failure after any
- * non-zero exit or signal.
+ * non-zero exit or signal. An iteration is OOM-killed when it failed and the --oom-file's
+ * oom_kill count rose while it ran (read before and after each iteration).
  *
  * Output, one tab-separated line per iteration (flushed at most every 100 ms, and at the end):
  *   R <index> <wall_ns> <user_us> <system_us> <maxrss_kib> <exit_code> <signal> <timed_out> <oom> <end_unix_ms>
@@ -123,6 +126,10 @@ int main(int argc, char **argv) {
 			return 0;
 		} else if (strcmp(argv[i], "--idle") == 0) {
 			return run_idle();
+		} else if (strcmp(argv[i], "--read-oom-kills") == 0 && i + 1 < argc) {
+			/* What the measuring loop reads, for tests: the oom_kill count, -1 when unreadable. */
+			printf("%lld\n", read_oom_kills(argv[i + 1]));
+			return 0;
 		} else if (strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
 			iterations = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--timeout-ms") == 0 && i + 1 < argc) {
@@ -228,7 +235,9 @@ int main(int argc, char **argv) {
 		long long oom_after = read_oom_kills(oom_file);
 		int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		int signal_number = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		int oom = oom_before >= 0 && oom_after > oom_before && signal_number == SIGKILL && !timed_out;
+		/* The cgroup's kill count rose during a failed iteration: the kernel killed one of its
+		 * processes, which may be a child (a shell then exits 137, it is not itself signalled). */
+		int oom = oom_before >= 0 && oom_after > oom_before && (signal_number != 0 || exit_code != 0) && !timed_out;
 		long long user_us = (long long)usage.ru_utime.tv_sec * 1000000LL + usage.ru_utime.tv_usec;
 		long long system_us = (long long)usage.ru_stime.tv_sec * 1000000LL + usage.ru_stime.tv_usec;
 		printf("R\t%ld\t%lld\t%lld\t%lld\t%ld\t%d\t%d\t%d\t%d\t%lld\n", n, end - start, user_us, system_us,

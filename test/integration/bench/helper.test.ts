@@ -3,7 +3,7 @@
  * mark), exit codes, stop on failure, and a timeout that kills the whole process tree.
  */
 import {spawn} from 'node:child_process';
-import {readFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ensureHelper, type HelperBinary} from '../../../source/bench/helper.js';
@@ -88,5 +88,40 @@ describe('rqc-measure (native helper)', () => {
 		} finally {
 			empty.cleanup();
 		}
+	});
+
+	// issue 11.7: the OOM-kill count the helper reads before and after each iteration, in both cgroup formats
+	it.each([
+		{format: 'cgroup v1 memory.oom_control', text: 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n', count: 3},
+		{format: 'cgroup v1 before kernel 4.13 (no oom_kill line)', text: 'oom_kill_disable 0\nunder_oom 0\n', count: -1},
+		{format: 'cgroup v2 memory.events', text: 'low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n', count: 2},
+		{format: 'cgroup v2 memory.events, large count', text: 'low 0\nhigh 0\nmax 0\noom 9000000000\noom_kill 8589934592\n', count: 8_589_934_592},
+		{format: 'a missing file', text: undefined, count: -1},
+	])('reads the oom_kill count of $format', async ({text, count}) => {
+		const file = path.join(temp.dir, `oom-${Math.random().toString(36).slice(2)}`);
+		if (text !== undefined) await writeFile(file, text);
+		const child = spawn(helper.path, ['--read-oom-kills', file], {stdio: ['ignore', 'pipe', 'inherit']});
+		let output = '';
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', (chunk: string) => {
+			output += chunk;
+		});
+		await new Promise((resolve) => child.once('close', resolve));
+		expect(output.trim()).toBe(String(count));
+	});
+
+	// issue 11.7: a child process killed for memory made its shell exit 137, reported as a plain failure
+	it('marks a failed iteration OOM-killed when the count rose while it ran, and a clean one never', async () => {
+		const counter = path.join(temp.dir, 'memory.events');
+		await writeFile(counter, 'oom 0\noom_kill 0\n');
+		// The "kernel" bumps the count during iteration 0, whose shell then exits 137 (its child was killed).
+		const bump = `printf 'oom 1\\noom_kill 1\\n' > ${counter}; exit 137`;
+		const failed = await measure(['--iterations', '1', '--oom-file', counter], ['sh', '-c', bump]);
+		expect(failed.iterations.map((i) => [i.exitCode, i.isOomKilled])).toEqual([[137, true]]);
+		await writeFile(counter, 'oom 0\noom_kill 0\n');
+		const clean = await measure(['--iterations', '1', '--oom-file', counter], ['sh', '-c', `printf 'oom 1\\noom_kill 1\\n' > ${counter}`]);
+		expect(clean.iterations.map((i) => [i.exitCode, i.isOomKilled])).toEqual([[0, false]]);
+		const unchanged = await measure(['--iterations', '1', '--oom-file', counter], ['sh', '-c', 'exit 137']);
+		expect(unchanged.iterations.map((i) => [i.exitCode, i.isOomKilled])).toEqual([[137, false]]);
 	});
 });

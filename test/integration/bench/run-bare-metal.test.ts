@@ -80,6 +80,22 @@ describe('bare-metal runs (PGlite)', () => {
 		expect((await fixture.store.getRun(result.runId))?.status).toBe('aborted');
 	});
 
+	// issue 11.1: an abort of a run with --iterations 1e12 stored 0 samples
+	it('an abort of a run with --iterations 1e12 stores every sample taken and leaves no spool', async () => {
+		const release = `v-huge-${uniqueSuffix()}`;
+		const suite = makeSuite({name: 'huge', cases: [{name: 't', command: ['true'], warmup: 0}]});
+		const controller = new AbortController();
+		const result = await runBenchmark({suite, mode: 'bare_metal', release, iterations: 1e12}, deps(controller.signal, (event) => {
+			if (event.done >= 2000) controller.abort(new Error('received SIGINT'));
+		}));
+		expect(result.status).toBe('aborted');
+		expect(result.samplesTaken).toBeGreaterThanOrEqual(2000);
+		expect(result.samplesStored).toBe(result.samplesTaken);
+		expect(await fixture.store.countSamples(result.runId)).toBe(result.samplesTaken);
+		expect((await fixture.store.getRun(result.runId))?.status).toBe('aborted');
+		expect(await readdir(getSpoolDir(fixture.dataDir)).catch(() => [])).not.toContain(`run-${result.runId}.jsonl`);
+	});
+
 	it('fails the run on a timeout and kills the iteration\'s whole process tree', async () => {
 		const release = `v-to-${uniqueSuffix()}`;
 		const pidFile = path.join(fixture.dataDir, `tree-${uniqueSuffix()}.pid`);

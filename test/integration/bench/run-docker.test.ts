@@ -3,7 +3,9 @@
  * container, the environment stored, container resource use recorded, OOM, timeout, abort, and
  * no container left behind in any case.
  */
+import {spawnSync} from 'node:child_process';
 import {afterAll, beforeAll, expect, it} from 'vitest';
+import {buildRemovalScript, getEngineAddress} from '../../../source/bench/bench-setup.js';
 import {createDockerClient} from '../../../source/docker/engine.js';
 import {BENCH_LABEL, DockerExecutor} from '../../../source/bench/docker-executor.js';
 import {ensureHelper} from '../../../source/bench/helper.js';
@@ -107,6 +109,32 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 		const [sample] = await fixture.store.getSamples({release, includeWarmup: true, statuses: ['failed']});
 		expect(sample?.exitCode).toBe(137);
 		expect(await benchContainers()).not.toContain(result.environment.containerId);
+	});
+
+	// issue 11.7: the kernel killing a child of the iteration (not the iteration itself) was reported as "exited with code 137"
+	it('reports OOMKilled when a child process of the iteration is killed for memory', async () => {
+		const release = `v-oomchild-${uniqueSuffix()}`;
+		const suite = makeSuite({name: 'oom-child', cases: [{name: 'pipe', command: ['sh', '-c', 'head -c 400m /dev/zero | tail >/dev/null'], iterations: 2, warmup: 0}]});
+		const result = await runBenchmark({suite, mode: 'docker', release, image, limits: {memory: '64m', nofile: 1024}}, deps());
+		expect(result).toMatchObject({status: 'failed', reason: 'OOMKilled', samplesStored: 1});
+		const [sample] = await fixture.store.getSamples({release, includeWarmup: true, statuses: ['failed']});
+		expect(sample?.exitCode).toBe(137);
+		expect(await benchContainers()).not.toContain(result.environment.containerId);
+	});
+
+	// issue 10.5: the exit hook removed the container with the docker CLI, which ignores --docker-host
+	it('removes a container at exit through the run\'s own engine connection, whatever the docker CLI would use', async () => {
+		const container = await docker.createContainer({Image: image, Cmd: ['sleep', '300'], name: `rqc-exit-hook-${uniqueSuffix()}`});
+		try {
+			await container.start();
+			const script = buildRemovalScript(getEngineAddress(docker), container.id);
+			// A DOCKER_HOST that leads nowhere: only the client's own address can reach the engine.
+			const removal = spawnSync(process.execPath, ['-e', script], {env: {...process.env, DOCKER_HOST: 'tcp://127.0.0.1:9'}, timeout: 30_000});
+			expect(removal.status).toBe(0);
+			await expect(container.inspect()).rejects.toMatchObject({statusCode: 404});
+		} finally {
+			await container.remove({force: true}).catch(() => {});
+		}
 	});
 
 	it('kills the whole process tree of an iteration that times out', async () => {

@@ -9,7 +9,7 @@ import {loadSuite} from '../../../source/bench/suite.js';
 import {runBenchmark} from '../../../source/bench/runner.js';
 import {RedisCache} from '../../../source/cache/redis-cache.js';
 import {loadComparison} from '../../../source/compare/load-comparison.js';
-import {runCalibration} from '../../../source/compare/run-calibration.js';
+import {runCalibration} from '../../../source/bench/run-calibration.js';
 import {UserError} from '../../../source/errors.js';
 import {openStore} from '../../../source/store/open-store.js';
 import type {Store} from '../../../source/store/store.js';

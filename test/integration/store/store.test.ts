@@ -101,6 +101,21 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect(await store.countSamples(run.id)).toBe(750);
 	});
 
+	// issue 11.1: a long case's samples are written while it runs, its outliers flagged when it ends
+	it('flags outliers on samples already written, only those of the given run and case', async () => {
+		const run = await store.createRun({release: 'v-outliers', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const other = await store.createRun({release: 'v-outliers', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		await store.insertSamples(samplesFor(run.id, 10));
+		await store.insertSamples(samplesFor(other.id, 10));
+		expect(await store.markSampleOutliers(run.id, 'even', [4, 8, 9])).toBe(2); // 9 is an odd iteration
+		expect(await store.markSampleOutliers(run.id, 'even', [])).toBe(0);
+		await store.finishRun(run.id, 'completed');
+		await store.finishRun(other.id, 'completed');
+		const samples = await store.getSamples({release: 'v-outliers', includeWarmup: true});
+		const flagged = samples.filter((sample) => sample.isOutlier).map((sample) => [sample.runId, sample.caseName, sample.iteration]);
+		expect(flagged.sort()).toEqual([[run.id, 'even', 4], [run.id, 'even', 8]].sort());
+	});
+
 	it('writes nothing when a transaction fails half way', async () => {
 		await expect(store.transaction(async (tx) => {
 			const run = await tx.createRun({release: 'v-half', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});

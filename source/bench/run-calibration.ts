@@ -4,24 +4,19 @@
  * hits both sides alike), reduced to overheads and saved, tied to the host fingerprint, the
  * limits, the image and the engine version.
  */
-import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type {Cache} from '../cache/cache.js';
+import {computeCalibration, type CalibrationPoint, type CaseMeasurements} from '../compare/calibration.js';
 import type {Config} from '../config.js';
-import {createDockerClient, verifyEngine} from '../docker/engine.js';
 import {ExternalError, UserError} from '../errors.js';
-import {BareMetalExecutor} from '../bench/bare-metal-executor.js';
-import {DockerExecutor, removeStaleBenchContainers} from '../bench/docker-executor.js';
-import {computeHostFingerprint, readHostFacts} from '../bench/environment.js';
-import type {Executor} from '../bench/executor.js';
-import {ensureHelper} from '../bench/helper.js';
-import {parseNofileHardLimit, resolveLimits, type LimitInputs} from '../bench/limits.js';
-import {acquireBenchLock} from '../bench/lock.js';
-import type {Suite, SuiteCase} from '../bench/suite.js';
 import type {Calibration} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import {computeCalibration, type CalibrationPoint, type CaseMeasurements} from './calibration.js';
+import {BenchHost} from './bench-setup.js';
+import {computeHostFingerprint} from './environment.js';
+import type {Executor} from './executor.js';
+import type {LimitInputs} from './limits.js';
+import type {Suite, SuiteCase} from './suite.js';
 
 export interface CalibrateOptions {
 	readonly suite: Suite;
@@ -43,6 +38,10 @@ export interface CalibrateDeps {
 	readonly docker?: Docker;
 	/** One line per step, for people. */
 	readonly onProgress?: (text: string) => void;
+}
+
+function appendAll<T>(into: T[], items: readonly T[]): void {
+	for (const item of items) into.push(item);
 }
 
 async function measureCase(executor: Executor, spec: SuiteCase, iterations: number, signal: AbortSignal): Promise<CalibrationPoint[]> {
@@ -72,38 +71,27 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 	const {signal} = deps;
 	const progress = deps.onProgress ?? (() => {});
 	const rounds = options.rounds ?? 5;
-	const lock = await acquireBenchLock(deps.cache, deps.config.dataDir, {
-		suite: options.suite.name,
-		shouldWait: true,
+	const host = await BenchHost.open({
+		suite: options.suite,
+		config: deps.config,
+		cache: deps.cache,
 		signal,
+		env: deps.env,
+		docker: deps.docker,
+		shouldWait: true,
+		notice: progress,
 		onWait: () => progress('waiting for the benchmark run already on this host'),
 	});
-	let bare: Executor | undefined;
-	let docker: DockerExecutor | undefined;
 	try {
-		const facts = await readHostFacts();
-		const client = deps.docker ?? createDockerClient(deps.config);
-		const engine = await verifyEngine(client, deps.config.dockerHost);
-		await removeStaleBenchContainers(client).catch(() => []);
-		const ownLimits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
-		const resolved = resolveLimits(options.limits, {cores: facts.cores, memoryBytes: facts.memoryBytes, nofileHardLimit: parseNofileHardLimit(ownLimits)});
-		if (resolved.problems.length > 0) throw new UserError(resolved.problems.join('; '), 'e.g. rqc calibrate --cpus 1 --memory 512m');
-		const hasImage = await client.getImage(options.image).inspect().then(() => true, () => false);
+		const {facts} = host;
+		const engine = await host.verifyEngine();
+		await host.removeStaleContainers();
+		const limits = await host.resolveLimits(options.limits, 'e.g. rqc calibrate --cpus 1 --memory 512m');
+		const hasImage = await host.docker.getImage(options.image).inspect().then(() => true, () => false);
 		if (!hasImage) throw new UserError(`image ${options.image} is not on this engine`, 'build it (scripts/ci/build-images.sh) or pass --image with a local one');
 
-		const helper = await ensureHelper(deps.config.dataDir, deps.env ?? process.env);
-		const suiteDir = options.suite.file === '<inline>' ? process.cwd() : path.dirname(options.suite.file);
-		bare = await BareMetalExecutor.create(helper, suiteDir, deps.env ?? process.env);
-		docker = await DockerExecutor.create({
-			docker: client,
-			helper,
-			image: options.image,
-			limits: resolved.limits,
-			suiteDir,
-			engineVersion: engine.version,
-			cgroupVersion: engine.cgroupVersion,
-			name: `rqc-calibrate-${process.pid}-${Date.now().toString(36)}`,
-		});
+		const bare = await host.openBareMetalExecutor();
+		const docker = await host.openDockerExecutor({image: options.image, limits, name: `rqc-calibrate-${process.pid}-${Date.now().toString(36)}`});
 
 		const measurements = new Map<string, {bare: CalibrationPoint[]; docker: CalibrationPoint[]; rounds: Array<{bare: CalibrationPoint[]; docker: CalibrationPoint[]}>}>();
 		for (const spec of options.suite.cases) {
@@ -122,10 +110,11 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 				const target = measurements.get(spec.name)!;
 				const thisRound = {bare: [] as CalibrationPoint[], docker: [] as CalibrationPoint[]};
 				const order: Array<[Executor, CalibrationPoint[]]> = round % 2 === 0 ? [[bare, thisRound.bare], [docker, thisRound.docker]] : [[docker, thisRound.docker], [bare, thisRound.bare]];
-				for (const [executor, into] of order) into.push(...await measureCase(executor, spec, iterations, signal));
+				// issue 11: appended one by one; a spread push(...points) overflows the stack on a big round
+				for (const [executor, into] of order) appendAll(into, await measureCase(executor, spec, iterations, signal));
 				target.rounds.push(thisRound);
-				target.bare.push(...thisRound.bare);
-				target.docker.push(...thisRound.docker);
+				appendAll(target.bare, thisRound.bare);
+				appendAll(target.docker, thisRound.docker);
 			}
 
 			progress(`round ${round + 1}/${rounds} done`);
@@ -136,13 +125,11 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 			hostFingerprint: computeHostFingerprint(facts),
 			image: options.image,
 			engineVersion: engine.version ?? 'unknown',
-			limits: {cpus: resolved.limits.cpus, memoryBytes: resolved.limits.memoryBytes},
+			limits: {cpus: limits.cpus, memoryBytes: limits.memoryBytes},
 			cases: result.cases,
 			summary: result.summary,
 		});
 	} finally {
-		await docker?.close();
-		await bare?.close();
-		await lock.release();
+		await host.close();
 	}
 }
