@@ -6,6 +6,8 @@ import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {UserError} from './errors.js';
+import {redactUrl, registerUrlSecret} from './redact.js';
 
 export type ConfigSource = 'flag' | 'env' | 'dotenv' | 'default';
 
@@ -94,6 +96,63 @@ export function resolveConfig(inputs: ConfigInputs): Config {
 			dataDir: dataDirPick.value === undefined ? (xdg ? 'env' : 'default') : dataDirPick.source,
 		},
 	};
+}
+
+const sourceName: Readonly<Record<ConfigSource, string>> = {flag: 'the flag', env: 'the environment', dotenv: 'compose/.env', default: 'the default'};
+
+/** A value as it may be shown: URL passwords masked, control characters escaped, long values cut. */
+function shown(value: string): string {
+	const masked = JSON.stringify(value.includes('@') ? redactUrl(value) : value);
+	return masked.length > 80 ? `${masked.slice(0, 77)}…"` : masked;
+}
+
+/**
+ * Checks the URLs of a resolved config before anything connects (issue 11, points 9 and 11): a
+ * database URL that is not PostgreSQL's, a Redis URL that is not Redis's, a DOCKER_HOST that is
+ * no endpoint are bad input (exit 2), not an unreachable host. Registers their passwords so no
+ * message shows them. Throws a UserError naming the setting and its fix.
+ */
+export function verifyConfig(config: Config): Config {
+	for (const url of [config.databaseUrl, config.redisUrl, config.dockerHost]) registerUrlSecret(url);
+	const parse = (value: string): URL | undefined => {
+		try {
+			return new URL(value);
+		} catch {
+			return undefined;
+		}
+	};
+
+	if (config.databaseUrl !== undefined) {
+		const url = parse(config.databaseUrl);
+		const name = config.sources.databaseUrl === 'flag' ? '--database-url' : 'RQC_DATABASE_URL';
+		if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+			throw new UserError(`${name} ${shown(config.databaseUrl)} (from ${sourceName[config.sources.databaseUrl]}) is not a PostgreSQL URL`,
+				'use postgres://USER@HOST:5432/DATABASE (a password after USER:, or in PGPASSWORD), or unset it to use the embedded store');
+		}
+	}
+
+	if (config.redisUrl !== undefined) {
+		const url = parse(config.redisUrl);
+		const name = config.sources.redisUrl === 'flag' ? '--redis-url' : 'REDIS_URL';
+		if (!url || !['redis:', 'rediss:'].includes(url.protocol) || url.hostname === '') {
+			throw new UserError(`${name} ${shown(config.redisUrl)} (from ${sourceName[config.sources.redisUrl]}) is not a Redis URL`,
+				'use redis://HOST:6379 (redis:// or rediss://, a password before @HOST), or unset it to use the in-process cache');
+		}
+	}
+
+	if (config.dockerHost !== undefined) {
+		const url = parse(config.dockerHost);
+		const name = config.sources.dockerHost === 'flag' ? '--docker-host' : 'DOCKER_HOST';
+		const isValid = url !== undefined && (url.protocol === 'unix:'
+			? url.pathname.length > 1
+			: ['tcp:', 'http:', 'https:'].includes(url.protocol) && url.hostname !== '');
+		if (!isValid) {
+			throw new UserError(`${name} ${shown(config.dockerHost)} (from ${sourceName[config.sources.dockerHost]}) is not a Docker endpoint`,
+				'use unix:///var/run/docker.sock or tcp://host:2375, or unset it for the local engine');
+		}
+	}
+
+	return config;
 }
 
 /** Parses a .env file: NAME=value lines, # comments, optional quotes. Pure. */

@@ -9,7 +9,7 @@ import process from 'node:process';
 import meow, {type AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
-import {loadConfig, type ConfigFlags} from './config.js';
+import {loadConfig, verifyConfig, type ConfigFlags} from './config.js';
 import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
 import {isColorAllowed} from './ui/text.js';
 import type {Store} from './store/store.js';
@@ -179,7 +179,7 @@ export async function main(
 	let store: Promise<Store> | undefined;
 	let cache: Promise<Cache> | undefined;
 	try {
-		const config = loadConfig(flags as ConfigFlags, env);
+		const config = verifyConfig(loadConfig(flags as ConfigFlags, env));
 		const context: CommandContext = {
 			args,
 			flags,
@@ -192,12 +192,18 @@ export async function main(
 			env,
 			signal: controller.signal,
 			openStore: async () => {
-				store ??= import('./store/open-store.js').then(async ({openStore}) => {
+				const opening = store ?? import('./store/open-store.js').then(async ({openStore}) => {
 					const opened = await openStore(config);
 					await writeLeftoverSpools(opened, config.dataDir, io.stderr);
 					return opened;
 				});
-				return store;
+				store = opening;
+				// A failed open is tried again on the next call, so the console recovers by itself when
+				// the database comes back (issue 11, point 8).
+				opening.catch(() => {
+					if (store === opening) store = undefined;
+				});
+				return opening;
 			},
 			openCache: async () => {
 				cache ??= import('./cache/open-cache.js').then(({openCache}) => openCache(config));
