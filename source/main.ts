@@ -107,6 +107,46 @@ export function resolveCommand(words: readonly string[], entries: readonly Comma
 	return {entry: undefined, args: [...words]};
 }
 
+/**
+ * `--threshold -5%` reads "-5%" as a flag of its own ("Unknown flag -5%"): a value that looks like
+ * a negative number after a flag that takes a value is joined to it (`--threshold=-5%`), so the
+ * flag's own check can say what is wrong with it (issue 11, point 11). Pure.
+ */
+export function joinNegativeValues(argv: readonly string[], flags: Readonly<Record<string, CommandFlag>>): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		const next = argv[i + 1];
+		const name = token.startsWith('--') && !token.includes('=') ? token.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) : undefined;
+		const type = name === undefined ? undefined : flags[name]?.type;
+		if ((type === 'string' || type === 'number') && next !== undefined && /^-(?:\d|\.\d)/.test(next)) {
+			out.push(`${token}=${next}`);
+			i++;
+			continue;
+		}
+
+		if (token === '--') {
+			out.push(...argv.slice(i));
+			break;
+		}
+
+		out.push(token);
+	}
+
+	return out;
+}
+
+/** A number flag given something that is not a number ('--seed abc' parses as NaN): a usage error. */
+function verifyNumberFlags(flags: Readonly<Record<string, unknown>>, specs: Readonly<Record<string, CommandFlag>>): void {
+	for (const [name, spec] of Object.entries(specs)) {
+		if (spec.type !== 'number') continue;
+		const values = Array.isArray(flags[name]) ? (flags[name] as unknown[]) : [flags[name]];
+		if (values.some((value) => typeof value === 'number' && Number.isNaN(value))) {
+			throw new UserError(`--${kebab(name)} needs a number`, `e.g. --${kebab(name)} ${typeof spec.default === 'number' ? spec.default : 2}`);
+		}
+	}
+}
+
 const stripDescriptions = (flags: Readonly<Record<string, CommandFlag>>): AnyFlags =>
 	Object.fromEntries(Object.entries(flags).map(([name, {description: _d, ...flag}]) => [name, flag])) as AnyFlags;
 
@@ -143,7 +183,7 @@ export async function main(
 	// Strict parse: unknown flags are usage errors (meow exits 2 with a message).
 	const cli = meow(help, {
 		importMeta: import.meta,
-		argv: [...argv],
+		argv: joinNegativeValues(argv, {...globalFlags, ...command?.flags}),
 		flags: {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}},
 		allowUnknownFlags: false,
 		autoHelp: false,
@@ -163,6 +203,12 @@ export async function main(
 	}
 
 	const isVerbose = Boolean(flags.verbose);
+	try {
+		verifyNumberFlags(flags, {...globalFlags, ...command?.flags});
+	} catch (error) {
+		report(error, Boolean(flags.json), isVerbose, io);
+		return exitCodeOf(error);
+	}
 
 	const controller = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {getPackageRoot} from '../config.js';
 import {EXIT, UserError} from '../errors.js';
+import {verifyImageReference, verifyNewReleaseName} from '../names.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
 import {fit, formatBytes, formatDuration, paint, SYMBOL} from '../ui/text.js';
@@ -131,6 +132,7 @@ export const benchRunCommand: CommandSpec = {
 		const {flags} = context;
 		const release = typeof flags.release === 'string' ? flags.release.trim() : '';
 		if (release === '') throw new UserError('--release is required: the release this run belongs to', 'e.g. --release v1.3.0 (created on first use)');
+		verifyNewReleaseName(release);
 		const modeFlag = String(flags.mode ?? 'auto');
 		if (!['auto', 'docker', 'bare-metal', 'bare_metal'].includes(modeFlag)) throw new UserError(`--mode ${modeFlag}: must be auto, docker or bare-metal`);
 		const environment = readEnvironment(flags.environment, context.env);
@@ -138,8 +140,9 @@ export const benchRunCommand: CommandSpec = {
 		const iterations = optionalNumber(flags.iterations, 'iterations', {isInteger: true});
 		const warmup = flags.warmup === 0 ? 0 : optionalNumber(flags.warmup, 'warmup', {isInteger: true});
 
-		const {resolveSuite} = await import('../bench/suite.js');
+		const {resolveSuite, verifyCaseDirectories} = await import('../bench/suite.js');
 		const suite = await resolveSuite(reference, getSuiteDirectories());
+		if (mode === 'bare_metal') await verifyCaseDirectories(suite);
 		const {runBenchmark} = await import('../bench/runner.js');
 		// Opened while the lock is taken and the container starts (the embedded store takes ~2 s).
 		const store = context.openStore();
@@ -161,7 +164,7 @@ export const benchRunCommand: CommandSpec = {
 			cases: Array.isArray(flags.case) ? (flags.case as string[]) : undefined,
 			iterations,
 			warmup,
-			image: typeof flags.image === 'string' && flags.image !== '' ? flags.image : undefined,
+			image: typeof flags.image === 'string' && flags.image !== '' ? verifyImageReference(flags.image) : undefined,
 			limits: {
 				cpus: optionalNumber(flags.cpus, 'cpus', {isInteger: false}),
 				memory: typeof flags.memory === 'string' ? flags.memory : undefined,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import {getPackageRoot} from '../config.js';
+import {verifyNewReleaseName} from '../names.js';
 import {parseImport, verifyFormatName, type ImportFormat, type ParsedImport} from '../importers/index.js';
 import type {ExecutionEnvironment, NewSample, RunMode} from '../store/records.js';
 import type {Store} from '../store/store.js';
@@ -217,7 +218,7 @@ export const importCommand: CommandSpec = {
 		format: {type: 'string', description: 'hyperfine|google-benchmark|go-test|pytest-benchmark|rqc (default: detected from the content)'},
 	},
 	async run(context) {
-		const release = verifyReleaseName(context.flags.release, 'import');
+		const release = verifyNewReleaseName(verifyReleaseName(context.flags.release, 'import'));
 		if (context.args.length === 0) throw new UserError('rqc import needs at least one FILE', 'e.g. rqc import hyperfine.json --release v1.4.0');
 		const mode = parseModeFlag(context.flags.mode);
 		const format = typeof context.flags.format === 'string' && context.flags.format !== '' ? verifyFormatName(context.flags.format) : undefined;
