@@ -133,6 +133,7 @@ export const benchRunCommand: CommandSpec = {
 		const release = typeof flags.release === 'string' ? flags.release.trim() : '';
 		if (release === '') throw new UserError('--release is required: the release this run belongs to', 'e.g. --release v1.3.0 (created on first use)');
 		verifyNewReleaseName(release);
+		if (typeof flags.image === 'string' && flags.image !== '') verifyImageReference(flags.image);
 		const modeFlag = String(flags.mode ?? 'auto');
 		if (!['auto', 'docker', 'bare-metal', 'bare_metal'].includes(modeFlag)) throw new UserError(`--mode ${modeFlag}: must be auto, docker or bare-metal`);
 		const environment = readEnvironment(flags.environment, context.env);
@@ -164,7 +165,7 @@ export const benchRunCommand: CommandSpec = {
 			cases: Array.isArray(flags.case) ? (flags.case as string[]) : undefined,
 			iterations,
 			warmup,
-			image: typeof flags.image === 'string' && flags.image !== '' ? verifyImageReference(flags.image) : undefined,
+			image: typeof flags.image === 'string' && flags.image !== '' ? flags.image : undefined,
 			limits: {
 				cpus: optionalNumber(flags.cpus, 'cpus', {isInteger: false}),
 				memory: typeof flags.memory === 'string' ? flags.memory : undefined,

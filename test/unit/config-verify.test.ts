@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {resolveConfig, verifyConfig} from '../../source/config.js';
 import {UserError} from '../../source/errors.js';
 
-const configWith = (env: Record<string, string>) => resolveConfig({env, homeDir: '/home/u', defaultComposeDir: '/pkg/compose'});
+const configWith = (env: Record<string, string | undefined>) => resolveConfig({env, homeDir: '/home/u', defaultComposeDir: '/pkg/compose'});
 
 describe('verifyConfig', () => {
 	// issue 11: garbage and mysql:// URLs were taken for a host name or for PostgreSQL; REDIS_URL=http:// said "connect ENOENT".
