@@ -1,5 +1,6 @@
 /**
- * Configuration, resolved by one pure function: flags > environment > compose/.env > defaults.
+ * Configuration, resolved by one pure function: flags > environment > stack settings (rqc up's
+ * ~/.config/rqc/stack.env, under a .env beside the compose file) > defaults.
  * Readers of files and process state live at the bottom and take their inputs as parameters.
  */
 import {readFileSync} from 'node:fs';
@@ -40,7 +41,7 @@ export interface ConfigFlags {
 export interface ConfigInputs {
 	readonly flags?: ConfigFlags;
 	readonly env?: Readonly<Record<string, string | undefined>>;
-	/** Variables parsed from compose/.env. */
+	/** Variables of the stack settings and a .env beside the compose file. */
 	readonly dotenv?: Readonly<Record<string, string | undefined>>;
 	readonly homeDir: string;
 	/** The directory the default compose file lives in (the package's compose/). */
@@ -98,7 +99,7 @@ export function resolveConfig(inputs: ConfigInputs): Config {
 	};
 }
 
-const sourceName: Readonly<Record<ConfigSource, string>> = {flag: 'the flag', env: 'the environment', dotenv: 'compose/.env', default: 'the default'};
+const sourceName: Readonly<Record<ConfigSource, string>> = {flag: 'the flag', env: 'the environment', dotenv: 'the stack settings of rqc up', default: 'the default'};
 
 /** A value as it may be shown: URL passwords masked, control characters escaped, long values cut. */
 function shown(value: string): string {
@@ -183,16 +184,31 @@ export function getPackageRoot(): string {
 	return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 }
 
-/** Reads flags, process.env and the compose directory's .env into a Config. */
+/**
+ * Where `rqc up` keeps the stack's generated settings (secrets, and the URLs rqc then reads):
+ * the user's config directory, never rqc's installation directory (issue 11, point 13). Pure.
+ */
+export function getStackEnvFile(env: Readonly<Record<string, string | undefined>>, homeDir: string = env.HOME ?? os.homedir()): string {
+	const xdg = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homeDir, '.config');
+	return path.join(xdg, 'rqc', 'stack.env');
+}
+
+function readDotenvFile(file: string): Record<string, string> {
+	try {
+		return parseDotenv(readFileSync(file, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * Reads flags, process.env, the stack settings `rqc up` wrote (getStackEnvFile) and a .env the
+ * user keeps beside the compose file (it wins over the generated one) into a Config.
+ */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
 	const defaultComposeDir = path.join(getPackageRoot(), 'compose');
 	const composeDir = path.dirname(flags.composeFile ?? env.RQC_COMPOSE_FILE ?? path.join(defaultComposeDir, 'docker-compose.yml'));
-	let dotenv: Record<string, string> = {};
-	try {
-		dotenv = parseDotenv(readFileSync(path.join(composeDir, '.env'), 'utf8'));
-	} catch {
-		// No compose/.env: defaults apply.
-	}
+	const dotenv = {...readDotenvFile(getStackEnvFile(env)), ...readDotenvFile(path.join(composeDir, '.env'))};
 
 	return resolveConfig({flags, env, dotenv, homeDir: env.HOME ?? os.homedir(), defaultComposeDir});
 }

@@ -9,8 +9,8 @@ import process from 'node:process';
 import meow, {type AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
-import {loadConfig, verifyConfig, type ConfigFlags} from './config.js';
-import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
+import {getStackEnvFile, loadConfig, verifyConfig, type ConfigFlags} from './config.js';
+import {EXIT, errorToJson, exitCodeOf, formatError, ServiceError, UserError} from './errors.js';
 import {isColorAllowed} from './ui/text.js';
 import type {Store} from './store/store.js';
 import type {Cache} from './cache/cache.js';
@@ -266,8 +266,9 @@ export async function main(
 		process.on('SIGTERM', onSignal);
 		return await command.run(context);
 	} catch (error) {
-		report(error, Boolean(flags.json), isVerbose, io);
-		return exitCodeOf(error);
+		const explained = explainStackSettings(error, flags as ConfigFlags, env);
+		report(explained, Boolean(flags.json), isVerbose, io);
+		return exitCodeOf(explained);
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
@@ -297,6 +298,27 @@ async function writeLeftoverSpools(store: Store, dataDir: string, stderr: NodeJS
 	if (result && result.samplesWritten > 0) {
 		stderr.write(`rqc: wrote ${result.samplesWritten} spooled samples of ${result.files} earlier run(s) to the database\n`);
 	}
+}
+
+/**
+ * A database or Redis that rqc reaches through the settings rqc up wrote is the compose stack's:
+ * when it is unreachable, the stack is probably down, so the hint says so and how to go back to
+ * the embedded store (issue 11, point 13).
+ */
+function explainStackSettings(error: unknown, flags: ConfigFlags, env: NodeJS.ProcessEnv): unknown {
+	if (!(error instanceof ServiceError) || (error.service !== 'database' && error.service !== 'redis')) return error;
+	let config;
+	try {
+		config = loadConfig(flags, env);
+	} catch {
+		return error;
+	}
+
+	const source = error.service === 'database' ? config.sources.databaseUrl : config.sources.redisUrl;
+	if (source !== 'dotenv') return error;
+	return new ServiceError(error.service, error.message,
+		`the URL comes from the stack settings (${getStackEnvFile(env)}): the stack may be down, rqc up starts it; or set RQC_DATABASE_URL= and REDIS_URL= (empty) there to use the embedded store`,
+		{cause: error});
 }
 
 function report(error: unknown, isJson: boolean, isVerbose: boolean, io: Io): void {

@@ -74,7 +74,7 @@ export function describeConnectError(error: unknown, url: string): ServiceError 
 		case '28P01':
 		case '28000':
 			return new ServiceError('database', `PostgreSQL at ${shown} refused the credentials: ${message ?? 'authentication failed'}`,
-				`${hintStart} (user and password; rqc up writes the stack's password to compose/.env)`, {cause: error});
+				`${hintStart} (user and password; rqc up writes the stack's password to ~/.config/rqc/stack.env)`, {cause: error});
 		case '3D000':
 			return new ServiceError('database', `PostgreSQL at ${shown}: ${message ?? 'database does not exist'}`,
 				`create it (createdb) or ${hintStart}`, {cause: error});
