@@ -202,6 +202,19 @@ describeWith([requirePostgres()], 'malformed input: one line, the right exit cod
 		expect(hint).toMatch(/known releases: (?:seed-\d, ){4}seed-\d and 3 more \(rqc releases lists them\)/);
 	});
 
+	// issue 11: after rqc down, every command failed with exit 3 without saying the stack being down was why.
+	it('says the stack may be down, and how to go back to the embedded store, when the stack settings point at nothing', async () => {
+		const config = path.join(temp.dir, 'xdg-config');
+		mkdirSync(path.join(config, 'rqc'), {recursive: true});
+		writeFileSync(path.join(config, 'rqc', 'stack.env'), 'RQC_DATABASE_URL=postgres://rqc:Lm55-hidden@127.0.0.1:1/rqc\n');
+		const result = await runCli(['releases'], {XDG_CONFIG_HOME: config, RQC_DATA_DIR: path.join(temp.dir, 'data-down')}, {cwd: temp.dir});
+		expect(result.exitCode).toBe(3);
+		const lines = result.stderr.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/^rqc: cannot reach PostgreSQL at postgres:\/\/rqc:\*\*\*@127\.0\.0\.1:1\/rqc/);
+		expect(lines[1]).toMatch(/stack settings \(.*xdg-config\/rqc\/stack\.env\): the stack may be down, rqc up starts it; or set RQC_DATABASE_URL= and REDIS_URL= \(empty\) there to use the embedded store/);
+		expect(result.stderr).not.toContain('Lm55-hidden');
+	});
+
 	it('answers --json with valid JSON for bad input too', async () => {
 		const result = await runCli(['import', 'nope.json', '--release', 'build password=abc', '--json'], env, {cwd: temp.dir});
 		expect(result.exitCode).toBe(2);
