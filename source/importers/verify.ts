@@ -23,6 +23,8 @@ function show(value: unknown): string {
 /** Why a name (case, suite) cannot be stored as it is, or undefined when it can. */
 export function describeTextProblem(text: string): string | undefined {
 	if (text.includes('\u0000')) return 'holds a NUL character';
+	// An escape sequence in a name would drive the terminal of whoever lists it.
+	if (/[\u0001-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text)) return 'holds a terminal control character (an escape sequence?)';
 	if (text.length > MAX_NAME_LENGTH * 10) return `is ${text.length} characters long (at most ${MAX_NAME_LENGTH * 10})`;
 	return undefined;
 }

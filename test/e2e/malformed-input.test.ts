@@ -79,6 +79,7 @@ const cases: Case[] = [
 	{name: 'hyperfine negative time', args: IMPORT(), files: {'f.json': hyperfine({times: [-1, 0.1]})}, message: /times\[0\]: expected a number ≥ 0/},
 	{name: 'hyperfine time as a string', args: IMPORT(), files: {'f.json': hyperfine({times: ['fast', 0.1]})}, message: /times\[0\]: expected a number, got the string "fast"/},
 	{name: 'hyperfine empty results', args: IMPORT(), files: {'f.json': '{"results": []}'}, message: /field results: the export has no results/},
+	{name: 'hyperfine command with an escape sequence', args: IMPORT(), files: {'f.json': hyperfine({command: 'a\u001B[2Jb'})}, message: /case name holds a terminal control character/},
 	{name: 'hyperfine command with NUL', args: IMPORT(), files: {'f.json': hyperfine({command: 'a\u0000b'})}, message: /case name holds a NUL character/},
 	{name: 'Google Benchmark real_time 1e300 s', args: IMPORT(), files: {'f.json': JSON.stringify({...gbench, benchmarks: [{...gbench.benchmarks[0], real_time: 1e300, time_unit: 's'}]})}, message: /wall time Infinity ns is not a time/},
 	{name: 'pytest-benchmark data 1e300', args: IMPORT(), files: {'f.json': fixture('pytest-benchmark-data.json').replace(/"data": \[\s*[\d.e-]+/, '"data": [1e300')}, message: /wall time Infinity ns is not a time/},
