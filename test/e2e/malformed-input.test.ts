@@ -66,6 +66,8 @@ const cases: Case[] = [
 	{name: 'release name with an escape sequence', args: [...BENCH.slice(0, 3), '--release', 'v1\u001B[2J'], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--release "v1\\u001b\[2J" holds a control character/},
 	{name: 'release name of 100,000 characters', args: [...BENCH.slice(0, 3), '--release', 'v'.repeat(100_000)], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--release "v+…" is 100000 characters long/},
 	{name: '--image with a space', args: [...BENCH.slice(0, 5), '--mode', 'docker', '--image', 'bad image'], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--image "bad image" is not a Docker image reference/},
+	{name: 'calibrate --image with a space', args: ['calibrate', '--image', 'bad image'], message: /--image "bad image" is not a Docker image reference/},
+	{name: 'calibrate --memory 100t', args: ['calibrate', '--memory', '100t', '--cpus', '1'], message: /--memory 100t: must be at most the host's \d+m of memory/},
 	{name: '--iterations abc', args: [...BENCH, '--iterations', 'abc'], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--iterations needs a number/},
 	{name: '--memory 100t', args: [...BENCH.slice(0, 5), '--mode', 'docker', '--memory', '100t'], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--memory 100t: must be at most the host's \d+m of memory/},
 	{name: '--cpus -1', args: [...BENCH.slice(0, 5), '--mode', 'docker', '--cpus', '-1'], files: {'s.yaml': suite('  - {name: t, command: [/bin/true]}\n')}, message: /--cpus -1: must be a positive number/},
