@@ -4,13 +4,28 @@
  * again after it writes; a directory that is 0700 already keeps others out in between.
  */
 import {chmodSync, lstatSync, mkdirSync, readdirSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
-/** Creates dir (and missing parents) and makes it 0700; an existing directory is tightened too. */
+/**
+ * Whether an existing directory may be made 0700: only one of the user's own, and never a shared
+ * one (sticky, like /tmp), the home directory or the root, whatever a setting points at.
+ */
+function isSafeToTighten(dir: string, stats: {mode: number; uid: number}): boolean {
+	const resolved = path.resolve(dir);
+	if ((stats.mode & 0o1000) !== 0) return false;
+	if (resolved === path.parse(resolved).root || resolved === path.resolve(os.homedir()) || resolved === path.resolve(os.tmpdir())) return false;
+	return process.getuid === undefined || stats.uid === process.getuid();
+}
+
+/**
+ * Creates dir (and missing parents) 0700. An existing directory of the user's own is tightened to
+ * 0700 too; a shared one (/tmp, the home directory) is left as it is.
+ */
 export function ensurePrivateDir(dir: string): void {
 	mkdirSync(dir, {recursive: true, mode: 0o700});
-	const {mode} = lstatSync(dir);
-	if ((mode & 0o077) !== 0) chmodSync(dir, 0o700);
+	const stats = lstatSync(dir);
+	if ((stats.mode & 0o077) !== 0 && isSafeToTighten(dir, stats)) chmodSync(dir, 0o700);
 }
 
 /**
@@ -51,7 +66,9 @@ export function makeTreePrivate(dir: string): number {
 	};
 
 	try {
-		if ((lstatSync(dir).mode & 0o077) !== 0) {
+		const stats = lstatSync(dir);
+		if (!isSafeToTighten(dir, stats)) return changed;
+		if ((stats.mode & 0o077) !== 0) {
 			chmodSync(dir, 0o700);
 			changed++;
 		}

@@ -70,8 +70,7 @@ function wrap(db: PGlite | Transaction): Executor {
 
 /** Opens (creating when new) the embedded store in dir. */
 export async function openPgliteDriver(dir: string): Promise<Driver> {
-	// The store and the data directory above it are the owner's alone (issue 11, point 3).
-	ensurePrivateDir(path.dirname(dir));
+	// The store is its owner's alone (issue 11, point 3); openStore makes the data directory private.
 	ensurePrivateDir(dir);
 	const release = acquireLock(dir);
 	try {

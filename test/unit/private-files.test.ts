@@ -38,6 +38,18 @@ describe('rqc\'s files are private to their owner', () => {
 		expect(makeTreePrivate(root)).toBe(0);
 	});
 
+	// issue 11: a store opened directly under /tmp once made /tmp itself 0700, locking every other user out.
+	it('never tightens a shared (sticky) directory such as /tmp, nor walks into it', () => {
+		const shared = temp();
+		chmodSync(shared, 0o1777);
+		writeFileSync(path.join(shared, 'someone-elses'), 'x');
+		chmodSync(path.join(shared, 'someone-elses'), 0o644);
+		ensurePrivateDir(shared);
+		expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+		expect(makeTreePrivate(shared)).toBe(0);
+		expect(mode(path.join(shared, 'someone-elses'))).toBe(0o644);
+	});
+
 	it('creates a private directory, and tightens an existing one', () => {
 		const root = temp();
 		const fresh = path.join(root, 'a', 'b');
