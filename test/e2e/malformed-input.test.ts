@@ -183,9 +183,11 @@ describeWith([requirePostgres()], 'malformed input: one line, the right exit cod
 		}
 
 		const result = await runCli(c.args, {...env, ...c.env}, {cwd: dir});
-		// The docker-mode limits are checked against the host once the engine answered, after the
-		// "running suite" notice: that notice is the only other line allowed.
-		const lines = result.stderr.trimEnd().split('\n').filter((line) => !/^rqc: running suite \S+ \(\d+ cases?\) in docker/.test(line));
+		// The docker-mode limits are checked against the host once the engine answered and the host
+		// lock is held: the "running suite" notice, and a wait for another run on this shared host,
+		// are the only other lines allowed.
+		const lines = result.stderr.trimEnd().split('\n')
+			.filter((line) => !/^rqc: running suite \S+ \(\d+ cases?\) in docker|^(?:rqc: )?waiting for the benchmark run already on this host/.test(line));
 		expect(result.exitCode, result.stderr).toBe(c.exit ?? 2);
 		expect(lines[0], result.stderr).toMatch(/^rqc: /);
 		expect(lines[0]).toMatch(c.message);
