@@ -1,11 +1,14 @@
 /**
- * Configuration, resolved by one pure function: flags > environment > compose/.env > defaults.
+ * Configuration, resolved by one pure function: flags > environment > stack settings (rqc up's
+ * ~/.config/rqc/stack.env, under a .env beside the compose file) > defaults.
  * Readers of files and process state live at the bottom and take their inputs as parameters.
  */
 import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {UserError} from './errors.js';
+import {redactUrl, registerUrlSecret} from './redact.js';
 
 export type ConfigSource = 'flag' | 'env' | 'dotenv' | 'default';
 
@@ -38,7 +41,7 @@ export interface ConfigFlags {
 export interface ConfigInputs {
 	readonly flags?: ConfigFlags;
 	readonly env?: Readonly<Record<string, string | undefined>>;
-	/** Variables parsed from compose/.env. */
+	/** Variables of the stack settings and a .env beside the compose file. */
 	readonly dotenv?: Readonly<Record<string, string | undefined>>;
 	readonly homeDir: string;
 	/** The directory the default compose file lives in (the package's compose/). */
@@ -96,6 +99,63 @@ export function resolveConfig(inputs: ConfigInputs): Config {
 	};
 }
 
+const sourceName: Readonly<Record<ConfigSource, string>> = {flag: 'the flag', env: 'the environment', dotenv: 'the stack settings of rqc up', default: 'the default'};
+
+/** A value as it may be shown: URL passwords masked, control characters escaped, long values cut. */
+function shown(value: string): string {
+	const masked = JSON.stringify(value.includes('@') ? redactUrl(value) : value);
+	return masked.length > 80 ? `${masked.slice(0, 77)}…"` : masked;
+}
+
+/**
+ * Checks the URLs of a resolved config before anything connects (issue 11, points 9 and 11): a
+ * database URL that is not PostgreSQL's, a Redis URL that is not Redis's, a DOCKER_HOST that is
+ * no endpoint are bad input (exit 2), not an unreachable host. Registers their passwords so no
+ * message shows them. Throws a UserError naming the setting and its fix.
+ */
+export function verifyConfig(config: Config): Config {
+	for (const url of [config.databaseUrl, config.redisUrl, config.dockerHost]) registerUrlSecret(url);
+	const parse = (value: string): URL | undefined => {
+		try {
+			return new URL(value);
+		} catch {
+			return undefined;
+		}
+	};
+
+	if (config.databaseUrl !== undefined) {
+		const url = parse(config.databaseUrl);
+		const name = config.sources.databaseUrl === 'flag' ? '--database-url' : 'RQC_DATABASE_URL';
+		if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+			throw new UserError(`${name} ${shown(config.databaseUrl)} (from ${sourceName[config.sources.databaseUrl]}) is not a PostgreSQL URL`,
+				'use postgres://USER@HOST:5432/DATABASE (a password after USER:, or in PGPASSWORD), or unset it to use the embedded store');
+		}
+	}
+
+	if (config.redisUrl !== undefined) {
+		const url = parse(config.redisUrl);
+		const name = config.sources.redisUrl === 'flag' ? '--redis-url' : 'REDIS_URL';
+		if (!url || !['redis:', 'rediss:'].includes(url.protocol) || url.hostname === '') {
+			throw new UserError(`${name} ${shown(config.redisUrl)} (from ${sourceName[config.sources.redisUrl]}) is not a Redis URL`,
+				'use redis://HOST:6379 (redis:// or rediss://, a password before @HOST), or unset it to use the in-process cache');
+		}
+	}
+
+	if (config.dockerHost !== undefined) {
+		const url = parse(config.dockerHost);
+		const name = config.sources.dockerHost === 'flag' ? '--docker-host' : 'DOCKER_HOST';
+		const isValid = url !== undefined && (url.protocol === 'unix:'
+			? url.pathname.length > 1
+			: ['tcp:', 'http:', 'https:'].includes(url.protocol) && url.hostname !== '');
+		if (!isValid) {
+			throw new UserError(`${name} ${shown(config.dockerHost)} (from ${sourceName[config.sources.dockerHost]}) is not a Docker endpoint`,
+				'use unix:///var/run/docker.sock or tcp://host:2375, or unset it for the local engine');
+		}
+	}
+
+	return config;
+}
+
 /** Parses a .env file: NAME=value lines, # comments, optional quotes. Pure. */
 export function parseDotenv(text: string): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -124,16 +184,31 @@ export function getPackageRoot(): string {
 	return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 }
 
-/** Reads flags, process.env and the compose directory's .env into a Config. */
+/**
+ * Where `rqc up` keeps the stack's generated settings (secrets, and the URLs rqc then reads):
+ * the user's config directory, never rqc's installation directory (issue 11, point 13). Pure.
+ */
+export function getStackEnvFile(env: Readonly<Record<string, string | undefined>>, homeDir: string = env.HOME ?? os.homedir()): string {
+	const xdg = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homeDir, '.config');
+	return path.join(xdg, 'rqc', 'stack.env');
+}
+
+function readDotenvFile(file: string): Record<string, string> {
+	try {
+		return parseDotenv(readFileSync(file, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * Reads flags, process.env, the stack settings `rqc up` wrote (getStackEnvFile) and a .env the
+ * user keeps beside the compose file (it wins over the generated one) into a Config.
+ */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
 	const defaultComposeDir = path.join(getPackageRoot(), 'compose');
 	const composeDir = path.dirname(flags.composeFile ?? env.RQC_COMPOSE_FILE ?? path.join(defaultComposeDir, 'docker-compose.yml'));
-	let dotenv: Record<string, string> = {};
-	try {
-		dotenv = parseDotenv(readFileSync(path.join(composeDir, '.env'), 'utf8'));
-	} catch {
-		// No compose/.env: defaults apply.
-	}
+	const dotenv = {...readDotenvFile(getStackEnvFile(env)), ...readDotenvFile(path.join(composeDir, '.env'))};
 
 	return resolveConfig({flags, env, dotenv, homeDir: env.HOME ?? os.homedir(), defaultComposeDir});
 }

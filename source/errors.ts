@@ -6,6 +6,11 @@
  */
 import {redactSecrets} from './redact.js';
 
+/** Control characters other than a line break, shown escaped: a message never drives the terminal. */
+function escapeControls(text: string): string {
+	return text.replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const EXIT = {ok: 0, failure: 1, usage: 2, unreachable: 3} as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -15,8 +20,8 @@ abstract class RqcError extends Error {
 	readonly hint: string | undefined;
 
 	constructor(message: string, hint?: string, options?: ErrorOptions) {
-		super(redactSecrets(message), options);
-		this.hint = hint === undefined ? undefined : redactSecrets(hint);
+		super(escapeControls(redactSecrets(message)), options);
+		this.hint = hint === undefined ? undefined : escapeControls(redactSecrets(hint));
 	}
 }
 

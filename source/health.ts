@@ -42,6 +42,8 @@ export interface DatabaseCheck {
 	readonly latestSchemaVersion: number | undefined;
 	readonly error: string | undefined;
 	readonly fix: string | undefined;
+	/** Why TimescaleDB is on the server but unused, and how to enable it (issue 11, point 8). */
+	readonly timescaleProblem: string | undefined;
 }
 
 export interface RedisCheck {
@@ -90,6 +92,7 @@ export async function checkDatabase(config: Pick<Config, 'databaseUrl' | 'pglite
 		return {
 			status: 'ok', driver, location, serverVersion: info.serverVersion, hasTimescale: info.hasTimescale,
 			schemaVersion: info.schemaVersion, latestSchemaVersion: info.latestSchemaVersion, error: undefined, fix: undefined,
+			timescaleProblem: info.timescaleProblem,
 		};
 	} catch (error) {
 		const message = redactSecrets(error instanceof Error ? error.message : String(error));
@@ -98,6 +101,7 @@ export async function checkDatabase(config: Pick<Config, 'databaseUrl' | 'pglite
 			driver, location, serverVersion: undefined, hasTimescale: undefined, schemaVersion: undefined, latestSchemaVersion: undefined,
 			error: message,
 			fix: isRqcError(error) ? error.hint : 'run again with --verbose and report it',
+			timescaleProblem: undefined,
 		};
 	}
 }

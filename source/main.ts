@@ -9,8 +9,8 @@ import process from 'node:process';
 import meow, {type AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
-import {loadConfig, type ConfigFlags} from './config.js';
-import {EXIT, errorToJson, exitCodeOf, formatError, UserError} from './errors.js';
+import {getStackEnvFile, loadConfig, verifyConfig, type ConfigFlags} from './config.js';
+import {EXIT, errorToJson, exitCodeOf, formatError, ServiceError, UserError} from './errors.js';
 import {isColorAllowed} from './text/text.js';
 import type {Store} from './store/store.js';
 import type {Cache} from './cache/cache.js';
@@ -107,6 +107,46 @@ export function resolveCommand(words: readonly string[], entries: readonly Comma
 	return {entry: undefined, args: [...words]};
 }
 
+/**
+ * `--threshold -5%` reads "-5%" as a flag of its own ("Unknown flag -5%"): a value that looks like
+ * a negative number after a flag that takes a value is joined to it (`--threshold=-5%`), so the
+ * flag's own check can say what is wrong with it (issue 11, point 11). Pure.
+ */
+export function joinNegativeValues(argv: readonly string[], flags: Readonly<Record<string, CommandFlag>>): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		const next = argv[i + 1];
+		const name = token.startsWith('--') && !token.includes('=') ? token.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) : undefined;
+		const type = name === undefined ? undefined : flags[name]?.type;
+		if ((type === 'string' || type === 'number') && next !== undefined && /^-(?:\d|\.\d)/.test(next)) {
+			out.push(`${token}=${next}`);
+			i++;
+			continue;
+		}
+
+		if (token === '--') {
+			out.push(...argv.slice(i));
+			break;
+		}
+
+		out.push(token);
+	}
+
+	return out;
+}
+
+/** A number flag given something that is not a number ('--seed abc' parses as NaN): a usage error. */
+function verifyNumberFlags(flags: Readonly<Record<string, unknown>>, specs: Readonly<Record<string, CommandFlag>>): void {
+	for (const [name, spec] of Object.entries(specs)) {
+		if (spec.type !== 'number') continue;
+		const values = Array.isArray(flags[name]) ? (flags[name] as unknown[]) : [flags[name]];
+		if (values.some((value) => typeof value === 'number' && Number.isNaN(value))) {
+			throw new UserError(`--${kebab(name)} needs a number`, `e.g. --${kebab(name)} ${typeof spec.default === 'number' ? spec.default : 2}`);
+		}
+	}
+}
+
 const stripDescriptions = (flags: Readonly<Record<string, CommandFlag>>): AnyFlags =>
 	Object.fromEntries(Object.entries(flags).map(([name, {description: _d, ...flag}]) => [name, flag])) as AnyFlags;
 
@@ -143,7 +183,7 @@ export async function main(
 	// Strict parse: unknown flags are usage errors (meow exits 2 with a message).
 	const cli = meow(help, {
 		importMeta: import.meta,
-		argv: [...argv],
+		argv: joinNegativeValues(argv, {...globalFlags, ...command?.flags}),
 		flags: {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}},
 		allowUnknownFlags: false,
 		autoHelp: false,
@@ -163,6 +203,12 @@ export async function main(
 	}
 
 	const isVerbose = Boolean(flags.verbose);
+	try {
+		verifyNumberFlags(flags, {...globalFlags, ...command?.flags});
+	} catch (error) {
+		report(error, Boolean(flags.json), isVerbose, io);
+		return exitCodeOf(error);
+	}
 
 	const controller = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -179,7 +225,7 @@ export async function main(
 	let store: Promise<Store> | undefined;
 	let cache: Promise<Cache> | undefined;
 	try {
-		const config = loadConfig(flags as ConfigFlags, env);
+		const config = verifyConfig(loadConfig(flags as ConfigFlags, env));
 		const context: CommandContext = {
 			args,
 			flags,
@@ -192,12 +238,18 @@ export async function main(
 			env,
 			signal: controller.signal,
 			openStore: async () => {
-				store ??= import('./store/open-store.js').then(async ({openStore}) => {
+				const opening = store ?? import('./store/open-store.js').then(async ({openStore}) => {
 					const opened = await openStore(config);
 					await writeLeftoverSpools(opened, config.dataDir, io.stderr);
 					return opened;
 				});
-				return store;
+				store = opening;
+				// A failed open is tried again on the next call, so the console recovers by itself when
+				// the database comes back (issue 11, point 8).
+				opening.catch(() => {
+					if (store === opening) store = undefined;
+				});
+				return opening;
 			},
 			openCache: async () => {
 				cache ??= import('./cache/open-cache.js').then(({openCache}) => openCache(config));
@@ -218,8 +270,9 @@ export async function main(
 		process.on('SIGTERM', onSignal);
 		return await command.run(context);
 	} catch (error) {
-		report(error, Boolean(flags.json), isVerbose, io);
-		return exitCodeOf(error);
+		const explained = explainStackSettings(error, flags as ConfigFlags, env);
+		report(explained, Boolean(flags.json), isVerbose, io);
+		return exitCodeOf(explained);
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
@@ -249,6 +302,27 @@ async function writeLeftoverSpools(store: Store, dataDir: string, stderr: NodeJS
 	if (result && result.samplesWritten > 0) {
 		stderr.write(`rqc: wrote ${result.samplesWritten} spooled samples of ${result.files} earlier run(s) to the database\n`);
 	}
+}
+
+/**
+ * A database or Redis that rqc reaches through the settings rqc up wrote is the compose stack's:
+ * when it is unreachable, the stack is probably down, so the hint says so and how to go back to
+ * the embedded store (issue 11, point 13).
+ */
+function explainStackSettings(error: unknown, flags: ConfigFlags, env: NodeJS.ProcessEnv): unknown {
+	if (!(error instanceof ServiceError) || (error.service !== 'database' && error.service !== 'redis')) return error;
+	let config;
+	try {
+		config = loadConfig(flags, env);
+	} catch {
+		return error;
+	}
+
+	const source = error.service === 'database' ? config.sources.databaseUrl : config.sources.redisUrl;
+	if (source !== 'dotenv') return error;
+	return new ServiceError(error.service, error.message,
+		`the URL comes from the stack settings (${getStackEnvFile(env)}): the stack may be down, rqc up starts it; or set RQC_DATABASE_URL= and REDIS_URL= (empty) there to use the embedded store`,
+		{cause: error});
 }
 
 function report(error: unknown, isJson: boolean, isVerbose: boolean, io: Io): void {

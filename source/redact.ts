@@ -21,7 +21,9 @@ export function redactUrl(url: string): string {
 }
 
 const urlCredentials = /([a-z][a-z\d+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
-const keyValue = /\b((?:[A-Z_]*PASSWORD|PGPASSWORD|[A-Z_]*SECRET|[A-Z_]*TOKEN|password)\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+// A bare value stops at a quote, comma or semicolon, so masking a message never eats the quote
+// that closes a name around it.
+const keyValue = /\b((?:[A-Z_]*PASSWORD|PGPASSWORD|[A-Z_]*SECRET|[A-Z_]*TOKEN|password)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"',;]+)/gi;
 
 /** Masks passwords in URLs and in NAME=value / password: value pairs anywhere in text. */
 export function redactSecrets(text: string, extraSecrets: readonly string[] = knownSecrets): string {

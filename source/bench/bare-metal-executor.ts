@@ -38,6 +38,27 @@ export async function findOwnOomFile(): Promise<string | undefined> {
 	return undefined;
 }
 
+/** What a benchmark command inherits from rqc's environment: the basics a program expects, no more. */
+const INHERITED_NAMES = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'HOSTNAME', 'NO_COLOR']);
+
+/**
+ * The environment of a bare-metal case (issue 11, point 3): the basics above and LC_* from rqc's
+ * environment, then rqc's two directories, then the suite's `env`. Nothing else is inherited, so
+ * RQC_DATABASE_URL, REDIS_URL, PG*, DOCKER_HOST and other credentials never reach a benchmark. Pure.
+ */
+export function computeCaseEnvironment(
+	baseEnv: Readonly<Record<string, string | undefined>>,
+	directories: {readonly suiteDir: string; readonly scratchDir: string},
+	suiteEnv: Readonly<Record<string, string>>,
+): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const [key, value] of Object.entries(baseEnv)) {
+		if (value !== undefined && (INHERITED_NAMES.has(key) || key.startsWith('LC_'))) env[key] = value;
+	}
+
+	return {...env, RQC_SUITE_DIR: directories.suiteDir, RQC_SCRATCH_DIR: directories.scratchDir, ...suiteEnv};
+}
+
 export class BareMetalExecutor implements Executor {
 	readonly mode = 'bare_metal' as const;
 	readonly scratchDir: string;
@@ -61,9 +82,7 @@ export class BareMetalExecutor implements Executor {
 	}
 
 	#env(extra: Readonly<Record<string, string>>): Record<string, string> {
-		const env: Record<string, string> = {};
-		for (const [key, value] of Object.entries(this.#baseEnv)) if (value !== undefined) env[key] = value;
-		return {...env, RQC_SUITE_DIR: this.suiteDir, RQC_SCRATCH_DIR: this.scratchDir, ...extra};
+		return computeCaseEnvironment(this.#baseEnv, this, extra);
 	}
 
 	async measure(request: MeasureRequest, onBatch: (iterations: HelperIteration[]) => void, signal: AbortSignal): Promise<HelperOutcome> {

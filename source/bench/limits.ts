@@ -36,6 +36,8 @@ export function resolveLimits(inputs: LimitInputs, host: {cores: number; memoryB
 	if (inputs.memory !== undefined) {
 		const parsed = parseByteSize(inputs.memory);
 		if (parsed === undefined || parsed < 6 * 1024 * 1024) problems.push(`--memory ${inputs.memory}: must be a size of at least 6m, like 512m or 4g`);
+		// Capped at the host as --cpus is (issue 11, point 12): a limit above it limits nothing.
+		else if (parsed > host.memoryBytes) problems.push(`--memory ${inputs.memory}: must be at most the host's ${Math.floor(host.memoryBytes / 1024 / 1024)}m of memory`);
 		else memoryBytes = parsed;
 	}
 

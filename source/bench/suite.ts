@@ -3,7 +3,7 @@
  * validation. `validateSuite` is pure and lists every problem with its path; `loadSuite` reads a
  * file and throws one UserError (exit 2) carrying all of them.
  */
-import {readFile, readdir} from 'node:fs/promises';
+import {readFile, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {parseDocument} from 'yaml';
 import {getPackageRoot} from '../config.js';
@@ -47,6 +47,12 @@ export interface Suite {
 }
 
 export const SUITE_DEFAULTS = {iterations: 10, warmup: 1, timeoutMs: 60_000} as const;
+
+/**
+ * Caps that keep a suite file from exhausting memory (issue 11, point 12): a 50 MB file of 1.1
+ * million cases took three minutes and the whole heap. Real suites are a few kilobytes.
+ */
+export const SUITE_LIMITS = {fileBytes: 1024 * 1024, cases: 10_000} as const;
 
 const suiteKeys = new Set(['$schema', 'name', 'description', 'defaults', 'setup', 'teardown', 'cases']);
 const defaultsKeys = new Set(['iterations', 'warmup', 'timeout', 'env', 'cwd', 'ignoreExitCode']);
@@ -126,6 +132,7 @@ class Checker {
 		const out: Record<string, string> = {};
 		for (const [key, raw] of Object.entries(value)) {
 			if (!/^[A-Za-z_][A-Za-z\d_]*$/.test(key)) this.add(join(at, key), 'must be a valid environment variable name');
+			else if (typeof raw === 'string' && raw.includes('\u0000')) this.add(join(at, key), 'holds a NUL character, which no environment variable can');
 			else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') out[key] = String(raw);
 			else this.add(join(at, key), 'must be a string, number or boolean');
 		}
@@ -137,6 +144,11 @@ class Checker {
 		if (value === undefined) return undefined;
 		if (typeof value !== 'string' || value.trim() === '') {
 			this.add(at, 'must be a non-empty string');
+			return undefined;
+		}
+
+		if (value.includes('\u0000')) {
+			this.add(at, 'holds a NUL character');
 			return undefined;
 		}
 
@@ -165,6 +177,11 @@ class Checker {
 				return undefined;
 			}
 
+			if (value.includes('\u0000')) {
+				this.add(at, 'holds a NUL character, which no command line can');
+				return undefined;
+			}
+
 			return value;
 		}
 
@@ -178,6 +195,9 @@ class Checker {
 			for (const [index, part] of value.entries()) {
 				if (typeof part !== 'string' || (index === 0 && part === '')) {
 					this.add(`${at}[${index}]`, 'must be a string');
+					isValid = false;
+				} else if (part.includes('\u0000')) {
+					this.add(`${at}[${index}]`, 'holds a NUL character, which no command line can');
 					isValid = false;
 				}
 			}
@@ -235,6 +255,8 @@ export function validateSuite(document: unknown, file = '<inline>'): {suite: Sui
 		check.add('cases', 'is required: a list of cases');
 	} else if (!Array.isArray(document.cases) || document.cases.length === 0) {
 		check.add('cases', 'must be a non-empty list of cases');
+	} else if (document.cases.length > SUITE_LIMITS.cases) {
+		check.add('cases', `has ${document.cases.length} cases; a suite holds at most ${SUITE_LIMITS.cases} (split it into several suites)`);
 	} else {
 		const seen = new Map<string, number>();
 		for (const [index, raw] of (document.cases as unknown[]).entries()) {
@@ -308,11 +330,21 @@ export function parseSuiteText(text: string): {document: unknown; problems: Suit
 		};
 	}
 
-	return {document: document.toJS(), problems: []};
+	try {
+		// maxAliasCount bounds the expansion of aliases (a "billion laughs" file).
+		return {document: document.toJS({maxAliasCount: 1000}), problems: []};
+	} catch (error) {
+		if (/alias/i.test((error as Error).message)) {
+			return {document: undefined, problems: [{path: '(aliases)', message: 'too many aliases: the file expands YAML aliases (*name) more than 1000 times; write the values out'}]};
+		}
+
+		throw error;
+	}
 }
 
 /** Formats problems one per line, as the CLI prints them. Pure. */
 export function formatProblems(file: string, problems: readonly SuiteProblem[]): string {
+	if (problems.length === 1) return `${file} is not a valid suite: ${problems[0]!.path}: ${problems[0]!.message}`;
 	const noun = problems.length === 1 ? 'problem' : 'problems';
 	return [`${file} is not a valid suite (${problems.length} ${noun}):`, ...problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n');
 }
@@ -334,8 +366,15 @@ export async function loadSuite(file: string): Promise<Suite> {
 	const absolute = path.resolve(file);
 	let text: string;
 	try {
+		const {size} = await stat(absolute);
+		if (size > SUITE_LIMITS.fileBytes) {
+			throw new UserError(`suite file ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; a suite file is at most ${SUITE_LIMITS.fileBytes / 1024 / 1024} MB`,
+				'split it into several suites (real suites are a few kilobytes)');
+		}
+
 		text = await readFile(absolute, 'utf8');
 	} catch (error) {
+		if (error instanceof UserError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new UserError(`cannot read suite file ${file}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'give the path of a .yaml or .json suite, or a suite name from `rqc bench list`');
 	}
@@ -345,6 +384,24 @@ export async function loadSuite(file: string): Promise<Suite> {
 	const result = validateSuite(parsed.document, absolute);
 	if (result.suite === undefined) throw new SuiteValidationError(file, result.problems);
 	return result.suite;
+}
+
+/**
+ * Bare-metal cases start in their `cwd`: a directory that is missing is bad input, said before the
+ * run is recorded (issue 11, point 11: it was "cannot start pwd"). Relative directories are the
+ * suite file's. Throws a UserError naming the case and the directory.
+ */
+export async function verifyCaseDirectories(suite: Suite): Promise<void> {
+	const base = suite.file === '<inline>' ? process.cwd() : path.dirname(suite.file);
+	for (const [index, suiteCase] of suite.cases.entries()) {
+		if (suiteCase.cwd === undefined) continue;
+		const directory = path.resolve(base, suiteCase.cwd);
+		const isDirectory = await stat(directory).then((s) => s.isDirectory(), () => false);
+		if (!isDirectory) {
+			throw new UserError(`${suite.file}: cases[${index}] (${suiteCase.name}): cwd ${JSON.stringify(directory)} is not a directory that exists`,
+				'create it, or fix the case\'s cwd (relative paths are from the suite file\'s directory)');
+		}
+	}
 }
 
 const suiteExtensions = new Set(['.yaml', '.yml', '.json']);

@@ -4,6 +4,7 @@
  * `rqc bench list`: the suites shipped and in ./benchmarks.
  */
 import {EXIT, UserError} from '../errors.js';
+import {verifyImageReference, verifyNewReleaseName} from '../names.js';
 import {toJson} from '../json.js';
 import type {RunMode} from '../store/records.js';
 import {formatTable} from '../text/table.js';
@@ -123,6 +124,8 @@ export const benchRunCommand: CommandSpec = {
 		const {flags} = context;
 		const release = typeof flags.release === 'string' ? flags.release.trim() : '';
 		if (release === '') throw new UserError('--release is required: the release this run belongs to', 'e.g. --release v1.3.0 (created on first use)');
+		verifyNewReleaseName(release);
+		if (typeof flags.image === 'string' && flags.image !== '') verifyImageReference(flags.image);
 		const modeFlag = String(flags.mode ?? 'auto');
 		if (!['auto', 'docker', 'bare-metal', 'bare_metal'].includes(modeFlag)) throw new UserError(`--mode ${modeFlag}: must be auto, docker or bare-metal`);
 		const environment = readEnvironment(flags.environment, context.env);
@@ -130,8 +133,9 @@ export const benchRunCommand: CommandSpec = {
 		const iterations = optionalNumber(flags.iterations, 'iterations', {isInteger: true});
 		const warmup = flags.warmup === 0 ? 0 : optionalNumber(flags.warmup, 'warmup', {isInteger: true});
 
-		const {getSuiteDirectories, resolveSuite} = await import('../bench/suite.js');
+		const {getSuiteDirectories, resolveSuite, verifyCaseDirectories} = await import('../bench/suite.js');
 		const suite = await resolveSuite(reference, getSuiteDirectories());
+		if (mode === 'bare_metal') await verifyCaseDirectories(suite);
 		const {runBenchmark} = await import('../bench/runner.js');
 		// Opened while the lock is taken and the container starts (the embedded store takes ~2 s).
 		const store = context.openStore();

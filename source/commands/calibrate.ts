@@ -7,6 +7,7 @@
 import path from 'node:path';
 import {getPackageRoot} from '../config.js';
 import {EXIT, UserError} from '../errors.js';
+import {verifyImageReference} from '../names.js';
 import {toJson} from '../json.js';
 import type {Calibration, RatioEstimate} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
@@ -82,7 +83,7 @@ export const calibrateCommand: CommandSpec = {
 		const suiteFile = typeof flags.calibrationSuite === 'string' ? path.resolve(flags.calibrationSuite) : path.join(getPackageRoot(), 'benchmarks', 'calibration.yaml');
 		const suite = await loadSuite(suiteFile);
 		const docker = createDockerClient(context.config);
-		let image = typeof flags.image === 'string' ? flags.image : context.env.RQC_BENCH_IMAGE;
+		let image = typeof flags.image === 'string' ? verifyImageReference(flags.image) : context.env.RQC_BENCH_IMAGE;
 		image ||= await findBuiltRunnerImage(docker);
 
 		if (!image) throw new UserError(`none of the runner images (${RUNNER_IMAGES.join(', ')}) is built`, 'build one with scripts/ci/build-images.sh, or pass --image');

@@ -39,6 +39,13 @@ export function parseThreshold(text: unknown): number {
 	return value;
 }
 
+/** --seed: a whole number (the bootstrap's seed). */
+export function parseSeed(value: unknown): number {
+	const seed = Number(value ?? 1);
+	if (!Number.isSafeInteger(seed)) throw new UserError(`--seed ${String(value)}: must be a whole number`, 'e.g. --seed 42');
+	return seed;
+}
+
 export function parseAlpha(value: unknown): number {
 	const alpha = Number(value);
 	if (!(alpha > 0 && alpha < 0.5)) throw new UserError(`--alpha ${String(value)}: must be between 0 and 0.5`, 'e.g. --alpha 0.05');
@@ -137,7 +144,7 @@ export const compareCommand: CommandSpec = {
 			alpha: parseAlpha(flags.alpha ?? 0.05),
 			metric: parseMetric(flags.metric),
 			noAdjust: flags.adjust === false,
-			seed: Number(flags.seed ?? 1),
+			seed: parseSeed(flags.seed),
 			isStrict: flags.strict === true,
 			correction: parseCorrection(flags.correction),
 		};

@@ -43,7 +43,8 @@ export function formatHealthReport(report: HealthReport, hasColor: boolean): str
 	const dbName = database.driver === 'pglite' ? 'embedded store (PGlite)' : (database.hasTimescale ? 'TimescaleDB' : 'PostgreSQL');
 	if (database.status === 'ok') {
 		const timescale = database.driver === 'postgres' ? (database.hasTimescale ? ', timescaledb extension present' : ', timescaledb extension absent (plain tables)') : '';
-		lines.push(good(`Database: ${dbName} ${database.serverVersion} at ${database.location}, schema v${database.schemaVersion}/${database.latestSchemaVersion}${timescale}`));
+		lines.push(good(`Database: ${dbName} ${database.serverVersion} at ${database.location}, schema v${database.schemaVersion}/${database.latestSchemaVersion}${timescale}`)
+			+ fix(database.timescaleProblem));
 	} else {
 		lines.push(bad(`Database: ${database.error}`) + fix(database.fix));
 	}

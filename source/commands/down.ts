@@ -1,4 +1,5 @@
 /** rqc down: stops and removes the stack's containers and network (and volumes with --volumes). */
+import {getStackEnvFile} from '../config.js';
 import {bringStackDown} from '../docker/stack-control.js';
 import type {CommandSpec} from './types.js';
 import {makeLineWriter} from './compose-common.js';
@@ -19,6 +20,11 @@ export const downCommand: CommandSpec = {
 		} else {
 			const count = result.removed.length;
 			context.stderr.write(`Stack ${result.project} down: ${count} container${count === 1 ? '' : 's'} removed${isVolumes ? ', volumes removed' : '; data volumes kept (rqc down --volumes removes them)'}.\n`);
+		}
+
+		// Issue 11, point 13: say why later commands will find no database, and the way back.
+		if (context.config.sources.databaseUrl === 'dotenv') {
+			context.stderr.write(`rqc: rqc's database is the stack's (RQC_DATABASE_URL in ${getStackEnvFile(context.env)}): commands that need it fail until rqc up; to use the embedded store instead, set RQC_DATABASE_URL= and REDIS_URL= (empty) in that file.\n`);
 		}
 
 		return result.remaining.length === 0 ? 0 : 1;

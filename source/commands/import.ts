@@ -13,6 +13,7 @@ import {getPackageRoot} from '../config.js';
 import {parseImport, verifyFormatName, type ImportFormat} from '../importers/index.js';
 import {writeImports, type ImportSummary, type ParsedFile} from '../importers/write-imports.js';
 import type {RunMode} from '../store/records.js';
+import {verifyNewReleaseName} from '../names.js';
 import type {CommandSpec} from './types.js';
 
 /** `bare-metal`, `bare_metal`, `docker` → RunMode; anything else is a usage error. */
@@ -92,7 +93,7 @@ export const importCommand: CommandSpec = {
 		format: {type: 'string', description: 'hyperfine|google-benchmark|go-test|pytest-benchmark|rqc (default: detected from the content)'},
 	},
 	async run(context) {
-		const release = verifyReleaseName(context.flags.release, 'import');
+		const release = verifyNewReleaseName(verifyReleaseName(context.flags.release, 'import'));
 		if (context.args.length === 0) throw new UserError('rqc import needs at least one FILE', 'e.g. rqc import hyperfine.json --release v1.4.0');
 		const mode = parseModeFlag(context.flags.mode);
 		const format = typeof context.flags.format === 'string' && context.flags.format !== '' ? verifyFormatName(context.flags.format) : undefined;

@@ -1,4 +1,4 @@
-/** rqc up: starts the compose stack (writing compose/.env first when it lacks secrets). */
+/** rqc up: starts the compose stack (writing its settings to ~/.config/rqc/stack.env first when they lack secrets). */
 import {UserError} from '../errors.js';
 import {bringStackUp, DEFAULT_WAIT_SECONDS} from '../docker/stack-control.js';
 import {describeProgress, type ServiceState} from '../docker/stack.js';

@@ -6,6 +6,7 @@
  */
 import {createHash} from 'node:crypto';
 import {UserError} from '../errors.js';
+import {formatSuggestions, showName} from '../names.js';
 import type {Cache} from '../cache/cache.js';
 import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
@@ -86,8 +87,8 @@ async function verifyKnown(store: Store, selector: Selector): Promise<Release> {
 	if (found) return found;
 	const known = (await store.listReleases()).map((r) => r.name);
 	throw new UserError(
-		`unknown release "${selector.release}"`,
-		known.length > 0 ? `known releases: ${known.join(', ')}` : 'no releases are stored yet: run rqc bench run or rqc import first',
+		`unknown release "${showName(selector.release)}"`,
+		known.length > 0 ? `known releases: ${formatSuggestions(selector.release, known)}` : 'no releases are stored yet: run rqc bench run or rqc import first',
 	);
 }
 

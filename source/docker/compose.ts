@@ -195,12 +195,12 @@ export function summarizeComposeError(output: string): string {
 /** What to do about a failed compose call, from its output. Pure. */
 export function hintForComposeError(output: string): string {
 	if (/address already in use|port is already allocated/i.test(output)) {
-		return 'another program holds one of the stack\'s ports: set DB_PORT, REDIS_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT or GRAFANA_PORT in compose/.env (and the port in RQC_DATABASE_URL / REDIS_URL there)';
+		return 'another program holds one of the stack\'s ports: set DB_PORT, REDIS_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT or GRAFANA_PORT in ~/.config/rqc/stack.env (and the port in RQC_DATABASE_URL / REDIS_URL there)';
 	}
 
-	if (/range of cpus is from/i.test(output)) return 'lower RUNNER_CPUS (or DB_CPUS) in compose/.env to at most the engine\'s CPUs';
-	if (/rlimit|setting rlimit/i.test(output)) return 'lower RUNNER_NOFILE in compose/.env to at most the Docker engine\'s own open-file limit';
-	if (/unknown capability/i.test(output)) return 'set RUNNER_PERF_CAP=CAP_SYS_PTRACE in compose/.env (this engine does not know PERFMON)';
+	if (/range of cpus is from/i.test(output)) return 'lower RUNNER_CPUS (or DB_CPUS) in ~/.config/rqc/stack.env to at most the engine\'s CPUs';
+	if (/rlimit|setting rlimit/i.test(output)) return 'lower RUNNER_NOFILE in ~/.config/rqc/stack.env to at most the Docker engine\'s own open-file limit';
+	if (/unknown capability/i.test(output)) return 'set RUNNER_PERF_CAP=CAP_SYS_PTRACE in ~/.config/rqc/stack.env (this engine does not know PERFMON)';
 	if (/pull access denied|manifest unknown|not found: manifest|no such image|\/v2\/": dial tcp|toomanyrequests|TLS handshake timeout/i.test(output)) return 'the image cannot be pulled here: check the network or registry access, or point image: at a local one in an override file';
 	return 'run it again with --verbose to see the compose output';
 }

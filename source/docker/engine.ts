@@ -2,7 +2,7 @@
 import Docker from 'dockerode';
 import type {Config} from '../config.js';
 import {ServiceError} from '../errors.js';
-import {redactSecrets} from '../redact.js';
+import {redactSecrets, redactUrl} from '../redact.js';
 
 export interface EngineInfo {
 	readonly isReachable: boolean;
@@ -17,9 +17,9 @@ export interface EngineInfo {
 	readonly error: string | undefined;
 }
 
-/** The endpoint rqc talks to, as a URL-ish string for people. */
+/** The endpoint rqc talks to, as a URL-ish string for people (a password in it masked: issue 11). */
 export function describeEndpoint(dockerHost: string | undefined): string {
-	return dockerHost ?? 'unix:///var/run/docker.sock';
+	return dockerHost === undefined ? 'unix:///var/run/docker.sock' : redactUrl(dockerHost);
 }
 
 /** dockerode options for a DOCKER_HOST value (unix://, tcp://, http(s)://) or the default socket. */

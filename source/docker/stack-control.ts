@@ -4,7 +4,7 @@
  * decides where they show (a terminal stream or a pane).
  */
 import type Docker from 'dockerode';
-import type {Config} from '../config.js';
+import {getStackEnvFile, type Config} from '../config.js';
 import {FailureError} from '../errors.js';
 import {
 	buildDownArgs,
@@ -21,7 +21,7 @@ import {
 	type OutputStream,
 } from './compose.js';
 import {createDockerClient, verifyEngine, type EngineInfo} from './engine.js';
-import {computeEngineEnv, ensureStackEnv, type EnsureResult} from './stack-env.js';
+import {computeEngineEnv, ensureStackEnv, readStackEnv, type EnsureResult} from './stack-env.js';
 import {describeFailure, describeProgress, getStackServices, waitForStack, type ServiceState} from './stack.js';
 
 export const DEFAULT_WAIT_SECONDS = 180;
@@ -32,12 +32,22 @@ export interface StackHandles {
 	readonly target: ComposeTarget;
 }
 
+/**
+ * The environment compose runs with: the settings rqc up wrote (getStackEnvFile) under the
+ * shell's own values and those of a .env beside the compose file, which compose reads itself.
+ */
+export function withStackSettings(target: ComposeTarget, env: Readonly<Record<string, string | undefined>>): ComposeTarget {
+	const beside = readTargetDotenv(target);
+	const stack = Object.entries(readStackEnv(getStackEnvFile(env))).filter(([name]) => !(name in beside) && env[name] === undefined);
+	return stack.length === 0 ? target : {...target, env: {...Object.fromEntries(stack), ...target.env}};
+}
+
 /** The engine (ServiceError, exit 3, saying how to start one, when it does not answer) and the target. */
 export async function openStack(config: Config, env: Readonly<Record<string, string | undefined>>): Promise<StackHandles> {
 	const docker = createDockerClient(config);
 	const engine = await verifyEngine(docker, config.dockerHost);
 	const composeEnv = {...env, ...(config.dockerHost ? {DOCKER_HOST: config.dockerHost} : {})};
-	return {docker, engine, target: getComposeTarget(config, composeEnv)};
+	return {docker, engine, target: withStackSettings(getComposeTarget(config, composeEnv), env)};
 }
 
 export interface StackCallbacks {
@@ -76,7 +86,7 @@ async function hasVolume(docker: Docker, name: string): Promise<boolean> {
 }
 
 /**
- * Starts the stack: checks the engine and the profiles, makes sure compose/.env has its secrets,
+ * Starts the stack: checks the engine and the profiles, makes sure the stack settings have secrets,
  * runs `up --detach`, and with waitSeconds waits for every service to become healthy. A failed
  * or late service is a FailureError naming it with its last health-check output.
  */
@@ -86,7 +96,7 @@ export async function bringStackUp(request: UpRequest): Promise<UpResult> {
 	const cli = await detectCompose();
 	verifyProfiles(profiles, await getComposeProfiles(cli, baseTarget));
 
-	const envFile = ensureStackEnv(baseTarget.projectDir, baseTarget.env);
+	const envFile = ensureStackEnv(getStackEnvFile(request.env), baseTarget.env, undefined, readTargetDotenv(baseTarget));
 	if (envFile.isCreated) {
 		request.onNotice?.(`Wrote ${envFile.file} (mode 0600) with a new random ${envFile.generated.join(' and ')}; rqc now uses the stack's database.`);
 	} else if (envFile.added.length > 0) {
@@ -94,10 +104,12 @@ export async function bringStackUp(request: UpRequest): Promise<UpResult> {
 	}
 
 	if (envFile.generated.includes('DB_PASSWORD') && await hasVolume(docker, `${baseTarget.project}_timescale_data`)) {
-		request.onNotice?.(`Warning: the database volume ${baseTarget.project}_timescale_data already exists and keeps the password it was made with, not the new one: put the old DB_PASSWORD in .env, or start afresh with rqc down --volumes.`);
+		request.onNotice?.(`Warning: the database volume ${baseTarget.project}_timescale_data already exists and keeps the password it was made with, not the new one: put the old DB_PASSWORD in ${envFile.file}, or start afresh with rqc down --volumes.`);
 	}
 
-	const target = {...baseTarget, env: {...baseTarget.env, ...computeEngineEnv(engine.version, baseTarget.env, readTargetDotenv(baseTarget))}};
+	// Read again: the secrets just generated reach compose through its environment.
+	const withSecrets = withStackSettings(baseTarget, request.env);
+	const target = {...withSecrets, env: {...withSecrets.env, ...computeEngineEnv(engine.version, withSecrets.env, readTargetDotenv(baseTarget))}};
 	await runCompose(cli, target, buildUpArgs({services: request.services}), {profiles, onLine: request.onLine, signal: request.signal});
 
 	if (request.waitSeconds === undefined) {

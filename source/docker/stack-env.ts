@@ -1,12 +1,16 @@
 /**
- * compose/.env: rqc up writes it (mode 0600) with random secrets when they are missing, and
- * points later rqc commands at the stack's database and Redis. Nothing else is written: every
+ * The stack's settings: rqc up writes them (mode 0600, in a 0700 directory) with random secrets
+ * when they are missing, and points later rqc commands at the stack's database and Redis. They
+ * live in the user's config directory (getStackEnvFile), never next to the shipped compose file:
+ * installed by root, that directory is not the user's, and two users would share one file
+ * (issue 11, point 13). Compose gets them through its environment. Nothing else is written: every
  * other setting keeps its default in docker-compose.yml until the user sets it.
  */
 import {randomBytes} from 'node:crypto';
 import {chmodSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseDotenv} from '../config.js';
+import {ensurePrivateDir} from '../private-files.js';
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -73,9 +77,9 @@ export function computeStackEnvAdditions(
 }
 
 const header = `# Written by \`rqc up\`: secrets for the compose stack, and where rqc finds it.
-# Keep this file private (mode 0600). Every other setting is documented in .env.example.
-# RQC_DATABASE_URL / REDIS_URL point rqc at the stack; set them empty to use rqc's
-# embedded store and in-process cache instead.
+# Keep this file private (mode 0600). Every other setting is documented in compose/.env.example.
+# RQC_DATABASE_URL / REDIS_URL point rqc at the stack; set them empty (or delete this file while
+# the stack is down) to use rqc's embedded store and in-process cache instead.
 `;
 
 export interface EnsureResult {
@@ -85,12 +89,26 @@ export interface EnsureResult {
 	readonly added: readonly string[];
 }
 
-/** Makes sure composeDir/.env has what the stack needs; creates it (0600) or appends. */
-export function ensureStackEnv(composeDir: string, env: Readonly<Record<string, string | undefined>> = process.env, secret: () => string = makeSecret): EnsureResult {
-	const file = path.join(composeDir, '.env');
+/** The settings in a stack env file; empty when there is none. */
+export function readStackEnv(file: string): Record<string, string> {
+	return existsSync(file) ? parseDotenv(readFileSync(file, 'utf8')) : {};
+}
+
+/**
+ * Makes sure the stack env file has what the stack needs; creates it (0600, its directory 0700)
+ * or appends. `alsoSet` holds values set elsewhere (a .env beside the compose file), which are
+ * not written again.
+ */
+export function ensureStackEnv(
+	file: string,
+	env: Readonly<Record<string, string | undefined>> = process.env,
+	secret: () => string = makeSecret,
+	alsoSet: Readonly<Record<string, string>> = {},
+): EnsureResult {
+	ensurePrivateDir(path.dirname(file));
 	const isCreated = !existsSync(file);
 	const text = isCreated ? '' : readFileSync(file, 'utf8');
-	const additions = computeStackEnvAdditions(parseDotenv(text), env, secret);
+	const additions = computeStackEnvAdditions({...parseDotenv(text), ...alsoSet}, env, secret);
 	const lines = additions.entries.map(([name, value]) => `${name}=${value}`);
 	if (isCreated) {
 		writeFileSync(file, `${header}${lines.join('\n')}\n`, {mode: 0o600});

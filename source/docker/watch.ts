@@ -5,7 +5,6 @@
  */
 import type {Writable} from 'node:stream';
 import type {Config} from '../config.js';
-import {redactSecrets} from '../redact.js';
 import {createMonitorDockerClient, isLocalEngine} from './client.js';
 import {createContainerMonitor, getContainerStatus, type ContainerView} from './monitor.js';
 import {describeEngine, renderContainerTable, toContainerJson, toSnapshotJson, type ContainerJson, type RowTone} from './present.js';
@@ -112,7 +111,7 @@ export async function watchContainers(options: WatchOptions): Promise<void> {
 			const snapshot = monitor.getSnapshot();
 			const now = Date.now();
 			if (options.isJson) {
-				write(`${redactSecrets(JSON.stringify(toSnapshotJson(snapshot, now)))}\n`);
+				write(`${JSON.stringify(toSnapshotJson(snapshot, now))}\n`);
 				continue;
 			}
 

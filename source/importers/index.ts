@@ -10,6 +10,7 @@ import {parseHyperfine} from './hyperfine.js';
 import {parsePytestBenchmark} from './pytest-benchmark.js';
 import {isRqcCsv, parseRqcCsv, parseRqcJson} from './rqc.js';
 import {IMPORT_FORMATS, type ImportFormat, type ParsedImport} from './types.js';
+import {verifyParsedImport} from './verify.js';
 
 export * from './types.js';
 export {formatExportCsv, formatExportJson, type ExportData} from './rqc.js';
@@ -57,8 +58,29 @@ export function detectFormat(text: string): ImportFormat | undefined {
 	return undefined;
 }
 
-/** Parses one file's text. `format` forces a parser; otherwise the content decides. */
+/**
+ * Parses one file's text. `format` forces a parser; otherwise the content decides. Every value is
+ * then checked to fit the store (verifyParsedImport), so nothing unrepresentable is written.
+ */
 export function parseImport(text: string, options: {fileName: string; format?: ImportFormat}): ParsedImport {
+	return verifyParsedImport(parseByFormat(text, options), options.fileName);
+}
+
+/**
+ * Whether a JSON text holds both hyperfine's `results` and Google Benchmark's `benchmarks` at the
+ * top, so that guessing would silently drop half of it (issue 11, point 11). Pure.
+ */
+export function isAmbiguousJson(text: string): boolean {
+	const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 20_000);
+	return head.startsWith('{') && /"results"\s*:\s*\[/.test(head) && /"benchmarks"\s*:\s*\[/.test(head);
+}
+
+function parseByFormat(text: string, options: {fileName: string; format?: ImportFormat}): ParsedImport {
+	if (options.format === undefined && isAmbiguousJson(text)) {
+		throw new UserError(`${options.fileName}: holds both hyperfine "results" and Google Benchmark "benchmarks"; rqc will not guess which to import`,
+			'say which with --format hyperfine or --format google-benchmark; nothing was imported');
+	}
+
 	const format = options.format ?? detectFormat(text);
 	if (format === undefined) {
 		if (text.trim() === '') throw new UserError(`${options.fileName}: the file is empty`, 'nothing was imported');

@@ -1,4 +1,5 @@
 import type {Config} from '../config.js';
+import {ensurePrivateDir} from '../private-files.js';
 import {openPgDriver} from './pg-driver.js';
 import {openPgliteDriver} from './pglite-driver.js';
 import {migrate, SqlStore} from './sql-store.js';
@@ -8,7 +9,9 @@ import type {Store} from './store.js';
  * Opens the configured store (PostgreSQL when a URL is set, else the embedded PGlite store),
  * applying migrations. Throws a ServiceError (exit 3) when it cannot be reached.
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>, options: {connectTimeoutMs?: number} = {}): Promise<Store> {
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & {readonly dataDir?: string}, options: {connectTimeoutMs?: number} = {}): Promise<Store> {
+	// rqc's data directory (embedded store, spool, locks) is private to its owner (issue 11, point 3).
+	if (config.dataDir !== undefined) ensurePrivateDir(config.dataDir);
 	const driver = config.databaseUrl
 		? await openPgDriver(config.databaseUrl, options)
 		: await openPgliteDriver(config.pgliteDir);

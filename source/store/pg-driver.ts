@@ -75,7 +75,7 @@ export function describeConnectError(error: unknown, url: string): ServiceError 
 		case '28P01':
 		case '28000':
 			return new ServiceError('database', `PostgreSQL at ${shown} refused the credentials: ${message ?? 'authentication failed'}`,
-				`${hintStart} (user and password; rqc up writes the stack's password to compose/.env)`, {cause: error});
+				`${hintStart} (user and password; rqc up writes the stack's password to ~/.config/rqc/stack.env)`, {cause: error});
 		case '3D000':
 			return new ServiceError('database', `PostgreSQL at ${shown}: ${message ?? 'database does not exist'}`,
 				`create it (createdb) or ${hintStart}`, {cause: error});
@@ -94,8 +94,13 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 		idleTimeoutMillis: 10_000,
 		application_name: 'rqc',
 	});
-	// An idle client losing its server must not crash the process; the next query reports it.
+	// A connection losing its server (a restart, a FATAL such as CREATE EXTENSION of a TimescaleDB
+	// that is not preloaded) must never crash rqc with an unhandled 'error' event, idle or checked
+	// out (issue 11, point 8): the pool drops it, and the next query reports it or reconnects.
 	pool.on('error', () => {});
+	pool.on('connect', (client) => {
+		client.on('error', () => {});
+	});
 	try {
 		const client = await pool.connect();
 		client.release();
@@ -124,16 +129,20 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 				throw describeConnectError(error, url);
 			}
 
+			let broken: Error | undefined;
 			try {
 				await client.query('BEGIN');
 				const result = await fn(wrap(client));
 				await client.query('COMMIT');
 				return result;
 			} catch (error) {
-				await client.query('ROLLBACK').catch(() => {});
+				await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+					// The connection is gone: the pool must not hand it out again.
+					broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+				});
 				throw asServiceError(error, url);
 			} finally {
-				client.release();
+				client.release(broken);
 			}
 		},
 		async close() {

@@ -1,8 +1,9 @@
 /** The embedded store: PGlite (PostgreSQL in WebAssembly) in a directory, one process at a time. */
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {PGlite, Transaction} from '@electric-sql/pglite';
 import {ServiceError} from '../errors.js';
+import {ensurePrivateDir, makeTreePrivate} from '../private-files.js';
 import {createDiskFullError, isDiskFullError} from './disk-full.js';
 import {buildInsert, rowsPerStatement, type Driver, type Executor} from './driver.js';
 
@@ -70,7 +71,8 @@ function wrap(db: PGlite | Transaction): Executor {
 
 /** Opens (creating when new) the embedded store in dir. */
 export async function openPgliteDriver(dir: string): Promise<Driver> {
-	mkdirSync(dir, {recursive: true});
+	// The store is its owner's alone (issue 11, point 3); openStore makes the data directory private.
+	ensurePrivateDir(dir);
 	const release = acquireLock(dir);
 	try {
 		const {PGlite} = await import('@electric-sql/pglite');
@@ -87,6 +89,8 @@ export async function openPgliteDriver(dir: string): Promise<Driver> {
 				try {
 					await db.close();
 				} finally {
+					// PGlite makes its files 0666 whatever the umask: make them the owner's again.
+					makeTreePrivate(dir);
 					release();
 				}
 			},

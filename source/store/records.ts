@@ -167,6 +167,8 @@ export interface StoreInfo {
 	readonly latestSchemaVersion: number;
 	readonly hasTimescale: boolean;
 	readonly serverVersion: string;
+	/** Why TimescaleDB is on the server but not in use, and how to enable it (PostgreSQL only). */
+	readonly timescaleProblem?: string;
 }
 
 /** Which per-run medians a history reads. */

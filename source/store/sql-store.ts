@@ -113,6 +113,7 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 	await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 	let hasTimescale = false;
+	let hasApplied = false;
 	await driver.transaction(async (tx) => {
 		// Two rqc processes connecting at once must not both migrate.
 		if (driver.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7413901)');
@@ -123,30 +124,69 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 				'upgrade rqc, or point it at another database');
 		}
 
-		let hasApplied = false;
+		let hasAppliedNow = false;
 		for (const migration of migrations) {
 			if (applied.has(migration.version)) continue;
-			hasApplied = true;
+			hasAppliedNow = true;
 			await tx.exec(migration.sql);
 			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
 		}
 
-		if (driver.kind === 'postgres') {
-			// Installed but not preloaded (common right after installing the package): CREATE
-			// EXTENSION fails with FATAL and drops the connection, so it is checked first and such a
-			// server keeps plain tables (issue 11).
-			const [ext] = await tx.query<{available: boolean; installed: boolean; preloaded: boolean}>(`SELECT
-				EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
-				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed,
-				-- A preloaded TimescaleDB's loader registers its settings; shared_preload_libraries is
-				-- readable only by superusers.
-				EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded`);
-			hasTimescale = Boolean(ext?.available && ext.preloaded);
-			// Hypertables and policies are set up once, and again whenever the schema changes.
-			if (hasTimescale && (hasApplied || !ext?.installed)) await tx.exec(timescaleSetup);
-		}
+		hasApplied = hasAppliedNow;
 	});
+	// Outside the schema's transaction: a TimescaleDB that cannot be used leaves plain tables,
+	// never a failed open (issue 11, point 8).
+	if (driver.kind === 'postgres') hasTimescale = await setUpTimescale(driver, hasApplied);
 	return {version: LATEST_SCHEMA_VERSION, hasTimescale};
+}
+
+/** Whether the server offers TimescaleDB, the database has it, and the server preloads it. */
+export interface TimescaleState {
+	readonly available: boolean;
+	readonly installed: boolean;
+	readonly preloaded: boolean;
+}
+
+async function getTimescaleState(db: Executor): Promise<TimescaleState> {
+	const [row] = await db.query<TimescaleState>(`SELECT
+		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+		EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed,
+		-- A preloaded TimescaleDB's loader registers its settings; shared_preload_libraries is
+		-- readable only by superusers.
+		EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded`);
+	return {available: Boolean(row?.available), installed: Boolean(row?.installed), preloaded: Boolean(row?.preloaded)};
+}
+
+/**
+ * Hypertables and policies, set up once and again whenever the schema changed, when the extension
+ * can be used. Installed but not preloaded (common right after installing the package) is not
+ * tried: CREATE EXTENSION would fail FATAL and drop the connection. Any other failure is rolled
+ * back and leaves plain tables. Returns whether TimescaleDB is in use.
+ */
+async function setUpTimescale(driver: Driver, hasSchemaChanged: boolean): Promise<boolean> {
+	const state = await getTimescaleState(driver);
+	if (!state.available || !state.preloaded) return false;
+	if (state.installed && !hasSchemaChanged) return true;
+	try {
+		await driver.transaction(async (tx) => {
+			await tx.query('SELECT pg_advisory_xact_lock(7413901)');
+			await tx.exec(timescaleSetup);
+		});
+		return true;
+	} catch {
+		// Plain tables work; `rqc doctor` says what is wrong with the extension.
+		return state.installed;
+	}
+}
+
+/** What `rqc doctor` says when TimescaleDB is on the server but not in use; undefined otherwise. Pure. */
+export function describeTimescaleProblem(state: TimescaleState): string | undefined {
+	if (!state.available || (state.installed && state.preloaded)) return undefined;
+	if (!state.preloaded) {
+		return 'TimescaleDB is installed but not preloaded (plain tables meanwhile): add shared_preload_libraries = \'timescaledb\' to postgresql.conf and restart PostgreSQL';
+	}
+
+	return 'TimescaleDB is preloaded but CREATE EXTENSION timescaledb failed (plain tables meanwhile): run it in psql to see why';
 }
 
 export class SqlStore implements Store {
@@ -164,7 +204,9 @@ export class SqlStore implements Store {
 		const [version] = await this.executor.query<{v: number | null}>('SELECT max(version) AS v FROM schema_migrations');
 		const [server] = await this.executor.query<{v: string}>('SELECT current_setting(\'server_version\') AS v');
 		const timescale = await this.executor.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+		const timescaleProblem = this.db.kind === 'postgres' ? describeTimescaleProblem(await getTimescaleState(this.executor)) : undefined;
 		return {
+			...(timescaleProblem === undefined ? {} : {timescaleProblem}),
 			driver: this.db.kind,
 			location: this.db.location,
 			schemaVersion: num(version?.v ?? 0),

@@ -62,7 +62,7 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 	let dbPort = 0;
 
 	function stackEnv(extraOverrides: string[] = []): Record<string, string | undefined> {
-		const env: Record<string, string | undefined> = {...process.env, RQC_COMPOSE_OVERRIDE: [...overrides, ...extraOverrides].join(path.delimiter)};
+		const env: Record<string, string | undefined> = {...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), RQC_COMPOSE_OVERRIDE: [...overrides, ...extraOverrides].join(path.delimiter)};
 		for (const name of ['DB_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'RQC_DATABASE_URL', 'DATABASE_URL', 'REDIS_URL', 'DOCKER_HOST']) delete env[name];
 		return env;
 	}
@@ -158,12 +158,15 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 		if (dir) rmSync(dir, {recursive: true, force: true});
 	}, 240_000);
 
-	it('rqc up --wait (no profile) starts the default services healthy and writes .env with mode 0600', async () => {
+	// issue 11: rqc up wrote compose/.env into rqc's installation directory.
+	it('rqc up --wait (no profile) starts the default services healthy and writes its settings 0600 under XDG_CONFIG_HOME, not beside the compose file', async () => {
 		const result = await rqc(upCommand, [], {wait: true, timeout: 150});
 		expect(result.code).toBe(0);
 		expect(result.stderr).toContain('Stack ready: 3 services');
-		const envFile = path.join(composeDir, '.env');
+		const envFile = path.join(dir, 'config', 'rqc', 'stack.env');
 		expect(statSync(envFile).mode & 0o777).toBe(0o600);
+		expect(statSync(path.dirname(envFile)).mode & 0o777).toBe(0o700);
+		expect(readFileSync(path.join(composeDir, '.env'), 'utf8')).not.toMatch(/DB_PASSWORD|RQC_DATABASE_URL/);
 		const env = readFileSync(envFile, 'utf8');
 		expect(env).toMatch(/^DB_PASSWORD=[A-Za-z\d]{32}$/m);
 		expect(env).toMatch(/^GRAFANA_ADMIN_PASSWORD=[A-Za-z\d]{32}$/m);
@@ -178,9 +181,9 @@ describeWith([requireDocker()], 'compose stack: rqc up / ps / logs / down on the
 	}, 240_000);
 
 	it('rqc applies its migrations to the stack\'s database, and the Grafana dashboard\'s queries run on that schema', async () => {
-		const env = {...process.env};
+		const env: NodeJS.ProcessEnv = {...process.env, XDG_CONFIG_HOME: path.join(dir, 'config')};
 		for (const name of ['RQC_DATABASE_URL', 'DATABASE_URL', 'RQC_COMPOSE_FILE']) delete env[name];
-		// The URL comes from the .env that rqc up wrote.
+		// The URL comes from the settings that rqc up wrote.
 		const config = loadConfig({composeFile: path.join(composeDir, 'docker-compose.yml')}, env);
 		expect(config.sources.databaseUrl).toBe('dotenv');
 		expect(config.databaseUrl).toContain(`127.0.0.1:${dbPort}`);

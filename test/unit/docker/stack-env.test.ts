@@ -73,17 +73,18 @@ describe('ensureStackEnv (a temporary directory)', () => {
 		if (dir) rmSync(dir, {recursive: true, force: true});
 	});
 
-	it('creates .env with mode 0600, and a second call adds nothing', () => {
+	it('creates the file with mode 0600 in a 0700 directory, and a second call adds nothing', () => {
 		dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-env-'));
-		const first = ensureStackEnv(dir, {}, counter());
+		const file = path.join(dir, 'config', 'rqc', 'stack.env');
+		const first = ensureStackEnv(file, {}, counter());
 		expect(first.isCreated).toBe(true);
 		expect(first.generated).toEqual(['DB_PASSWORD', 'GRAFANA_ADMIN_PASSWORD']);
-		const file = path.join(dir, '.env');
 		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
 		expect(parseDotenv(readFileSync(file, 'utf8'))).toEqual({
 			DB_PASSWORD: 'secret1', GRAFANA_ADMIN_PASSWORD: 'secret2', RQC_DATABASE_URL: 'postgres://rqc:secret1@127.0.0.1:5432/rqc', REDIS_URL: 'redis://127.0.0.1:6379',
 		});
-		const second = ensureStackEnv(dir, {}, counter());
+		const second = ensureStackEnv(file, {}, counter());
 		expect([second.isCreated, second.added]).toEqual([false, []]);
 	});
 
@@ -91,11 +92,23 @@ describe('ensureStackEnv (a temporary directory)', () => {
 		dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-env-'));
 		const file = path.join(dir, '.env');
 		writeFileSync(file, '# mine\nDB_PORT=25432', {mode: 0o644});
-		const result = ensureStackEnv(dir, {}, counter());
+		const result = ensureStackEnv(file, {}, counter());
 		expect(result.added).toEqual(['DB_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'RQC_DATABASE_URL', 'REDIS_URL']);
 		const text = readFileSync(file, 'utf8');
 		expect(text.startsWith('# mine\nDB_PORT=25432\nDB_PASSWORD=secret1\n')).toBe(true);
 		expect(parseDotenv(text).RQC_DATABASE_URL).toBe('postgres://rqc:secret1@127.0.0.1:25432/rqc');
 		expect(statSync(file).mode & 0o777).toBe(0o600);
+	});
+
+	// issue 11: settings kept in a .env beside the compose file are read, never written again.
+	it('takes what a .env beside the compose file sets into account without copying it', () => {
+		dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-env-'));
+		const file = path.join(dir, 'stack.env');
+		const result = ensureStackEnv(file, {}, counter(), {DB_PORT: '25432', DB_PASSWORD: 'kept'});
+		expect(result.generated).toEqual(['GRAFANA_ADMIN_PASSWORD']);
+		const written = parseDotenv(readFileSync(file, 'utf8'));
+		expect(written.DB_PASSWORD).toBeUndefined();
+		expect(written.DB_PORT).toBeUndefined();
+		expect(written.RQC_DATABASE_URL).toBe('postgres://rqc:kept@127.0.0.1:25432/rqc');
 	});
 });
