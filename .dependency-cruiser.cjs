@@ -12,7 +12,7 @@ const layer = {
 	ui: '^source/(ui/|shell\\.ts$)',
 	domain: '^source/(compare|bench|importers|demo)/|^source/health\\.ts$',
 	services: '^source/(docker|store|cache)/',
-	base: '^source/(stats/|text/|config\\.ts$|errors\\.ts$|json\\.ts$|redact\\.ts$)',
+	base: '^source/(stats/|text/|config\\.ts$|errors\\.ts$|json\\.ts$|redact\\.ts$|names\\.ts$|private-files\\.ts$)',
 };
 
 /** The layers above (outside) each layer, as one path pattern. */
@@ -93,7 +93,7 @@ module.exports = {
 		{
 			name: 'base-imports-up',
 			severity: 'error',
-			comment: 'stats/, text/, config, errors, json and redact are the bottom layer: they import only each other.',
+			comment: 'stats/, text/, config, errors, json, redact, names and private-files are the bottom layer: they import only each other.',
 			from: {path: layer.base},
 			to: {path: above.base},
 		},
