@@ -40,9 +40,11 @@ function createFakeSource(): CompareSource & {requests: ComparisonRequest[]} {
 		},
 		async getCaseDetail(report, caseName) {
 			return {
-				history: Object.entries(releaseMedians).map(([release, medians]) => ({release, median: medians[caseName]!, low: medians[caseName]! * 0.98, high: medians[caseName]! * 1.02, n: 30})),
-				base: samplesOf(report.base.release).get(caseName)!,
-				candidate: samplesOf(report.candidate.release).get(caseName)!,
+				history: Object.entries(releaseMedians).filter(([, medians]) => medians[caseName] !== undefined)
+					.map(([release, medians]) => ({release, median: medians[caseName]!, low: medians[caseName]! * 0.98, high: medians[caseName]! * 1.02, n: 30})),
+				// A case only one side has (missing, new) has no samples on the other.
+				base: samplesOf(report.base.release).get(caseName) ?? [],
+				candidate: samplesOf(report.candidate.release).get(caseName) ?? [],
 			};
 		},
 	};
