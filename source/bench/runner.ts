@@ -151,6 +151,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 
 	const lock = await acquireBenchLock(deps.cache, deps.config.dataDir, {
 		suite: options.suite.name,
+		mode: options.mode,
 		shouldWait: options.shouldWait ?? true,
 		signal,
 		onFallback: notice,

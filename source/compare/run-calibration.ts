@@ -74,6 +74,7 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 	const rounds = options.rounds ?? 5;
 	const lock = await acquireBenchLock(deps.cache, deps.config.dataDir, {
 		suite: options.suite.name,
+		mode: 'calibration',
 		shouldWait: true,
 		signal,
 		onWait: () => progress('waiting for the benchmark run already on this host'),
