@@ -197,7 +197,8 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 		// Nothing running: no reading, no change, no frame.
 		if (targets.length === 0) return;
 		const readings = await sampler.sample(targets, signal);
-		if (signal.aborted || readings.size === 0) return;
+		// Paused meanwhile: a reading taken before the pause is no baseline for after it.
+		if (signal.aborted || isPaused || readings.size === 0) return;
 		for (const [id, reading] of readings) {
 			if (!records.has(id)) continue;
 			const previous = lastReading.get(id);
