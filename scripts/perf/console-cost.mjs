@@ -97,8 +97,10 @@ let sessionCount = 0;
 /** Starts a command in a detached tmux session of the fixed size; returns its pid and output log. */
 async function startInTmux(command, env = {}) {
 	const name = `s${++sessionCount}`;
-	const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-	tmux('new-session', '-d', '-s', name, '-x', String(COLUMNS), '-y', String(ROWS), `exec env ${envArgs} ${command}`);
+	// The environment goes through a private script, never a command line (it may hold a database password).
+	const script = path.join(temp, `${name}.sh`);
+	writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\nexec ${command}\n`, {mode: 0o600});
+	tmux('new-session', '-d', '-s', name, '-x', String(COLUMNS), '-y', String(ROWS), `exec sh ${script}`);
 	const pid = Number(tmux('list-panes', '-t', name, '-F', '#{pane_pid}'));
 	const output = path.join(temp, `${name}.out`);
 	tmux('pipe-pane', '-o', '-t', name, `cat >> ${output}`);
@@ -251,8 +253,7 @@ function runCpuBound(store) {
 	});
 	if (result.status !== 0) throw new Error(`bench run failed: ${result.stderr}`);
 	const json = JSON.parse(result.stdout);
-	const entry = (json.cases ?? json.summary ?? []).find?.((c) => c.name === 'spin' || c.case === 'spin');
-	const ns = entry?.medianNs ?? entry?.median_ns;
+	const ns = json.run?.summaries?.find((c) => c.caseName === 'spin' || c.name === 'spin')?.medianNs;
 	if (typeof ns !== 'number') throw new Error(`no median in: ${result.stdout.slice(0, 400)}`);
 	return ns / 1e6;
 }
@@ -269,15 +270,20 @@ function mad(values) {
 }
 
 async function main() {
+	// A session that lives for the whole run: tmux's server exits with its last session.
+	tmux('new-session', '-d', '-s', 'keeper', 'sleep 86400');
 	const rows = [];
 	log(`${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; window ${WINDOW_S} s after ${WARMUP_S} s; terminal ${COLUMNS}x${ROWS}; ${cli}`);
 	rows.push(await measureCommand('peer: top -d 1', 'top -d 1', {TERM: 'xterm-256color'}));
 	rows.push(await measureCommand('peer: Ink clock (redraws every second)', `node ${inkClock}`, {TERM: 'xterm-256color'}));
 	const stores = [];
 	const wanted = args.stores.split(',');
-	const panes = args.panes.split(',');
+	const panes = args.panes.split(',').filter((p) => p in paneNames);
 	const runStore = async (store) => {
 		stores.push(store);
+		// Create the store (and apply migrations) first: the idle figure is not the first start's work.
+		const prepared = spawnSync('node', [cli, 'releases', '--json'], {encoding: 'utf8', env: {...process.env, ...rqcEnv(store)}});
+		if (prepared.status !== 0) throw new Error(`cannot prepare the ${store.name} store: ${prepared.stderr}`);
 		for (const pane of panes) {
 			rows.push(await measureCommand(`rqc idle, ${paneNames[pane]} pane, ${store.name}`, `node ${cli}`, rqcEnv(store), [pane]));
 		}
@@ -322,6 +328,7 @@ async function quietCheck(store) {
 	const rounds = Number(args.rounds);
 	const without = [];
 	const withConsole = [];
+	runCpuBound(store); // builds the measuring helper into the data directory; not counted
 	for (let round = 0; round < rounds; round++) {
 		without.push(runCpuBound(store));
 		const program = await startInTmux(`node ${cli}`, rqcEnv(store));
