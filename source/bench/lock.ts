@@ -13,7 +13,7 @@
  */
 import {randomUUID} from 'node:crypto';
 import {readFileSync, statSync} from 'node:fs';
-import {lstat, open, readFile, rm, stat} from 'node:fs/promises';
+import {lstat, open, readFile, stat, unlink} from 'node:fs/promises';
 import {hostname, userInfo} from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -64,6 +64,15 @@ const LOCK_TTL_SECONDS = 30;
 /** The lock file's name in the host-wide directory: fixed, so every rqc on the host finds it. */
 export const HOST_LOCK_NAME = 'rqc-bench.lock';
 const HOST_LOCK_DIRS = ['/run/lock', '/var/lock', '/tmp'];
+/** Removes a file; one already gone is fine (fs.rm would turn EPERM into a confusing ENOTDIR). */
+async function removeFile(file: string): Promise<void> {
+	try {
+		await unlink(file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+	}
+}
+
 /** A takeover guard older than this was left by a process that died mid-takeover. */
 const TAKEOVER_STALE_MS = 10_000;
 
@@ -230,7 +239,7 @@ async function removeStale(file: string, stale: LockOwner): Promise<boolean> {
 	const guard = `${file}.takeover`;
 	try {
 		const info = await lstat(guard);
-		if (Date.now() - info.mtimeMs > TAKEOVER_STALE_MS) await rm(guard, {force: true});
+		if (Date.now() - info.mtimeMs > TAKEOVER_STALE_MS) await removeFile(guard).catch(() => {});
 	} catch {
 		// No guard.
 	}
@@ -245,7 +254,7 @@ async function removeStale(file: string, stale: LockOwner): Promise<boolean> {
 	try {
 		const again = await readOwner(file);
 		if (again?.token !== stale.token) return false;
-		await rm(file, {force: true});
+		await removeFile(file);
 		return true;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
@@ -259,7 +268,7 @@ async function removeStale(file: string, stale: LockOwner): Promise<boolean> {
 		throw error;
 	} finally {
 		await handle.close();
-		await rm(guard, {force: true});
+		await removeFile(guard).catch(() => {});
 	}
 }
 
@@ -288,15 +297,17 @@ export async function acquireFileLock(dataDir: string, options: AcquireOptions &
 						if (isReleased) return;
 						isReleased = true;
 						const current = await readOwner(file);
-						if (current?.token === owner.token) await rm(file, {force: true});
+						if (current?.token === owner.token) await removeFile(file);
 					},
 				},
 			};
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code === 'ENOENT') throw new FailureError(`the benchmark lock directory ${dir} does not exist`, 'create it, or set RQC_LOCK_DIR to a directory every rqc on this host can write');
-			if (code === 'EACCES' || code === 'EPERM') throw new FailureError(`cannot create the benchmark lock ${file}: ${code}`, 'make the directory writable (mode 1777), or set RQC_LOCK_DIR');
-			if (code !== 'EEXIST') throw error;
+			// Some kernels answer EACCES, not EEXIST, for another user's file in a sticky directory.
+			const exists = code !== 'EEXIST' && await lstat(file).then(() => true, () => false);
+			if ((code === 'EACCES' || code === 'EPERM') && !exists) throw new FailureError(`cannot create the benchmark lock ${file}: ${code}`, 'make the directory writable (mode 1777), or set RQC_LOCK_DIR');
+			if (code !== 'EEXIST' && !exists) throw error;
 		}
 
 		// An unreadable file is being written by its new owner right now: busy, not stale.

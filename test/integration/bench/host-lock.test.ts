@@ -3,9 +3,10 @@
  * Redis (a throwaway redis-server killed mid-run) never releases it. Each test points
  * RQC_LOCK_DIR at its own directory, so the other engineers' runs on this machine never meet it.
  */
-import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {
 	acquireBenchLock,
@@ -18,14 +19,16 @@ import {
 import {runBenchmark} from '../../../source/bench/runner.js';
 import {RedisCache} from '../../../source/cache/redis-cache.js';
 import {FailureError} from '../../../source/errors.js';
+import {root} from '../../helpers/cli.js';
 import {RedisServer} from '../../helpers/redis-server.js';
-import {uniqueSuffix} from '../../helpers/services.js';
+import {describeWith, uniqueSuffix, type Service} from '../../helpers/services.js';
 import {makeSuite, openPgliteFixture, waitFor, type PgliteFixture} from './fixtures.js';
 
 let lockDir: string;
 const savedLockDir = process.env.RQC_LOCK_DIR;
 beforeEach(() => {
-	lockDir = mkdtempSync(path.join(os.tmpdir(), `rqc-lock-${uniqueSuffix()}-`));
+	// Under the host's own lock directory (world-writable and sticky), so another user can reach it.
+	lockDir = mkdtempSync(path.join(getHostLockDir({}), `rqc-test-lock-${uniqueSuffix()}-`));
 	chmodSync(lockDir, 0o1777);
 	process.env.RQC_LOCK_DIR = lockDir;
 });
@@ -188,4 +191,45 @@ describe('the host lock with Redis killed mid-run', () => {
 			await server.start();
 		}
 	}, 60_000);
+});
+
+// Another user needs root to switch to (runuser) and the built lock module (npm run build).
+const otherUser: Service = {
+	name: 'another user',
+	isAvailable: process.getuid?.() === 0 && existsSync('/usr/sbin/runuser') && existsSync(path.join(root, 'dist/bench/lock.js')),
+	reason: 'needs root, runuser and a build (npm run build) to try the lock as the user nobody',
+};
+
+describeWith([otherUser], 'the host lock across users', () => {
+	/** Tries the lock as the user nobody (built module, same lock directory); resolves with what it printed. */
+	async function tryAsNobody(): Promise<{exitCode: number | undefined; output: string}> {
+		const script = `import {acquireFileLock} from ${JSON.stringify(path.join(root, 'dist/bench/lock.js'))};
+try { const lock = await acquireFileLock('/unused', {suite: 'nobody', shouldWait: false}); console.log('TOOK'); await lock.release(); }
+catch (error) { console.log(String(error.message) + ' | ' + String(error.hint)); }`;
+		const result = await execa('runuser', ['-u', 'nobody', '--', process.execPath, '--input-type=module', '-e', script], {
+			reject: false, env: {RQC_LOCK_DIR: lockDir, PATH: process.env.PATH}, extendEnv: false,
+		});
+		return {exitCode: result.exitCode, output: `${String(result.stdout)}${String(result.stderr)}`};
+	}
+
+	// issue 11: another user ran alongside (the lock file lived in each user's data directory)
+	it('refuses another user while a run holds the host, and lets it in once the host is free', async () => {
+		const lock = await acquireFileLock('/unused', {suite: 'root-run', shouldWait: false, mode: 'bare_metal'});
+		try {
+			expect(statSync(path.join(lockDir, HOST_LOCK_NAME)).mode & 0o777).toBe(0o644);
+			const refused = await tryAsNobody();
+			expect(refused.output).toMatch(/another benchmark run holds this host: suite root-run \(pid \d+ on .* by root/);
+		} finally {
+			await lock.release();
+		}
+
+		expect((await tryAsNobody()).output).toContain('TOOK');
+	});
+
+	it('tells another user how to clear a dead owner\'s lock it may not remove', async () => {
+		writeFileSync(path.join(lockDir, HOST_LOCK_NAME), JSON.stringify({host: os.hostname(), pid: 2 ** 22 + 11, token: 'dead', suite: 'gone', since: '', user: 'root'}), {mode: 0o644});
+		const result = await tryAsNobody();
+		expect(result.output).toContain('a stale benchmark lock of a run that died');
+		expect(result.output).toContain(`remove ${path.join(lockDir, HOST_LOCK_NAME)} (as its owner or root)`);
+	});
 });
