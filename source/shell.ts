@@ -1,6 +1,8 @@
 /**
  * `rqc` with no command: the TUI in a terminal, the status summary (and a hint) anywhere else.
  */
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import {EXIT} from './errors.js';
 import type {CommandContext} from './commands/types.js';
 
@@ -36,9 +38,12 @@ export async function runShell(context: CommandContext, io: Io, stdin: NodeJS.Re
 	const cache = await context.openCache();
 	const services = createLiveServices(context.config, {openStore: context.openStore, cache});
 	const instance = render(React.createElement(App, {services}), {exitOnCtrlC: true, stdout: io.stdout, stderr: io.stderr, stdin});
+	const compaction = setTimeout(compactAfterStartup, STARTUP_SETTLE_MS);
+	compaction.unref();
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		clearTimeout(compaction);
 		await services.close();
 	}
 
@@ -61,5 +66,26 @@ async function importInkAsInteractive(): Promise<typeof import('ink')> {
 		for (const [key, value] of Object.entries(saved)) {
 			if (value !== undefined) process.env[key] = value;
 		}
+	}
+}
+
+/** Start-up (module loading, the first checks, the first frames) is over by then. */
+const STARTUP_SETTLE_MS = 15_000;
+
+/**
+ * One full garbage collection once the console has settled. Start-up grows V8's young
+ * generation to its maximum and, with next to no allocation afterwards (nothing is redrawn when
+ * nothing changes), V8 never shrinks it again: measured, 138 MB resident before and 107 MB after
+ * with PostgreSQL. The console stays open for hours on benchmark hosts, so the memory is worth a
+ * single pause of a few tens of milliseconds. Node offers no other way to ask for it than
+ * exposing gc() to a fresh context.
+ */
+function compactAfterStartup(): void {
+	try {
+		setFlagsFromString('--expose-gc');
+		const gc: unknown = runInNewContext('gc');
+		if (typeof gc === 'function') gc();
+	} catch {
+		// Only memory is at stake.
 	}
 }
