@@ -191,11 +191,14 @@ function makeOwner(options: AcquireOptions): LockOwner {
 	};
 }
 
-/** Takes the host's lock in Redis; its TTL is renewed until release. */
-export async function acquireRedisLock(cache: Cache, options: AcquireOptions, owner: LockOwner = makeOwner(options)): Promise<HeldLock> {
+/**
+ * Takes the host's lock in Redis; its TTL is renewed until release. With mayTakeOverDead (the
+ * caller holds the host's lock file), a key left by a process of this host that died is removed.
+ */
+export async function acquireRedisLock(cache: Cache, options: AcquireOptions & {mayTakeOverDead?: boolean}, owner: LockOwner = makeOwner(options)): Promise<HeldLock> {
 	const key = getLockKey(owner.host);
 	const value = JSON.stringify(owner);
-	return waitOrFail(async (): Promise<Attempt<HeldLock>> => {
+	const attempt = async (mayTakeOver: boolean): Promise<Attempt<HeldLock>> => {
 		if (await cache.setIfAbsent(key, value, LOCK_TTL_SECONDS)) {
 			const renew = setInterval(() => {
 				void cache.expireIfEquals(key, value, LOCK_TTL_SECONDS).catch(() => {});
@@ -216,8 +219,17 @@ export async function acquireRedisLock(cache: Cache, options: AcquireOptions, ow
 			};
 		}
 
-		return {holder: parseOwner(await cache.get(key).catch(() => undefined))};
-	}, options);
+		const raw = await cache.get(key).catch(() => undefined);
+		const holder = parseOwner(raw);
+		if (mayTakeOver && options.mayTakeOverDead && raw !== undefined && holder && holder.token !== owner.token && !isOwnerAlive(holder, owner.host)) {
+			// Its TTL would free it within 30 s; the file lock already says the host is ours.
+			if (await cache.deleteIfEquals(key, raw).catch(() => false)) return attempt(false);
+		}
+
+		return {holder};
+	};
+
+	return waitOrFail(async () => attempt(true), options);
 }
 
 /** Reads a lock file; a symlink or another non-file (planted in a shared directory) reads as unknown. */
@@ -380,7 +392,7 @@ export async function acquireBenchLock(cache: Cache | undefined, dataDir: string
 
 	let redisLock: HeldLock;
 	try {
-		redisLock = await acquireRedisLock(cache, options, owner);
+		redisLock = await acquireRedisLock(cache, {...options, mayTakeOverDead: true}, owner);
 	} catch (error) {
 		if (!(error instanceof FailureError)) {
 			// Redis went away between the check and the key: the file still guards the host.

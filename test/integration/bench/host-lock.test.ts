@@ -13,6 +13,7 @@ import {
 	acquireFileLock,
 	createHostLockReader,
 	getHostLockDir,
+	getLockKey,
 	getProcessStart,
 	HOST_LOCK_NAME,
 } from '../../../source/bench/lock.js';
@@ -166,6 +167,22 @@ describe('the host lock with Redis killed mid-run', () => {
 			await again.close();
 		}
 	}, 60_000);
+
+	it('clears a Redis key left by a run of this host that died, once the lock file is ours', async () => {
+		const cache = new RedisCache(server.url);
+		await cache.waitUntilReady();
+		const key = getLockKey();
+		try {
+			await cache.set(key, JSON.stringify({host: os.hostname(), pid: 2 ** 22 + 13, token: 'dead', suite: 'killed', since: ''}), {ttlSeconds: 30});
+			const lock = await acquireBenchLock(cache, fixture.dataDir, {suite: 'after', shouldWait: false});
+			expect(JSON.parse((await cache.get(key))!)).toMatchObject({suite: 'after', pid: process.pid});
+			await lock.release();
+			expect(await cache.get(key)).toBeUndefined();
+		} finally {
+			await cache.delete(key);
+			await cache.close();
+		}
+	});
 
 	it('lets a real run finish with its samples when Redis dies under it, and refuses a second run meanwhile', async () => {
 		const cache = new RedisCache(server.url);
