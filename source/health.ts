@@ -243,15 +243,32 @@ export function createHealthMonitor(config: Config, options: HealthMonitorOption
 	let isClosed = false;
 	let timer: NodeJS.Timeout | undefined;
 
-	const check = async (): Promise<void> => {
-		const [docker, database] = await Promise.all([
-			checkDocker(options.docker, config.dockerHost, 2000),
-			checkDatabase(config, options.getStore),
+	/** Once the engine has answered, a ping says it is still there (its /info costs the engine far more). */
+	const checkDockerAgain = async (): Promise<DockerCheck | undefined> => {
+		if (health.getSnapshot().docker.state !== 'ok') return checkDocker(options.docker, config.dockerHost, 2000);
+		const isUp = await Promise.race([
+			options.docker.ping().then(() => true, () => false),
+			new Promise<boolean>((resolve) => {
+				setTimeout(() => resolve(false), 2000).unref();
+			}),
 		]);
-		if (database.status !== 'ok') options.forgetStore?.();
+		return isUp ? undefined : checkDocker(options.docker, config.dockerHost, 2000);
+	};
+
+	/** The embedded store lives in this process: once open, there is nothing to ask again. */
+	const checkDatabaseAgain = async (): Promise<DatabaseCheck | undefined> => {
+		const current = health.getSnapshot().database;
+		if (current.state === 'ok' && current.kind === 'embedded') return undefined;
+		return checkDatabase(config, options.getStore);
+	};
+
+	const check = async (): Promise<void> => {
+		const [docker, database] = await Promise.all([checkDockerAgain(), checkDatabaseAgain()]);
+		if (database && database.status !== 'ok') options.forgetStore?.();
 		if (isClosed) return;
-		health.update({docker: toDockerHealth(docker), database: toDatabaseHealth(database)});
-		const isAllWell = docker.status === 'ok' && database.status === 'ok';
+		health.update({...(docker ? {docker: toDockerHealth(docker)} : {}), ...(database ? {database: toDatabaseHealth(database)} : {})});
+		const snapshot = health.getSnapshot();
+		const isAllWell = snapshot.docker.state === 'ok' && snapshot.database.state === 'ok';
 		timer = setTimeout(() => void check(), isAllWell ? pollMs : retryMs);
 		timer.unref();
 	};
