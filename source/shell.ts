@@ -2,6 +2,8 @@
  * `rqc` with no command in a terminal: the TUI. (Anywhere else main.ts prints the status summary:
  * the shell and the commands are siblings, neither imports the other.)
  */
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import type {Cache} from './cache/cache.js';
 import type {Config} from './config.js';
 import {EXIT} from './errors.js';
@@ -42,9 +44,12 @@ export async function runShell(context: ShellContext, io: Io, stdin: NodeJS.Read
 	const cache = await context.openCache();
 	const services = createLiveServices(context.config, {openStore: context.openStore, cache});
 	const instance = render(React.createElement(App, {services}), {exitOnCtrlC: true, stdout: io.stdout, stderr: io.stderr, stdin});
+	const compaction = setTimeout(compactAfterStartup, STARTUP_SETTLE_MS);
+	compaction.unref();
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		clearTimeout(compaction);
 		await services.close();
 	}
 
@@ -67,5 +72,26 @@ async function importInkAsInteractive(): Promise<typeof import('ink')> {
 		for (const [key, value] of Object.entries(saved)) {
 			if (value !== undefined) process.env[key] = value;
 		}
+	}
+}
+
+/** Start-up (module loading, the first checks, the first frames) is over by then. */
+const STARTUP_SETTLE_MS = 15_000;
+
+/**
+ * One full garbage collection once the console has settled. Start-up grows V8's young
+ * generation to its maximum and, with next to no allocation afterwards (nothing is redrawn when
+ * nothing changes), V8 never shrinks it again: measured, 138 MB resident before and 107 MB after
+ * with PostgreSQL. The console stays open for hours on benchmark hosts, so the memory is worth a
+ * single pause of a few tens of milliseconds. Node offers no other way to ask for it than
+ * exposing gc() to a fresh context.
+ */
+function compactAfterStartup(): void {
+	try {
+		setFlagsFromString('--expose-gc');
+		const gc: unknown = runInNewContext('gc');
+		if (typeof gc === 'function') gc();
+	} catch {
+		// Only memory is at stake.
 	}
 }

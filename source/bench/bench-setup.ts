@@ -89,6 +89,8 @@ function installExitHook(docker: Docker, containerId: string): () => void {
 
 export interface BenchHostOptions {
 	readonly suite: Suite;
+	/** What the run is, as the host lock tells other consoles (bare_metal, docker, calibration). */
+	readonly lockMode?: string;
 	readonly config: Pick<Config, 'dataDir' | 'dockerHost'>;
 	readonly cache?: Cache | undefined;
 	readonly signal: AbortSignal;
@@ -125,6 +127,7 @@ export class BenchHost {
 	static async open(options: BenchHostOptions): Promise<BenchHost> {
 		const lock = await acquireBenchLock(options.cache, options.config.dataDir, {
 			suite: options.suite.name,
+			...(options.lockMode ? {mode: options.lockMode} : {}),
 			shouldWait: options.shouldWait,
 			signal: options.signal,
 			onFallback: options.notice,

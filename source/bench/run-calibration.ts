@@ -73,6 +73,7 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 	const rounds = options.rounds ?? 5;
 	const host = await BenchHost.open({
 		suite: options.suite,
+		lockMode: 'calibration',
 		config: deps.config,
 		cache: deps.cache,
 		signal,

@@ -75,6 +75,7 @@ export async function runBenchmark(options: BenchRunOptions, deps: BenchRunDeps)
 
 	const host = await BenchHost.open({
 		suite: options.suite,
+		lockMode: options.mode,
 		config: deps.config,
 		cache: deps.cache,
 		signal,

@@ -42,6 +42,8 @@ export interface MonitorSnapshot {
 	readonly engine: EngineStatus;
 	readonly containers: readonly ContainerView[];
 	readonly samplingMode: SamplingMode;
+	/** Sampling is paused: a benchmark run holds this host (quiet mode), so no per-second readings. */
+	readonly isPaused?: boolean;
 	/** Bumped on every change, so consumers can skip identical renders. */
 	readonly version: number;
 }
@@ -72,10 +74,18 @@ export interface MonitorOptions {
 	/** Reconnect backoff: first delay and cap. */
 	readonly retryMinMs?: number;
 	readonly retryMaxMs?: number;
+	/** While paused: how often the loop wakes to re-list (never more often than 5 s). */
+	readonly quietIntervalMs?: number;
 }
 
 export interface ContainerMonitor extends ServicesSource {
+	/** Connects (idempotent: a second call does nothing). */
 	start(): void;
+	/**
+	 * Quiet mode (a bare-metal run measures on this host): no per-second sampling, and the
+	 * safety-net re-list at most every quietIntervalMs; events still arrive. False resumes at once.
+	 */
+	setPaused(isPaused: boolean): void;
 	close(): Promise<void>;
 }
 
@@ -120,6 +130,10 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 	let version = 0;
 	let snapshot: MonitorSnapshot | undefined;
 	let loop: Promise<void> | undefined;
+	let isPaused = false;
+	/** Ends the sampling loop's current sleep early (pause lifted, so sampling resumes now). */
+	let wake: AbortController | undefined;
+	const quietIntervalMs = Math.max(5000, options.quietIntervalMs ?? 5000);
 
 	const changed = (): void => {
 		version++;
@@ -155,33 +169,36 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 
 	/** Full: list and inspect all. Otherwise list, and inspect only what is new, changed state, or has a health check (its probe output moves). */
 	const resync = async (isFull: boolean): Promise<void> => {
+		const before = JSON.stringify([...records.values()]);
 		if (isFull) {
 			const fresh = await getContainers(options.docker, {project: options.project, isAll: options.isAll});
 			const ids = new Set(fresh.map((r) => r.id));
 			for (const id of [...records.keys()]) if (!ids.has(id)) drop(id);
 			for (const record of fresh) upsert(record);
-			changed();
-			return;
+		} else {
+			const summaries = await listContainers(options.docker, {project: options.project, isAll: options.isAll});
+			const ids = new Set(summaries.map((s) => s.id));
+			for (const id of [...records.keys()]) if (!ids.has(id)) drop(id);
+			for (const summary of summaries) {
+				const known = records.get(summary.id);
+				if (known && known.state === summary.state && known.health === 'none') continue;
+				const record = await inspectContainer(options.docker, summary.id);
+				if (record) upsert(record);
+				else drop(summary.id);
+			}
 		}
 
-		const summaries = await listContainers(options.docker, {project: options.project, isAll: options.isAll});
-		const ids = new Set(summaries.map((s) => s.id));
-		for (const id of [...records.keys()]) if (!ids.has(id)) drop(id);
-		for (const summary of summaries) {
-			const known = records.get(summary.id);
-			if (known && known.state === summary.state && known.health === 'none') continue;
-			const record = await inspectContainer(options.docker, summary.id);
-			if (record) upsert(record);
-			else drop(summary.id);
-		}
-
-		changed();
+		// A re-list that found nothing new is no change: nothing on screen needs redrawing.
+		if (isFull || JSON.stringify([...records.values()]) !== before) changed();
 	};
 
 	const sampleOnce = async (signal: AbortSignal): Promise<void> => {
 		const targets = [...records.values()].filter((r) => r.state === 'running' && r.pid > 0).map((r) => ({id: r.id, pid: r.pid}));
+		// Nothing running: no reading, no change, no frame.
+		if (targets.length === 0) return;
 		const readings = await sampler.sample(targets, signal);
-		if (signal.aborted) return;
+		// Paused meanwhile: a reading taken before the pause is no baseline for after it.
+		if (signal.aborted || isPaused || readings.size === 0) return;
 		for (const [id, reading] of readings) {
 			if (!records.has(id)) continue;
 			const previous = lastReading.get(id);
@@ -200,13 +217,15 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 		let nextResync = now() + resyncIntervalMs;
 		while (!signal.aborted) {
 			const started = now();
-			await sampleOnce(signal);
+			if (!isPaused) await sampleOnce(signal);
 			if (now() >= nextResync && !signal.aborted) {
 				nextResync = now() + resyncIntervalMs;
 				await resync(false);
 			}
 
-			await sleep(Math.max(50, sampleIntervalMs - (now() - started)), signal);
+			wake = new AbortController();
+			const interval = isPaused ? quietIntervalMs : sampleIntervalMs;
+			await sleep(Math.max(50, interval - (now() - started)), AbortSignal.any([signal, wake.signal]));
 		}
 	};
 
@@ -296,6 +315,15 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 	};
 
 	return {
+		setPaused(next) {
+			if (next === isPaused) return;
+			isPaused = next;
+			// Readings from before a pause are no baseline for after it; paused, no sample is shown.
+			lastReading.clear();
+			latestSample.clear();
+			changed();
+			if (!next) wake?.abort();
+		},
 		start() {
 			if (loop) return;
 			loop = run().catch(() => {
@@ -312,6 +340,7 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 			snapshot ??= {
 				engine,
 				samplingMode: sampler.mode,
+				...(isPaused ? {isPaused} : {}),
 				version,
 				containers: [...records.values()].sort(compareContainers).map((record) => ({record, sample: latestSample.get(record.id)})),
 			};

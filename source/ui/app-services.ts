@@ -1,122 +1,92 @@
 /**
- * What the TUI's panes are handed: configuration, the Docker client, the cache, the store
- * (opened lazily, once) and a live health source. Panes get these as props, so a test can hand
- * them fakes.
+ * What the TUI's panes are handed: configuration, the cache, the store (opened lazily, once) and
+ * data sources from the domain (the container monitor, the stack controls, live health from
+ * health.ts). Never a Docker client: panes get these as props, so a test can hand them fakes.
  */
-import type Docker from 'dockerode';
-import type {Cache, CacheState} from '../cache/cache.js';
+import type {Cache} from '../cache/cache.js';
 import type {Config} from '../config.js';
-import {createDockerClient, getEngineInfo} from '../docker/engine.js';
-import {redactSecrets} from '../redact.js';
+import {deriveMonitorDockerClient, isLocalEngine} from '../docker/client.js';
+import {createComposeControlSource, type ComposeControlSource} from '../docker/compose-control-source.js';
+import {createDockerClient} from '../docker/engine.js';
+import {createContainerMonitor, type ContainerMonitor} from '../docker/monitor.js';
+import {createHealthMonitor, isQuiet, type HealthSource} from '../health.js';
 import type {Store} from '../store/store.js';
 
-export interface HealthSnapshot {
-	readonly docker: {readonly state: 'checking' | 'ok' | 'unreachable'; readonly version?: string; readonly error?: string};
-	readonly database: {readonly state: 'opening' | 'ok' | 'unreachable'; readonly kind: 'embedded' | 'postgres' | 'timescaledb'; readonly error?: string};
-	readonly redis: {readonly state: CacheState | 'not_configured'; readonly error?: string};
-}
+export {MutableHealthSource, type HealthSnapshot, type HealthSource} from '../health.js';
 
-export interface HealthSource {
-	getSnapshot(): HealthSnapshot;
-	/** Calls listener on every change; returns the unsubscribe function. */
-	subscribe(listener: () => void): () => void;
-}
+/** The Services pane's container source: a live monitor (started by the pane, paused in quiet mode). */
+export type ContainersSource = Pick<ContainerMonitor, 'getSnapshot' | 'subscribe' | 'getHistory' | 'runAction' | 'streamLogs' | 'start'>;
 
 export interface AppServices {
 	readonly config: Config;
-	readonly docker: Docker;
 	readonly cache: Cache;
 	/** The store, opened on first call; rejects with a ServiceError when unreachable. */
 	getStore(): Promise<Store>;
 	readonly health: HealthSource;
+	/** The containers of the project, for the Services pane. */
+	readonly containers: ContainersSource;
+	/** The stack controls' source (u / p / D). */
+	readonly compose: ComposeControlSource;
 	/** Stops background work. The store and cache belong to whoever opened them. */
 	close(): Promise<void>;
-}
-
-/** A health source that changes only when told to: for tests and for the live source below. */
-export class MutableHealthSource implements HealthSource {
-	private readonly listeners = new Set<() => void>();
-
-	constructor(private snapshot: HealthSnapshot) {}
-
-	getSnapshot(): HealthSnapshot {
-		return this.snapshot;
-	}
-
-	subscribe(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
-	update(patch: Partial<HealthSnapshot>): void {
-		const next = {...this.snapshot, ...patch};
-		if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return;
-		this.snapshot = next;
-		for (const listener of this.listeners) listener();
-	}
 }
 
 export interface LiveServicesOptions {
 	readonly openStore: () => Promise<Store>;
 	readonly cache: Cache;
-	/** How often the engine and the database are asked whether they are there. */
+	/** How often the engine and the database are asked whether they are there, while they answer. */
 	readonly pollMs?: number;
+	readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Services backed by the real engine, store and cache, with health polled in the background. */
+/** Services backed by the real engine, store and cache, with health checked in the background. */
 export function createLiveServices(config: Config, options: LiveServicesOptions): AppServices {
 	const docker = createDockerClient(config);
 	const {cache} = options;
-	const health = new MutableHealthSource({
-		docker: {state: 'checking'},
-		database: {state: 'opening', kind: config.databaseUrl ? 'postgres' : 'embedded'},
-		redis: cache.kind === 'memory' ? {state: 'not_configured'} : {state: cache.getStatus().state},
-	});
 	let storePromise: Promise<Store> | undefined;
 	const getStore = async () => {
 		storePromise ??= options.openStore();
 		return storePromise;
 	};
 
-	const checkDocker = async () => {
-		const info = await getEngineInfo(docker, config.dockerHost, 2000);
-		health.update({docker: info.isReachable ? {state: 'ok', version: info.version} : {state: 'unreachable', error: info.error}});
-	};
-
-	const checkDatabase = async () => {
-		try {
-			const store = await getStore();
-			const info = await store.getInfo();
-			health.update({database: {state: 'ok', kind: info.driver === 'pglite' ? 'embedded' : info.hasTimescale ? 'timescaledb' : 'postgres'}});
-		} catch (error) {
-			health.update({database: {state: 'unreachable', kind: health.getSnapshot().database.kind, error: redactSecrets((error as Error).message)}});
-			// An open that failed is retried on the next poll.
-			if (storePromise && !(await storePromise.then(() => true, () => false))) storePromise = undefined;
-		}
-	};
-
-	const offRedis = cache.onStatus((status) => {
-		health.update({redis: {state: status.state, error: status.error}});
-	});
-	const poll = () => {
-		void checkDocker();
-		void checkDatabase();
-	};
-
-	// The first frame is drawn before any of this answers.
-	setImmediate(poll);
-	const timer = setInterval(poll, options.pollMs ?? 5000);
-	timer.unref();
-
-	return {
-		config,
+	const health = createHealthMonitor(config, {
 		docker,
 		cache,
 		getStore,
+		// An open that failed is retried on the next check.
+		forgetStore() {
+			const failed = storePromise;
+			void failed?.then(() => {}, () => {
+				if (storePromise === failed) storePromise = undefined;
+			});
+		},
+		pollMs: options.pollMs,
+		env: options.env,
+	});
+	const monitor = createContainerMonitor({
+		docker: deriveMonitorDockerClient(docker),
+		project: config.project,
+		isLocal: isLocalEngine(config.dockerHost),
+	});
+	// Quiet mode: while a benchmark run holds this host, no per-second container sampling.
+	const followQuiet = () => {
+		monitor.setPaused(isQuiet(health.getSnapshot()));
+	};
+
+	const offQuiet = health.subscribe(followQuiet);
+	followQuiet();
+
+	return {
+		config,
+		cache,
+		getStore,
 		health,
+		containers: monitor,
+		compose: createComposeControlSource(config, options.env),
 		async close() {
-			clearInterval(timer);
-			offRedis();
+			offQuiet();
+			health.close();
+			await monitor.close();
 		},
 	};
 }

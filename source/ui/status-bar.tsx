@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {HealthSnapshot, HealthSource} from './app-services.js';
+import type {HealthSnapshot, HealthSource} from '../health.js';
 import {formatHints, keyFor} from './keymap.js';
 import {useHealth} from './use-health.js';
 import {panes, type PaneId} from './shell-state.js';
@@ -38,11 +38,19 @@ export function describeHealth(h: HealthSnapshot): Array<{name: string; tone: To
 	];
 }
 
+/** The quiet-mode notice (a benchmark run holds this host), or undefined. Pure. */
+export function describeQuiet(h: HealthSnapshot): string | undefined {
+	if (!h.benchmark) return undefined;
+	const kind = h.benchmark.mode === 'docker' ? 'benchmark' : h.benchmark.mode === 'calibration' ? 'calibration' : 'bare-metal';
+	return `quiet: ${kind} run in progress`;
+}
+
 const paneTitles: Record<PaneId, string> = {services: 'Services', benchmarks: 'Benchmarks', compare: 'Compare', history: 'History'};
 
 /** The top line (pane tabs) and the bottom line (service states, help hint). */
 export function StatusBar({health, pane, width}: StatusBarProps) {
 	const snapshot = useHealth(health);
+	const quiet = describeQuiet(snapshot);
 	return (
 		<Box width={width} justifyContent="space-between">
 			<Box>
@@ -53,7 +61,10 @@ export function StatusBar({health, pane, width}: StatusBarProps) {
 					</Box>
 				))}
 			</Box>
-			<Text dimColor>{width >= 60 ? `${paneTitles[pane]} · ${formatHints('global')}` : `${keyFor('global', 'toggle-help')} help`}</Text>
+			{/* Quiet mode takes the hint's place: it is what the user needs to know then. */}
+			{quiet
+				? <Box flexShrink={0}><Text color="yellow" wrap="truncate">{quiet}</Text></Box>
+				: <Text dimColor>{width >= 60 ? `${paneTitles[pane]} · ${formatHints('global')}` : `${keyFor('global', 'toggle-help')} help`}</Text>}
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
 import {useSyncExternalStore} from 'react';
-import type {HealthSnapshot, HealthSource} from './app-services.js';
+import type {HealthSnapshot, HealthSource} from '../health.js';
 
 /** The live health snapshot; re-renders on change. */
 export function useHealth(source: HealthSource): HealthSnapshot {

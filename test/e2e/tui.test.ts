@@ -61,6 +61,8 @@ describe('the TUI in a real terminal', () => {
 		tmux('send-keys', '-t', 'rqc', '3');
 		await waitForScreen((s) => s.includes('[3 Compare]'));
 		tmux('send-keys', '-t', 'rqc', 'Tab');
+		await waitForScreen((s) => s.includes('[4 History]') && s.includes('no history yet'));
+		tmux('send-keys', '-t', 'rqc', 'Tab');
 		await waitForScreen((s) => s.includes('[1 Services]'));
 
 		tmux('send-keys', '-t', 'rqc', '?');

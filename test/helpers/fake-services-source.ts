@@ -53,6 +53,8 @@ export class FakeServicesSource implements ServicesSource {
 	logLines: string[] = ['first log line', 'second log line'];
 	actionError: Error | undefined;
 	histories = new Map<string, ResourceSample[]>();
+	/** How often start() was called (the Services pane starts its source). */
+	starts = 0;
 	private snapshot: MonitorSnapshot;
 	private readonly listeners = new Set<() => void>();
 
@@ -63,6 +65,10 @@ export class FakeServicesSource implements ServicesSource {
 	setSnapshot(patch: Partial<Omit<MonitorSnapshot, 'version'>>): void {
 		this.snapshot = {...this.snapshot, ...patch, version: this.snapshot.version + 1};
 		for (const listener of this.listeners) listener();
+	}
+
+	start(): void {
+		this.starts++;
 	}
 
 	getSnapshot(): MonitorSnapshot {

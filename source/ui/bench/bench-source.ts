@@ -58,7 +58,8 @@ export function createLiveBenchSource(services: AppServices, options: {suiteDire
 		try {
 			const store = await services.getStore();
 			const recentRuns = await store.listRuns({limit: options.recentLimit ?? 8});
-			if (!isClosed) update({recentRuns, isLoading: false});
+			// The same runs as before: no update, so the screen is not drawn again for nothing.
+			if (!isClosed && (snapshot.isLoading || JSON.stringify(recentRuns) !== JSON.stringify(snapshot.recentRuns))) update({recentRuns, isLoading: false});
 		} catch (error) {
 			if (!isClosed) update({isLoading: false, message: {text: `recent runs unavailable: ${(error as Error).message}`, isError: true}});
 		}
@@ -99,7 +100,8 @@ export function createLiveBenchSource(services: AppServices, options: {suiteDire
 			})().catch(() => {});
 			void refreshRuns();
 			void loadSuites().catch((error: unknown) => update({message: {text: `cannot list suites: ${(error as Error).message}`, isError: true}}));
-			refreshTimer = setInterval(() => void refreshRuns(), 10_000);
+			// A safety net for runs whose events this console cannot see (no shared Redis).
+			refreshTimer = setInterval(() => void refreshRuns(), 30_000);
 			refreshTimer.unref();
 		},
 		launch(request) {
@@ -116,7 +118,6 @@ export function createLiveBenchSource(services: AppServices, options: {suiteDire
 						cache: services.cache,
 						config: services.config,
 						signal: controller.signal,
-						docker: services.docker,
 						onEvent(event) {
 							if (event.type === 'start') {
 								controllers.set(event.runId, controller);

@@ -4,27 +4,20 @@
  * shell keeps hidden panes mounted, so the history keeps filling while another pane is shown).
  * Keys: while one part has a prompt or view open, the other part gets no keys.
  */
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {Box, measureElement, type DOMElement} from 'ink';
-import {deriveMonitorDockerClient, isLocalEngine} from '../../docker/client.js';
-import {createContainerMonitor} from '../../docker/monitor.js';
-import {ComposeControl, createComposeControlSource} from '../compose-control.js';
+import {isQuiet, QUIET_REFRESH_MS} from '../../health.js';
+import {ComposeControl} from '../compose-control.js';
 import {ServicesView} from '../services/services-view.js';
+import {useHealth} from '../use-health.js';
 import type {PaneProps} from './types.js';
 
 export function ServicesPane({services, isActive, width, height, onCaptureInput}: PaneProps) {
-	const {config, docker} = services;
-	const monitor = useMemo(() => createContainerMonitor({
-		docker: deriveMonitorDockerClient(docker),
-		project: config.project,
-		isLocal: isLocalEngine(config.dockerHost),
-	}), [config, docker]);
-	const composeSource = useMemo(() => createComposeControlSource(config), [config]);
+	const {containers: monitor, compose: composeSource} = services;
+	const isQuietNow = isQuiet(useHealth(services.health));
 	useEffect(() => {
+		// The monitor belongs to the services (closed with them); start is idempotent.
 		monitor.start();
-		return () => {
-			void monitor.close();
-		};
 	}, [monitor]);
 
 	const [isControlCapturing, setControlCapturing] = useState(false);
@@ -57,6 +50,8 @@ export function ServicesPane({services, isActive, width, height, onCaptureInput}
 			<ServicesView
 				source={monitor}
 				isActive={isActive && !isControlCapturing}
+				isShown={isActive}
+				renderIntervalMs={isQuietNow ? QUIET_REFRESH_MS : 1000}
 				width={width}
 				height={Math.max(3, height - controlHeight)}
 				onCaptureInput={onViewCapture}

@@ -29,6 +29,8 @@ export interface ServicesViewProps {
 	/** Told when a prompt or the logs view is open: sibling controls should leave keys alone. */
 	readonly onExclusiveKeys?: (isExclusive: boolean) => void;
 	readonly renderIntervalMs?: number;
+	/** The pane is on screen; hidden, new data is not rendered (the latest is taken when shown). */
+	readonly isShown?: boolean;
 	readonly now?: () => number;
 	/** Start from this screen state (e.g. a selection), for renders without effects. */
 	readonly initialState?: Partial<ServicesState>;
@@ -46,8 +48,8 @@ const done: Record<ContainerAction, string> = {start: 'started', stop: 'stopped'
 
 const scopeOfMode = {'table': 'services', 'filter': 'services.filter', 'confirm-stop': 'services.confirm-stop', 'logs': 'services.logs'} as const;
 
-export function ServicesView({source, isActive, width, height, onCaptureInput, onExclusiveKeys, renderIntervalMs = 1000, now = Date.now, initialState}: ServicesViewProps) {
-	const snapshot = useServicesSnapshot(source, renderIntervalMs);
+export function ServicesView({source, isActive, width, height, onCaptureInput, onExclusiveKeys, renderIntervalMs = 1000, isShown = true, now = Date.now, initialState}: ServicesViewProps) {
+	const snapshot = useServicesSnapshot(source, renderIntervalMs, isShown);
 	const [state, dispatch, getLatest] = useLatestReducer(reduceServices, {...initialServicesState, ...initialState});
 	const views = useMemo(() => filterViews(snapshot.containers, state.filter), [snapshot, state.filter]);
 	const ids = useMemo(() => views.map((v) => v.record.id), [views]);
@@ -112,8 +114,9 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 	}, {isActive});
 
 	const at = now();
+	const sampling = snapshot.isPaused ? 'sampling paused (quiet)' : snapshot.samplingMode === 'cgroup' ? 'cgroup sampling' : 'engine stats';
 	const engineLine = snapshot.engine.state === 'ok'
-		? `${summarizeContainers(snapshot.containers)} · ${snapshot.samplingMode === 'cgroup' ? 'cgroup sampling' : 'engine stats'}${state.filter ? ` · filter "${state.filter}"` : ''}`
+		? `${summarizeContainers(snapshot.containers)} · ${sampling}${state.filter ? ` · filter "${state.filter}"` : ''}`
 		: describeEngine(snapshot.engine, at);
 	const engineColor = snapshot.engine.state === 'unreachable' ? 'red' : snapshot.engine.state === 'connecting' ? 'yellow' : undefined;
 

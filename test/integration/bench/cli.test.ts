@@ -27,7 +27,7 @@ describeWith([requirePostgres(), requireDocker()], 'rqc bench run (built CLI, Po
 		database = await createTestDatabase('rqc_bench');
 		store = await openStore({databaseUrl: database.url, pgliteDir: ''});
 		dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-bench-cli-'));
-		env = {RQC_DATABASE_URL: database.url, RQC_DATA_DIR: path.join(dir, 'data'), RQC_BENCH_IMAGE: 'rqc-busybox:test'};
+		env = {RQC_DATABASE_URL: database.url, RQC_DATA_DIR: path.join(dir, 'data'), RQC_BENCH_IMAGE: 'rqc-busybox:test', RQC_LOCK_DIR: dir};
 	});
 	afterAll(async () => {
 		await store?.close();

@@ -17,8 +17,13 @@ import {isPidRunning, makeSuite, openPgliteFixture, waitFor, type PgliteFixture}
 let fixture: PgliteFixture;
 beforeAll(async () => {
 	fixture = await openPgliteFixture();
+	// The host lock is host-wide: a directory of this file's own keeps other test runs out of it.
+	process.env.RQC_LOCK_DIR = fixture.dataDir;
 });
-afterAll(async () => fixture?.cleanup());
+afterAll(async () => {
+	delete process.env.RQC_LOCK_DIR;
+	await fixture?.cleanup();
+});
 
 const deps = (signal = new AbortController().signal, onEvent?: (event: BenchEvent) => void) => ({
 	store: fixture.store,

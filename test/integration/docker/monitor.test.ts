@@ -87,4 +87,49 @@ describeWith([requireDocker()], 'container monitor against the real engine', () 
 			await monitor.close();
 		}
 	});
+
+	// issue 10: quiet mode, no per-second sampling while a bare-metal run holds the host
+	it('stops sampling while paused (quiet mode) and resumes at once when the pause ends', async () => {
+		const monitor = startMonitor(project.project, {sampleIntervalMs: 200});
+		try {
+			await waitForSnapshot(monitor, (s) => s.containers.some((c) => c.record.id === burnId && c.sample !== undefined));
+			monitor.setPaused(true);
+			const paused = monitor.getSnapshot();
+			expect(paused.isPaused).toBe(true);
+			expect(paused.containers.every((c) => c.sample === undefined)).toBe(true);
+			const length = monitor.getHistory(burnId).length;
+			let changes = 0;
+			const off = monitor.subscribe(() => changes++);
+			await new Promise((resolve) => {
+				setTimeout(resolve, 1500);
+			});
+			off();
+			expect(monitor.getHistory(burnId).length).toBe(length);
+			expect(changes).toBe(0);
+			monitor.setPaused(false);
+			expect(monitor.getSnapshot().isPaused).toBeUndefined();
+			// Two readings make a sample again: well before the 5 s a paused loop sleeps.
+			await waitForSnapshot(monitor, (s) => s.containers.some((c) => c.record.id === burnId && c.sample !== undefined), 4000);
+		} finally {
+			await monitor.close();
+		}
+	});
+
+	// issue 10: an empty Services pane redrew every second
+	it('announces no change for a project without containers after the first listing', async () => {
+		const empty = createTestProject('rqce');
+		const monitor = startMonitor(empty.project, {sampleIntervalMs: 100});
+		try {
+			await waitForSnapshot(monitor, (s) => s.engine.state === 'ok');
+			let changes = 0;
+			const off = monitor.subscribe(() => changes++);
+			await new Promise((resolve) => {
+				setTimeout(resolve, 1500);
+			});
+			off();
+			expect(changes).toBe(0);
+		} finally {
+			await monitor.close();
+		}
+	});
 });
