@@ -17,15 +17,35 @@ import {mannWhitneyUSorted, minSamplesForUTest} from '../stats/mann-whitney.js';
 import {computeMedianCiSorted, minSamplesForMedianCi} from '../stats/median-ci.js';
 import {hashSeed} from '../stats/random.js';
 
-export type Verdict = 'regression' | 'improvement' | 'no significant change' | 'too few samples';
+export type Verdict = 'regression' | 'improvement' | 'no significant change' | 'too few samples' | typeof UNDECIDED_COARSE;
+
+// Issue 15 (calibration): a verdict the calibration's uncertainty leaves open. Kept apart from the
+// other labels so the verdict-label rework can fold it into its table.
+/** Not significant, but the interval reaches past the threshold and the overhead alone is uncertain by over half of it. */
+export const UNDECIDED_COARSE = 'undecided: calibration too coarse';
+
+/** Whether a not-significant adjusted change is undecided because the calibration is too coarse. */
+export function isCalibrationTooCoarse(adjustment: CaseAdjustment | undefined, ratio: {low: number; high: number}, thresholdPct: number): boolean {
+	if (!adjustment) return false;
+	const threshold = thresholdPct / 100;
+	const reachesPast = ratio.low < 1 - threshold || ratio.high > 1 + threshold;
+	const adjustmentHalfWidth = Math.max(adjustment.factor / adjustment.low - 1, adjustment.high / adjustment.factor - 1);
+	return reachesPast && adjustmentHalfWidth > threshold / 2;
+}
 
 /** The overhead applied to one case: candidate values are divided by `factor`. */
 export interface CaseAdjustment {
 	readonly factor: number;
 	readonly low: number;
 	readonly high: number;
-	/** 'case': the calibration measured a case of this name; 'summary': its geometric mean over all cases. */
-	readonly source: 'case' | 'summary';
+	/**
+	 * 'case': the calibration measured a case of this name; 'workload': the calibration workload
+	 * matching the case's profile (named in `workload`); 'summary': the geometric mean over all cases.
+	 */
+	readonly source: 'case' | 'workload' | 'summary';
+	readonly workload?: string;
+	/** The calibrations it came from. */
+	readonly calibrationIds?: readonly number[];
 	/** The confidence of [low, high] (default 0.95). */
 	readonly confidence?: number;
 }
@@ -182,7 +202,7 @@ export function compareSampleSets(
 	});
 
 	const adjustedP = adjustHolm(partials.map((p) => p.pValue));
-	const counts: Record<Verdict, number> = {'regression': 0, 'improvement': 0, 'no significant change': 0, 'too few samples': 0};
+	const counts: Record<Verdict, number> = {'regression': 0, 'improvement': 0, 'no significant change': 0, 'too few samples': 0, [UNDECIDED_COARSE]: 0};
 	const cases = partials.map((partial, index): CaseComparison => {
 		const pAdjusted = adjustedP[index]!;
 		const ratio = partial.ratio;
@@ -194,6 +214,7 @@ export function compareSampleSets(
 			verdict = isSignificant && changePct > thresholdPct
 				? 'regression'
 				: (isSignificant && changePct < -thresholdPct ? 'improvement' : 'no significant change');
+			if (verdict === 'no significant change' && isCalibrationTooCoarse(partial.adjustment, ratio, thresholdPct)) verdict = UNDECIDED_COARSE;
 		}
 
 		counts[verdict]++;

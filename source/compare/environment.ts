@@ -75,14 +75,19 @@ export function getCalibrateCommand(environment: SideEnvironment): string {
  * version as a docker environment.
  */
 export function findCalibration(calibrations: readonly Calibration[], environment: SideEnvironment): Calibration | undefined {
-	if (environment.runtime === 'bare_metal') return undefined;
+	return findCalibrations(calibrations, environment)[0];
+}
+
+/** Every calibration matching a docker environment, the newest first (issue 15: suite and workload calibrations side by side). */
+export function findCalibrations(calibrations: readonly Calibration[], environment: SideEnvironment): Calibration[] {
+	if (environment.runtime === 'bare_metal') return [];
 	const matches = calibrations.filter((c) =>
 		(environment.hostFingerprint === undefined || c.hostFingerprint === environment.hostFingerprint)
 		&& (environment.image === undefined || c.image === environment.image)
 		&& c.limits.cpus === environment.cpus
 		&& c.limits.memoryBytes === environment.memoryBytes
 		&& (environment.engineVersion === undefined || c.engineVersion === environment.engineVersion));
-	return matches.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+	return matches.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
 }
 
 /** Visible warnings about the two sides: different hosts or engine versions. */

@@ -3,7 +3,7 @@
  * verdict symbols that still read without colour, values in the metric's unit, intervals.
  */
 import {formatBytes, formatDuration, paint, type Color} from '../ui/text.js';
-import type {CaseComparison, SideSummary, Verdict} from './compare-samples.js';
+import {UNDECIDED_COARSE, type CaseAdjustment, type CaseComparison, type SideSummary, type Verdict} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
 
 /** A symbol per verdict, so NO_COLOR output still says it. */
@@ -12,6 +12,7 @@ export const VERDICT_SYMBOL: Readonly<Record<Verdict, string>> = {
 	'improvement': '✓',
 	'no significant change': '=',
 	'too few samples': '?',
+	'undecided: calibration too coarse': '~',
 };
 
 export const VERDICT_COLOR: Readonly<Record<Verdict, Color>> = {
@@ -19,6 +20,7 @@ export const VERDICT_COLOR: Readonly<Record<Verdict, Color>> = {
 	'improvement': 'green',
 	'no significant change': 'gray',
 	'too few samples': 'yellow',
+	'undecided: calibration too coarse': 'yellow',
 };
 
 /** A value in the report's unit: durations for ns/µs, binary sizes for bytes. */
@@ -60,6 +62,28 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 	return align === 'left' ? text + ' '.repeat(width - length) : ' '.repeat(width - length) + text;
 }
 
+/**
+ * The overhead column (issue 15): the factor, its 95% interval as ±%, and where it came from:
+ * "÷1.012 ±0.6% own case", "÷1.020 ±0.9% cpu-int" (the matched workload), "÷1.066 ±9.1% mean*".
+ */
+export function formatAdjustment(adjustment: CaseAdjustment | undefined): string {
+	if (!adjustment) return '-';
+	const halfWidth = Math.max(adjustment.factor / adjustment.low - 1, adjustment.high / adjustment.factor - 1) * 100;
+	const source = adjustment.source === 'case' ? 'own case' : (adjustment.source === 'workload' ? adjustment.workload ?? 'workload' : 'mean*');
+	return `÷${adjustment.factor.toFixed(3)} ±${Number.isFinite(halfWidth) ? halfWidth.toFixed(1) : '∞'}% ${source}`;
+}
+
+/** Footnotes saying what the overhead sources mean, for the sources present. */
+function describeAdjustmentSources(rows: readonly CaseComparison[]): string[] {
+	const sources = new Set(rows.map((r) => r.adjustment?.source));
+	const notes: string[] = [];
+	if (sources.has('case')) notes.push('overhead "own case": measured for this case by rqc calibrate --suite (the most faithful)');
+	if (sources.has('workload')) notes.push('overhead named by a workload: the calibration workload whose profile (CPU/wall, system share, peak memory) fits the case; rqc calibrate --suite S --release R measures the case itself');
+	if (sources.has('summary')) notes.push('* overhead from the calibration\'s geometric mean: the calibration has no case of this name and no workload profiles (run rqc calibrate again)');
+	if (rows.some((r) => r.verdict === UNDECIDED_COARSE)) notes.push(`~ undecided: the interval reaches past the threshold and the overhead alone is uncertain by more than half of it: calibrate longer (--max-time) on a quieter host`);
+	return notes;
+}
+
 /** The human table for `rqc compare`. */
 export function formatComparisonTable(report: ComparisonReport, hasColor: boolean): string {
 	const {result, unit} = report;
@@ -81,7 +105,7 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 		formatSpread(row.base),
 		formatValue(row.candidate?.median, unit),
 		formatSpread(row.candidate),
-		...(report.isAdjusted ? [row.adjustment ? `÷${row.adjustment.factor.toFixed(3)} [${row.adjustment.low.toFixed(3)}, ${row.adjustment.high.toFixed(3)}]${row.adjustment.source === 'summary' ? '*' : ''}` : '-'] : []),
+		...(report.isAdjusted ? [formatAdjustment(row.adjustment)] : []),
 		formatPercent(row.changePct),
 		formatChangeInterval(row),
 		formatP(row.pAdjusted),
@@ -103,10 +127,9 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 	}
 
 	const c = result.counts;
-	lines.push(`${c.regression} regression(s), ${c.improvement} improvement(s), ${c['no significant change']} without significant change, ${c['too few samples']} with too few samples (need ${result.minSamples} a side); alpha ${result.alpha} (Holm-adjusted p), threshold ${result.thresholdPct}%`);
-	if (report.isAdjusted && result.cases.some((r) => r.adjustment?.source === 'summary')) {
-		lines.push('* overhead from the calibration\'s geometric mean: the calibration has no case of this name');
-	}
+	const undecided = c[UNDECIDED_COARSE] > 0 ? `, ${c[UNDECIDED_COARSE]} undecided (calibration too coarse)` : '';
+	lines.push(`${c.regression} regression(s), ${c.improvement} improvement(s), ${c['no significant change']} without significant change${undecided}, ${c['too few samples']} with too few samples (need ${result.minSamples} a side); alpha ${result.alpha} (Holm-adjusted p), threshold ${result.thresholdPct}%`);
+	if (report.isAdjusted) lines.push(...describeAdjustmentSources(result.cases));
 
 	return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import type {
-	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
+	Calibration, CaseProfile, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
 	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment,
 } from './records.js';
 
@@ -41,6 +41,9 @@ export interface Store {
 	 * cpu is user + system µs; rss is peak bytes; samples without the metric are left out.
 	 */
 	getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>>;
+
+	/** Per case of these runs: mean CPU over wall time, system share, peak RSS (matches a case to a calibration workload). */
+	getCaseProfiles(runIds: readonly number[]): Promise<Map<string, CaseProfile>>;
 
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;

@@ -25,6 +25,7 @@ const SHORT_VERDICT: Readonly<Record<CaseComparison['verdict'], string>> = {
 	'improvement': 'faster',
 	'no significant change': 'same',
 	'too few samples': 'too few',
+	'undecided: calibration too coarse': 'undecided',
 };
 
 function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
