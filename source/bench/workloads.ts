@@ -92,8 +92,9 @@ export async function ensureWorkBinary(dataDir: string, env: Readonly<Record<str
  * The workloads as a suite whose commands start with `binary` (the host path); the docker side
  * swaps it for CONTAINER_WORK with toContainerArgv.
  */
-export function getWorkloadSuite(binary: string, options: {iterations?: number; warmup?: number} = {}): Suite {
-	const cases: SuiteCase[] = WORKLOADS.map((w) => ({
+export function getWorkloadSuite(binary: string, options: {iterations?: number; warmup?: number; only?: readonly string[]} = {}): Suite {
+	const chosen = options.only === undefined ? WORKLOADS : WORKLOADS.filter((w) => options.only!.includes(w.name));
+	const cases: SuiteCase[] = chosen.map((w) => ({
 		name: w.name,
 		argv: [binary, w.name],
 		display: `rqc-work ${w.name}`,
@@ -107,6 +108,18 @@ export function getWorkloadSuite(binary: string, options: {iterations?: number; 
 		isExitCodeIgnored: false,
 	}));
 	return {name: 'rqc-workloads', description: 'rqc\'s own calibration workloads', file: '<inline>', setup: undefined, teardown: undefined, cases};
+}
+
+/** The workload names of a --workloads list, or a UserError naming the unknown ones and the known. */
+export function verifyWorkloadNames(text: string): string[] {
+	const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+	const known = WORKLOADS.map((w) => w.name);
+	const unknown = names.filter((n) => !known.includes(n));
+	if (names.length === 0 || unknown.length > 0) {
+		throw new UserError(`--workloads ${text}: ${names.length === 0 ? 'names no workload' : `unknown workload(s) ${unknown.join(', ')}`}`, `choose from ${known.join(', ')}`);
+	}
+
+	return names;
 }
 
 /** A workload command as the container sees it (the binary at its mount point). */

@@ -92,6 +92,7 @@ export const calibrateCommand: CommandSpec = {
 		target: {type: 'number', default: 1, description: 'Aimed-for precision: the half-width of each overhead interval, in %'},
 		suite: {type: 'string', description: 'Calibrate your own suite (name or file) case by case, with --release; default: rqc\'s own workloads'},
 		release: {type: 'string', description: 'The release the suite calibration is for (with --suite)'},
+		workloads: {type: 'string', description: 'Only these of rqc\'s workloads, comma-separated (default all: cpu-int, cpu-float, memory-bandwidth, page-faults, syscalls, spawn, file-io)'},
 	},
 	async run(context) {
 		const {flags} = context;
@@ -116,6 +117,8 @@ export const calibrateCommand: CommandSpec = {
 		const maxTimeMs = parseDuration(flags.maxTime ?? '5m');
 		if (maxTimeMs === undefined) throw new UserError(`--max-time ${String(flags.maxTime)}: not a duration`, 'e.g. --max-time 90s or --max-time 10m');
 		const suite = precision.suite === undefined ? undefined : await resolveSuite(precision.suite, getSuiteDirectories());
+		if (suite && typeof flags.workloads === 'string') throw new UserError('--workloads and --suite exclude each other: a suite calibration measures your cases, not rqc\'s workloads', 'drop one of them');
+		const workloads = typeof flags.workloads === 'string' ? (await import('../bench/workloads.js')).verifyWorkloadNames(flags.workloads) : undefined;
 		const docker = createDockerClient(context.config);
 		let image = typeof flags.image === 'string' ? flags.image : context.env.RQC_BENCH_IMAGE;
 		image ||= await findBuiltRunnerImage(docker);
@@ -128,6 +131,7 @@ export const calibrateCommand: CommandSpec = {
 			rounds,
 			maxTimeMs,
 			targetPct: precision.targetPct,
+			...(workloads ? {workloads} : {}),
 			...(suite ? {suite, release: precision.release} : {}),
 			limits: {cpus: typeof flags.cpus === 'number' ? flags.cpus : undefined, memory: typeof flags.memory === 'string' ? flags.memory : undefined},
 		}, {

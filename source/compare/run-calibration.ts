@@ -27,6 +27,8 @@ import type {Store} from '../store/store.js';
 export interface CalibrateOptions {
 	/** The user's suite, calibrated case by case (with `release`); absent: rqc's own workloads. */
 	readonly suite?: Suite;
+	/** Only these of rqc's workloads (default all). */
+	readonly workloads?: readonly string[];
 	/** The release the suite's calibration is for (`rqc calibrate --suite S --release R`). */
 	readonly release?: string;
 	readonly image: string;
@@ -79,7 +81,7 @@ export async function runCalibration(options: CalibrateOptions, deps: CalibrateD
 		const helper = await ensureHelper(deps.config.dataDir, deps.env ?? process.env);
 		// Issue 15: rqc's own static workloads, mounted beside the helper, unless the user's suite is calibrated.
 		const work = await ensureWorkBinary(deps.config.dataDir, deps.env ?? process.env);
-		const suite = options.suite ?? getWorkloadSuite(work);
+		const suite = options.suite ?? getWorkloadSuite(work, {only: options.workloads});
 		const suiteDir = suite.file === '<inline>' ? process.cwd() : path.dirname(suite.file);
 		bare = await BareMetalExecutor.create(helper, suiteDir, deps.env ?? process.env);
 		docker = await DockerExecutor.create({

@@ -25,12 +25,13 @@ import {describeWith, requireDocker, uniqueSuffix} from '../../helpers/services.
 const IMAGE = 'rqc-busybox:test';
 const suffix = uniqueSuffix();
 const limits = {cpus: 1, memory: '512m'};
+const WORKLOADS_USED = ['cpu-int', 'cpu-float', 'syscalls', 'file-io'];
 
 function probeSuite(directory: string, scalePct: number) {
 	const command = (kind: string) => ['./rqc-probe', kind, '--scale', String(scalePct)];
 	return makeSuite({
 		name: 'probe',
-		defaults: {iterations: 8, warmup: 1},
+		defaults: {iterations: 10, warmup: 1},
 		cases: [{name: 'probe-cpu', command: command('cpu'), cwd: '.'}, {name: 'probe-io', command: command('io'), cwd: '.'}],
 	}, path.join(directory, 'probe.yaml'));
 }
@@ -48,14 +49,15 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		copyFileSync(probe, path.join(fixture.dataDir, 'rqc-probe'));
 		const deps = {store: fixture.store, config: {dataDir: fixture.dataDir, dockerHost: undefined}, signal: new AbortController().signal};
 		loads.push(os.loadavg()[0]!);
-		calibration = await runCalibration({image: IMAGE, limits, rounds: 3, maxTimeMs: 120_000}, deps);
+		// Four of the seven workloads (CPU and I/O kinds) keep the calibration within CI's time: more rounds in the budget.
+		calibration = await runCalibration({image: IMAGE, limits, workloads: WORKLOADS_USED, rounds: 3, iterationsPerRound: 2, maxTimeMs: 150_000}, deps);
 		const same = probeSuite(fixture.dataDir, 100);
 		const slower = probeSuite(fixture.dataDir, 105);
 		// Alternate the sides so load drift on this shared machine falls on all three alike.
 		for (let i = 0; i < 2; i++) {
-			expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base}, deps)).status).toBe('completed');
-			expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits}, deps)).status).toBe('completed');
-			expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits}, deps)).status).toBe('completed');
+			expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base, isInterleaved: true}, deps)).status).toBe('completed');
+			expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
+			expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
 		}
 
 		loads.push(os.loadavg()[0]!);
@@ -69,7 +71,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 
 	it('stores the workloads\' overheads with their profiles and the precision reached', () => {
 		expect(calibration.suite).toBeUndefined();
-		expect(Object.keys(calibration.cases).sort()).toEqual(['cpu-float', 'cpu-int', 'file-io', 'memory-bandwidth', 'page-faults', 'spawn', 'syscalls']);
+		expect(Object.keys(calibration.cases).sort()).toEqual([...WORKLOADS_USED].sort());
 		expect(calibration.details?.kind).toBe('workloads');
 		expect(calibration.details?.profiles?.['cpu-int']?.cpuPerWall).toBeGreaterThan(0);
 		expect(calibration.details?.quality?.rounds).toBeGreaterThanOrEqual(3);
@@ -89,7 +91,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		// Matched by profile: the sort is user time, the probe's writes are system time.
 		const workloadOf = (name: string) => report.result.cases.find((r) => r.caseName === name)?.adjustment?.workload;
 		expect(['cpu-int', 'cpu-float']).toContain(workloadOf('probe-cpu'));
-		expect(['file-io', 'syscalls', 'page-faults']).toContain(workloadOf('probe-io'));
+		expect(['file-io', 'syscalls']).toContain(workloadOf('probe-io'));
 	});
 
 	it('5% more work in the next release, in the container: a regression against the bare-metal base', async () => {
