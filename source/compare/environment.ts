@@ -2,8 +2,7 @@
  * Where each side of a comparison ran, whether the two sides need an overhead adjustment, the
  * calibration that matches, and the warnings to show. Pure: records in, values out.
  */
-import type {Calibration, ExecutionEnvironment, RatioEstimate, ResourceLimits, Run} from '../store/records.js';
-import type {CaseAdjustment} from './compare-samples.js';
+import type {Calibration, ExecutionEnvironment, ResourceLimits, Run} from '../store/records.js';
 
 export type Metric = 'wall' | 'cpu' | 'rss';
 
@@ -103,39 +102,4 @@ export function getEnvironmentWarnings(base: SideEnvironment, candidate: SideEnv
 	}
 
 	return warnings;
-}
-
-const Z95 = 1.959_963_984_540_054;
-
-function logSdOf(estimate: RatioEstimate): number {
-	const width = Math.log(Math.max(estimate.high, estimate.ratio)) - Math.log(Math.min(estimate.low, estimate.ratio));
-	return Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
-}
-
-/** One side's overhead for a case: the case's own ratio when calibrated, else the calibration's summary. */
-function getOverhead(calibration: Calibration | undefined, caseName: string, metric: Metric): {estimate: RatioEstimate; source: 'case' | 'summary'} | undefined {
-	if (!calibration) return undefined;
-	const own = calibration.cases[caseName]?.[metric];
-	if (own) return {estimate: own, source: 'case'};
-	const summary = calibration.summary[metric];
-	return summary ? {estimate: summary, source: 'summary'} : undefined;
-}
-
-/**
- * The factor to divide the candidate by so it reads as if measured where the base was:
- * overhead(candidate) / overhead(base), bare metal being 1; the two uncertainties combined in
- * log space. Undefined when no adjustment applies for this case.
- */
-export function getCaseAdjustment(
-	caseName: string,
-	metric: Metric,
-	sides: {base: Calibration | undefined; candidate: Calibration | undefined},
-): CaseAdjustment | undefined {
-	const candidate = getOverhead(sides.candidate, caseName, metric);
-	const base = getOverhead(sides.base, caseName, metric);
-	if (!candidate && !base) return undefined;
-	const factor = (candidate?.estimate.ratio ?? 1) / (base?.estimate.ratio ?? 1);
-	const logSd = Math.hypot(candidate ? logSdOf(candidate.estimate) : 0, base ? logSdOf(base.estimate) : 0);
-	const source = candidate?.source === 'summary' || base?.source === 'summary' ? 'summary' : 'case';
-	return {factor, low: factor * Math.exp(-Z95 * logSd), high: factor * Math.exp(Z95 * logSd), source, confidence: 0.95};
 }

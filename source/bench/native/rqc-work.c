@@ -151,15 +151,15 @@ static int work_spawn(void) {
 	return 0;
 }
 
-/* File I/O in the working directory: write 1 MiB blocks, fsync, read back, remove. */
+/* File I/O in the working directory: write 64 KiB blocks (24 MiB), fsync, read back, remove. */
 static int work_file_io(void) {
 	char name[64];
 	snprintf(name, sizeof name, "rqc-work-io.%ld", (long)getpid());
-	size_t block = 1u << 20;
+	size_t block = 64u << 10;
 	char *buffer = malloc(block);
 	if (buffer == NULL) return 1;
 	for (size_t i = 0; i < block; i++) buffer[i] = (char)(i * 31);
-	long long blocks = scaled(24);
+	long long blocks = scaled(384);
 	int fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 	if (fd < 0) {
 		perror(name);
