@@ -78,28 +78,25 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		expect(calibration.details?.quality?.widestPct).toBeGreaterThan(0);
 	});
 
-	it('same release, bare metal vs pinned container: no significant change after adjustment, interval within ±3%', async () => {
-		const report = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
-		expect(report.isAdjusted).toBe(true);
-		for (const row of report.result.cases) {
-			expect(row.adjustment?.source, describeReport(report)).toBe('workload');
+	// One test per case and claim, so a failure names the kind of workload it is about.
+	for (const [caseName, workload] of [['probe-cpu', 'cpu-int'], ['probe-io', 'file-io']] as const) {
+		it(`${caseName}, same release, bare metal vs pinned container: no significant change after adjustment, interval within ±3%`, async () => {
+			const report = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
+			expect(report.isAdjusted).toBe(true);
+			const row = report.result.cases.find((r) => r.caseName === caseName)!;
+			// Matched by profile: the sort is user time, the probe's writes are system time.
+			expect(row.adjustment, describeReport(report)).toMatchObject({source: 'workload', workload});
 			expect(row.verdict, describeReport(report)).toBe('no significant change');
 			expect(row.changeLowPct!, describeReport(report)).toBeGreaterThanOrEqual(-3);
 			expect(row.changeHighPct!, describeReport(report)).toBeLessThanOrEqual(3);
-		}
+		});
 
-		// Matched by profile: the sort is user time, the probe's writes are system time.
-		const workloadOf = (name: string) => report.result.cases.find((r) => r.caseName === name)?.adjustment?.workload;
-		expect(workloadOf('probe-cpu')).toBe('cpu-int');
-		expect(workloadOf('probe-io')).toBe('file-io');
-	});
-
-	it('5% more work in the next release, in the container: a regression against the bare-metal base', async () => {
-		const report = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${next}@docker`, metric: 'cpu'});
-		for (const row of report.result.cases) {
+		it(`${caseName}, 5% more work in the next release, in the container: a regression against the bare-metal base`, async () => {
+			const report = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${next}@docker`, metric: 'cpu'});
+			const row = report.result.cases.find((r) => r.caseName === caseName)!;
 			expect(row.verdict, describeReport(report)).toBe('regression');
 			expect(row.changePct!, describeReport(report)).toBeGreaterThan(2);
 			expect(row.changePct!, describeReport(report)).toBeLessThan(8);
-		}
-	});
+		});
+	}
 });
