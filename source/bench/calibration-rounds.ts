@@ -89,6 +89,8 @@ export async function measureInterleavedRounds(options: RoundsOptions): Promise<
 	}
 
 	let rounds = 0;
+	// The slowest round so far decides whether another fits: one round's time under a load spike is no promise.
+	let slowestRoundMs = 0;
 	let result: CalibrationResult | undefined;
 	let stoppedBy: 'target' | 'time' | undefined;
 	while (stoppedBy === undefined) {
@@ -111,7 +113,8 @@ export async function measureInterleavedRounds(options: RoundsOptions): Promise<
 		result = computeCalibration(measurements as ReadonlyMap<string, CaseMeasurements>, {seed: options.seed, resamples: 500});
 		const widest = listHalfWidths(result)[0];
 		const elapsed = now() - started;
-		stoppedBy = getStopReason({rounds, minRounds, widestPct: widest?.halfWidthPct ?? 0, targetPct, elapsedMs: elapsed, maxTimeMs, lastRoundMs: now() - roundStart});
+		slowestRoundMs = Math.max(slowestRoundMs, now() - roundStart);
+		stoppedBy = getStopReason({rounds, minRounds, widestPct: widest?.halfWidthPct ?? 0, targetPct, elapsedMs: elapsed, maxTimeMs, lastRoundMs: slowestRoundMs});
 		progress(`round ${rounds}: widest interval ±${formatPct(widest?.halfWidthPct)}${widest ? ` (${widest.case} ${widest.dimension})` : ''}, target ±${targetPct}%; ${Math.round(elapsed / 1000)} s of ${Math.round(maxTimeMs / 1000)} s`);
 	}
 

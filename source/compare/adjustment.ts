@@ -6,7 +6,7 @@
  * (CPU time over wall time, system share, peak memory) is nearest to the case's; else, for a
  * calibration without profiles (older ones), its geometric mean over all cases.
  */
-import type {Calibration, CaseProfile, RatioEstimate} from '../store/records.js';
+import type {Calibration, CaseProfile, RatioEstimate, Run} from '../store/records.js';
 import type {CaseAdjustment} from './compare-samples.js';
 import type {Metric} from './environment.js';
 
@@ -98,4 +98,21 @@ export function computeCaseAdjustment(
 		calibrationIds: used.map((o) => o.calibrationId),
 		confidence: 0.95,
 	};
+}
+
+/**
+ * A warning when wall time is compared across environments and the docker runs saw another load
+ * than the calibration did: a CPU-limited container's wall-time overhead moves with the load, so
+ * the calibrated factor (and its interval) may not hold for these runs. Undefined otherwise.
+ */
+export function getLoadWarning(calibration: Calibration | undefined, runs: readonly Run[], metric: Metric): string | undefined {
+	const calibrated = calibration?.details?.quality?.loadAverage;
+	if (metric !== 'wall' || !calibrated) return undefined;
+	const loads = runs.flatMap((r) => [r.environment.host?.loadAvgStart?.[0], r.environment.host?.loadAvgEnd?.[0]]).filter((v): v is number => typeof v === 'number');
+	if (loads.length === 0) return undefined;
+	const runLoad = loads.reduce((a, b) => a + b, 0) / loads.length;
+	const calibrationLoad = (calibrated[0] + calibrated[1]) / 2;
+	const cores = runs.find((r) => r.environment.host?.cores !== undefined)?.environment.host?.cores ?? 1;
+	if (Math.abs(runLoad - calibrationLoad) <= cores * 0.5) return undefined;
+	return `calibration #${calibration.id} ran at load average ${calibrationLoad.toFixed(1)} and the docker runs at ${runLoad.toFixed(1)} on ${cores} core(s): the wall-time overhead moves with the load, so the adjusted wall times may be off by more than the interval; --metric cpu is steadier, or calibrate under the load the runs see`;
 }

@@ -41,7 +41,7 @@ export interface StopInputs {
 	readonly targetPct: number;
 	readonly elapsedMs: number;
 	readonly maxTimeMs: number;
-	/** How long the last round took: another one must fit in the budget. */
+	/** How long a round takes (the slowest so far): another one must fit in the budget. */
 	readonly lastRoundMs: number;
 }
 

@@ -9,7 +9,7 @@ import {UserError} from '../errors.js';
 import type {Cache} from '../cache/cache.js';
 import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import {computeCaseAdjustment} from './adjustment.js';
+import {computeCaseAdjustment, getLoadWarning} from './adjustment.js';
 import {compareSampleSets, type SampleComparison} from './compare-samples.js';
 import {
 	describeEnvironment, findCalibrations, getCalibrateCommand, getEnvironmentKey,
@@ -199,6 +199,11 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 		const all = await store.listCalibrations();
 		calibrationLists = {base: findCalibrations(all, base.environment), candidate: findCalibrations(all, candidate.environment)};
 		calibrations = {base: calibrationLists.base[0], candidate: calibrationLists.candidate[0]};
+		for (const [side, calibration] of [[base, calibrations.base], [candidate, calibrations.candidate]] as const) {
+			const warning = getLoadWarning(calibration, side.runs, metric);
+			if (warning) warnings.push(warning);
+		}
+
 		for (const [side, calibration] of [[base, calibrations.base], [candidate, calibrations.candidate]] as const) {
 			if (side.environment.runtime === 'docker' && !calibration) {
 				throw new UserError(

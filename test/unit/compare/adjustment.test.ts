@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {computeCaseAdjustment, computeProfileDistance, getSideOverhead, matchWorkload} from '../../../source/compare/adjustment.js';
-import type {Calibration, CaseProfile} from '../../../source/store/records.js';
+import {computeCaseAdjustment, computeProfileDistance, getLoadWarning, getSideOverhead, matchWorkload} from '../../../source/compare/adjustment.js';
+import type {Calibration, CaseProfile, Run} from '../../../source/store/records.js';
 
 const MiB = 1024 * 1024;
 const profiles: Record<string, CaseProfile> = {
@@ -77,5 +77,22 @@ describe('the overhead for a case', () => {
 
 	test('no calibration, no adjustment', () => {
 		expect(computeCaseAdjustment('probe', 'cpu', {base: [], candidate: []}, cpuBound)).toBeUndefined();
+	});
+});
+
+describe('wall time and load', () => {
+	const quality = {targetPct: 1, widestPct: 5, widest: undefined, isWithinTarget: false, rounds: 6, elapsedMs: 290_000, loadAverage: [20.1, 25.9] as const, reasons: []};
+	const run = (start: number, end: number): Run => ({
+		id: 1, releaseId: 1, releaseName: 'v1', suite: 's', mode: 'docker', status: 'completed', statusReason: undefined, startedAt: new Date(0), endedAt: undefined, isDemo: false,
+		environment: {runtime: 'docker', host: {cores: 2, loadAvgStart: [start, 1, 1], loadAvgEnd: [end, 1, 1]}},
+	});
+
+	test('warns when the docker runs saw another load than the calibration, for wall time only', () => {
+		const c = calibration({id: 9, details: {kind: 'workloads', profiles, quality}});
+		expect(getLoadWarning(c, [run(1, 2)], 'wall')).toContain('calibration #9 ran at load average 23.0 and the docker runs at 1.5 on 2 core(s)');
+		expect(getLoadWarning(c, [run(1, 2)], 'cpu')).toBeUndefined();
+		expect(getLoadWarning(c, [run(22.5, 23.5)], 'wall')).toBeUndefined();
+		expect(getLoadWarning(calibration({details: undefined}), [run(1, 2)], 'wall')).toBeUndefined();
+		expect(getLoadWarning(undefined, [run(1, 2)], 'wall')).toBeUndefined();
 	});
 });
