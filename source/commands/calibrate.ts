@@ -1,8 +1,9 @@
 /**
  * `rqc calibrate [--cpus N --memory M --image I]`: measures what the container costs on this
- * host (the calibration suite bare metal vs in a container, interleaved) and stores it, so
- * `rqc compare` can adjust a docker run against a bare-metal one. `rqc calibrate --list` shows
- * the stored calibrations. No Ink.
+ * host (rqc's own static workloads, or your suite with --suite/--release, bare metal vs in a
+ * container, interleaved until precise enough or --max-time) and stores it, so `rqc compare` can
+ * adjust a docker run against a bare-metal one. `rqc calibrate --list` shows the stored
+ * calibrations. No Ink.
  */
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';

@@ -1,8 +1,8 @@
 /**
- * `rqc calibrate`'s work: the calibration suite's cases measured on the host and in a container
- * with the given limits, interleaved round by round (bare, docker, then docker, bare: drift
- * hits both sides alike), reduced to overheads and saved, tied to the host fingerprint, the
- * limits, the image and the engine version.
+ * `rqc calibrate`'s work: rqc's own static workloads (or, with --suite, the user's suite) measured
+ * on the host and in a container with the given limits, interleaved round by round until precise
+ * enough or out of time (bench/calibration-rounds.ts), reduced to overheads and saved, tied to the
+ * host fingerprint, the limits, the image and the engine version.
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
