@@ -22,7 +22,7 @@ export function formatCalibrations(calibrations: readonly Calibration[], hasColo
 	if (calibrations.length === 0) return 'no calibrations yet: run rqc calibrate (e.g. rqc calibrate --cpus 1 --memory 512m)';
 	const headings = ['id', 'created (UTC)', 'host', 'image', 'engine', 'cpus', 'memory', 'wall', 'cpu', 'rss'];
 	const rows = calibrations.map((c) => [
-		`#${c.id}${c.isDemo ? ' (demo)' : ''}`,
+		`#${c.id}${c.isDemo ? ' (demo)' : ''}${c.suite === undefined ? '' : ` suite ${c.suite}${c.release === undefined ? '' : `@${c.release}`}`}`,
 		c.createdAt.toISOString().replace('T', ' ').slice(0, 16),
 		c.hostFingerprint.slice(0, 8),
 		c.image,

@@ -1,6 +1,6 @@
 // issue 15: rqc calibrate's flags are checked together, and a calibration wider than its target says so and why.
 import {describe, expect, test} from 'vitest';
-import {formatQuality, readPrecisionFlags} from '../../../source/commands/calibrate.js';
+import {formatCalibrations, formatQuality, readPrecisionFlags} from '../../../source/commands/calibrate.js';
 import {verifyWorkloadNames} from '../../../source/bench/workloads.js';
 import type {Calibration, CalibrationQuality} from '../../../source/store/records.js';
 
@@ -29,6 +29,12 @@ describe('rqc calibrate', () => {
 		expect(verifyWorkloadNames('cpu-int, file-io')).toEqual(['cpu-int', 'file-io']);
 		expect(() => verifyWorkloadNames('cpu-int,gpu')).toThrow(/unknown workload\(s\) gpu/);
 		expect(() => verifyWorkloadNames(',')).toThrow(/names no workload/);
+	});
+
+	test('the list names a suite calibration\'s suite and release', () => {
+		const text = formatCalibrations([{...calibrationWith(quality), suite: 'api', release: 'v1.5.0'}, {...calibrationWith(quality), id: 5}], false);
+		expect(text).toContain('#4 suite api@v1.5.0');
+		expect(text).toMatch(/^#5 {2}/m);
 	});
 
 	test('within the target: one line of figures', () => {
