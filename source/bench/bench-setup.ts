@@ -186,7 +186,7 @@ export class BenchHost {
 	}
 
 	/** Creates and starts a benchmark container; it is removed at close(), or by an exit hook through the same engine. */
-	async openDockerExecutor(options: {image: string; limits: ResolvedLimits; name: string}): Promise<DockerExecutor> {
+	async openDockerExecutor(options: {image: string; limits: ResolvedLimits; name: string; extraBinds?: readonly string[]; scratchCommand?: readonly string[]}): Promise<DockerExecutor> {
 		const engine = await this.verifyEngine();
 		const executor = await DockerExecutor.create({
 			docker: this.docker,
@@ -197,6 +197,8 @@ export class BenchHost {
 			engineVersion: engine.version,
 			cgroupVersion: engine.cgroupVersion,
 			name: options.name,
+			...(options.extraBinds ? {extraBinds: options.extraBinds} : {}),
+			...(options.scratchCommand ? {scratchCommand: options.scratchCommand} : {}),
 		});
 		const removeExitHook = installExitHook(this.docker, executor.containerId);
 		this.#closers.push(async () => {

@@ -34,6 +34,10 @@ export interface DockerExecutorOptions {
 	/** A name for the container (made unique by the caller). */
 	readonly name: string;
 	readonly labels?: Readonly<Record<string, string>>;
+	/** More read-only bind mounts, `hostPath:containerPath` (calibration: the workload binary). */
+	readonly extraBinds?: readonly string[];
+	/** The command making the scratch directory (default `mkdir -p`; rqc-work's own for an image without a shell). */
+	readonly scratchCommand?: readonly string[];
 }
 
 function describe(error: unknown): string {
@@ -95,15 +99,16 @@ export class DockerExecutor implements Executor {
 				PidsLimit: limits.pidsLimit,
 				Ulimits: [{Name: 'nofile', Soft: limits.nofile, Hard: limits.nofile}],
 				NetworkMode: limits.network,
-				Binds: [`${options.helper.path}:${CONTAINER_HELPER}:ro`, `${path.resolve(options.suiteDir)}:${CONTAINER_SUITE_DIR}:ro`],
+				Binds: [`${options.helper.path}:${CONTAINER_HELPER}:ro`, `${path.resolve(options.suiteDir)}:${CONTAINER_SUITE_DIR}:ro`, ...(options.extraBinds ?? []).map((bind) => `${bind}:ro`)],
 				AutoRemove: false,
 			},
 		});
 		const executor = new DockerExecutor(options, container, imageId);
 		try {
 			await container.start();
-			const made = await executor.run(['mkdir', '-p', CONTAINER_SCRATCH_DIR], {cwd: '/', env: {}, timeoutMs: 30_000}, new AbortController().signal);
-			if (made.exitCode !== 0) throw new ExternalError(`docker exec ${options.name} mkdir -p ${CONTAINER_SCRATCH_DIR}`, `cannot make the scratch directory in ${options.image}: ${made.output.trim()}`);
+			const scratchCommand = options.scratchCommand ?? ['mkdir', '-p', CONTAINER_SCRATCH_DIR];
+			const made = await executor.run(scratchCommand, {cwd: '/', env: {}, timeoutMs: 30_000}, new AbortController().signal);
+			if (made.exitCode !== 0) throw new ExternalError(`docker exec ${options.name} ${scratchCommand.join(' ')}`, `cannot make the scratch directory in ${options.image}: ${made.output.trim()}`);
 		} catch (error) {
 			await executor.close();
 			if (error instanceof ExternalError) throw error;

@@ -32,13 +32,35 @@ export interface FailureSummary {
 	readonly firstReason: string;
 }
 
+// Issue 15 (calibration): the verdict the calibration's uncertainty leaves open (see verdicts.ts).
+export const UNDECIDED_COARSE = 'undecided: calibration too coarse' satisfies Verdict;
+
+/**
+ * Whether a not-significant adjusted change is undecided because the calibration is too coarse:
+ * the change's interval reaches past the (log-symmetric) threshold and the overhead alone is
+ * uncertain by more than half of it.
+ */
+export function isCalibrationTooCoarse(adjustment: CaseAdjustment | undefined, ratio: {low: number; high: number}, thresholdPct: number): boolean {
+	if (!adjustment) return false;
+	const upper = 1 + thresholdPct / 100;
+	const reachesPast = ratio.low < 1 / upper || ratio.high > upper;
+	const adjustmentHalfWidth = Math.max(adjustment.factor / adjustment.low - 1, adjustment.high / adjustment.factor - 1);
+	return reachesPast && adjustmentHalfWidth > thresholdPct / 100 / 2;
+}
+
 /** The overhead applied to one case: candidate values are divided by `factor`. */
 export interface CaseAdjustment {
 	readonly factor: number;
 	readonly low: number;
 	readonly high: number;
-	/** 'case': the calibration measured a case of this name; 'summary': its geometric mean over all cases. */
-	readonly source: 'case' | 'summary';
+	/**
+	 * 'case': the calibration measured a case of this name; 'workload': the calibration workload
+	 * matching the case's profile (named in `workload`); 'summary': the geometric mean over all cases.
+	 */
+	readonly source: 'case' | 'workload' | 'summary';
+	readonly workload?: string;
+	/** The calibrations it came from. */
+	readonly calibrationIds?: readonly number[];
 	/** The confidence of [low, high] (default 0.95). */
 	readonly confidence?: number;
 }
@@ -246,7 +268,7 @@ export function compareSampleSets(
 				: (isStrict ? ratio.high < lower : ratio.ratio < lower);
 			statistical = isSignificant
 				? (isSlower ? (isBeyond ? 'regression' : 'slower, within threshold') : (isBeyond ? 'improvement' : 'faster, within threshold'))
-				: 'no significant change';
+				: (isCalibrationTooCoarse(partial.adjustment, ratio, thresholdPct) ? UNDECIDED_COARSE : 'no significant change');
 		} else if (shift && !Number.isNaN(partial.pValue)) {
 			// Base median 0: any significant shift is beyond every relative threshold.
 			isSignificant = pAdjusted < alpha && (shift.low > 0 || shift.high < 0);

@@ -2,9 +2,8 @@
  * Where each side of a comparison ran, whether the two sides need an overhead adjustment, the
  * calibration that matches, and the warnings to show. Pure: records in, values out.
  */
-import type {Calibration, ExecutionEnvironment, RatioEstimate, ResourceLimits, Run} from '../store/records.js';
+import type {Calibration, ExecutionEnvironment, ResourceLimits, Run} from '../store/records.js';
 import {formatBytes} from '../text/text.js';
-import type {CaseAdjustment} from './compare-samples.js';
 
 export type Metric = 'wall' | 'cpu' | 'rss';
 
@@ -69,14 +68,19 @@ export function getCalibrateCommand(environment: SideEnvironment): string {
  * version as a docker environment.
  */
 export function findCalibration(calibrations: readonly Calibration[], environment: SideEnvironment): Calibration | undefined {
-	if (environment.runtime === 'bare_metal') return undefined;
+	return findCalibrations(calibrations, environment)[0];
+}
+
+/** Every calibration matching a docker environment, the newest first (issue 15: suite and workload calibrations side by side). */
+export function findCalibrations(calibrations: readonly Calibration[], environment: SideEnvironment): Calibration[] {
+	if (environment.runtime === 'bare_metal') return [];
 	const matches = calibrations.filter((c) =>
 		(environment.hostFingerprint === undefined || c.hostFingerprint === environment.hostFingerprint)
 		&& (environment.image === undefined || c.image === environment.image)
 		&& c.limits.cpus === environment.cpus
 		&& c.limits.memoryBytes === environment.memoryBytes
 		&& (environment.engineVersion === undefined || c.engineVersion === environment.engineVersion));
-	return matches.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+	return matches.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
 }
 
 /** Visible warnings about the two sides: different hosts or engine versions. */
@@ -92,39 +96,4 @@ export function getEnvironmentWarnings(base: SideEnvironment, candidate: SideEnv
 	}
 
 	return warnings;
-}
-
-const Z95 = 1.959_963_984_540_054;
-
-function logSdOf(estimate: RatioEstimate): number {
-	const width = Math.log(Math.max(estimate.high, estimate.ratio)) - Math.log(Math.min(estimate.low, estimate.ratio));
-	return Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
-}
-
-/** One side's overhead for a case: the case's own ratio when calibrated, else the calibration's summary. */
-function getOverhead(calibration: Calibration | undefined, caseName: string, metric: Metric): {estimate: RatioEstimate; source: 'case' | 'summary'} | undefined {
-	if (!calibration) return undefined;
-	const own = calibration.cases[caseName]?.[metric];
-	if (own) return {estimate: own, source: 'case'};
-	const summary = calibration.summary[metric];
-	return summary ? {estimate: summary, source: 'summary'} : undefined;
-}
-
-/**
- * The factor to divide the candidate by so it reads as if measured where the base was:
- * overhead(candidate) / overhead(base), bare metal being 1; the two uncertainties combined in
- * log space. Undefined when no adjustment applies for this case.
- */
-export function getCaseAdjustment(
-	caseName: string,
-	metric: Metric,
-	sides: {base: Calibration | undefined; candidate: Calibration | undefined},
-): CaseAdjustment | undefined {
-	const candidate = getOverhead(sides.candidate, caseName, metric);
-	const base = getOverhead(sides.base, caseName, metric);
-	if (!candidate && !base) return undefined;
-	const factor = (candidate?.estimate.ratio ?? 1) / (base?.estimate.ratio ?? 1);
-	const logSd = Math.hypot(candidate ? logSdOf(candidate.estimate) : 0, base ? logSdOf(base.estimate) : 0);
-	const source = candidate?.source === 'summary' || base?.source === 'summary' ? 'summary' : 'case';
-	return {factor, low: factor * Math.exp(-Z95 * logSd), high: factor * Math.exp(Z95 * logSd), source, confidence: 0.95};
 }

@@ -5,7 +5,7 @@
  */
 import {formatTableLines} from '../text/table.js';
 import {formatBytes, formatDuration, paint, type Color} from '../text/text.js';
-import type {CaseComparison, SampleComparison, SideSummary} from './compare-samples.js';
+import {UNDECIDED_COARSE, type CaseAdjustment, type CaseComparison, type SampleComparison, type SideSummary} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
 import {judgeGate, orderByVerdict, summarizeCounts, VERDICT_LABELS, VERDICTS, type Verdict} from './verdicts.js';
 
@@ -61,6 +61,28 @@ export function formatChangeInterval(row: CaseComparison, unit: ComparisonReport
 export function formatP(p: number | undefined): string {
 	if (p === undefined) return '-';
 	return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/**
+ * The overhead column (issue 15): the factor, its 95% interval as ±%, and where it came from:
+ * "÷1.012 ±0.6% own case", "÷1.020 ±0.9% cpu-int" (the matched workload), "÷1.066 ±9.1% mean*".
+ */
+export function formatAdjustment(adjustment: CaseAdjustment | undefined): string {
+	if (!adjustment) return '-';
+	const halfWidth = Math.max(adjustment.factor / adjustment.low - 1, adjustment.high / adjustment.factor - 1) * 100;
+	const source = adjustment.source === 'case' ? 'own case' : (adjustment.source === 'workload' ? adjustment.workload ?? 'workload' : 'mean*');
+	return `÷${adjustment.factor.toFixed(3)} ±${Number.isFinite(halfWidth) ? halfWidth.toFixed(1) : '∞'}% ${source}`;
+}
+
+/** Footnotes saying what the overhead sources mean, for the sources present. */
+export function describeAdjustmentSources(rows: readonly CaseComparison[]): string[] {
+	const sources = new Set(rows.map((r) => r.adjustment?.source));
+	const notes: string[] = [];
+	if (sources.has('case')) notes.push('overhead "own case": measured for this case by rqc calibrate --suite (the most faithful)');
+	if (sources.has('workload')) notes.push('overhead named by a workload: the calibration workload whose profile (CPU/wall, system share, peak memory) fits the case; rqc calibrate --suite S --release R measures the case itself');
+	if (sources.has('summary')) notes.push('* overhead from the calibration\'s geometric mean: the calibration has no case of this name and no workload profiles (run rqc calibrate again)');
+	if (rows.some((r) => r.verdict === UNDECIDED_COARSE)) notes.push('~ undecided: the interval reaches past the threshold and the overhead alone is uncertain by more than half of it: calibrate longer (--max-time) on a quieter host, or the suite itself (rqc calibrate --suite)');
+	return notes;
 }
 
 /** What a verdict needs said beside it: the failure count and first reason, a missing side. */
@@ -130,7 +152,7 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 		formatSpread(row.base),
 		formatValue(row.candidate?.median, unit),
 		formatSpread(row.candidate),
-		...(report.isAdjusted ? [row.adjustment ? `÷${row.adjustment.factor.toFixed(3)} [${row.adjustment.low.toFixed(3)}, ${row.adjustment.high.toFixed(3)}]${row.adjustment.source === 'summary' ? '*' : ''}` : '-'] : []),
+		...(report.isAdjusted ? [formatAdjustment(row.adjustment)] : []),
 		formatChange(row, unit),
 		formatChangeInterval(row, unit),
 		formatP(row.pAdjusted),
@@ -152,9 +174,7 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 	lines.push(summarizeComparison(result));
 	const gate = judgeGate(result.counts, result.commonCases, options);
 	if (options.isGated && gate.isFailing) lines.push(paint(`gate: fails (${gate.reasons.join('; ')})`, 'red', hasColor));
-	if (report.isAdjusted && result.cases.some((r) => r.adjustment?.source === 'summary')) {
-		lines.push('* overhead from the calibration\'s geometric mean: the calibration has no case of this name');
-	}
+	if (report.isAdjusted) lines.push(...describeAdjustmentSources(result.cases));
 
 	return lines.join('\n');
 }

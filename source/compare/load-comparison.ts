@@ -11,9 +11,10 @@ import type {Cache} from '../cache/cache.js';
 import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
 import type {Correction} from '../stats/multiple-testing.js';
+import {computeCaseAdjustment, getLoadWarning} from './adjustment.js';
 import {compareSampleSets, type FailureSummary, type SampleComparison} from './compare-samples.js';
 import {
-	describeEnvironment, findCalibration, getCalibrateCommand, getCaseAdjustment, getEnvironmentKey,
+	describeEnvironment, findCalibrations, getCalibrateCommand, getEnvironmentKey,
 	getEnvironmentWarnings, needsAdjustment, toSideEnvironment, type Metric, type SideEnvironment,
 } from './environment.js';
 
@@ -190,9 +191,16 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 	const warnings = [base.warning, candidate.warning, ...getEnvironmentWarnings(base.environment, candidate.environment)].filter((w): w is string => w !== undefined);
 	const isDifferent = needsAdjustment(base.environment, candidate.environment);
 	let calibrations: {base: Calibration | undefined; candidate: Calibration | undefined} = {base: undefined, candidate: undefined};
+	let calibrationLists: {base: Calibration[]; candidate: Calibration[]} = {base: [], candidate: []};
 	if (isDifferent && !request.noAdjust) {
 		const all = await store.listCalibrations();
-		calibrations = {base: findCalibration(all, base.environment), candidate: findCalibration(all, candidate.environment)};
+		calibrationLists = {base: findCalibrations(all, base.environment), candidate: findCalibrations(all, candidate.environment)};
+		calibrations = {base: calibrationLists.base[0], candidate: calibrationLists.candidate[0]};
+		for (const [side, calibration] of [[base, calibrations.base], [candidate, calibrations.candidate]] as const) {
+			const warning = getLoadWarning(calibration, side.runs, metric);
+			if (warning) warnings.push(warning);
+		}
+
 		for (const [side, calibration] of [[base, calibrations.base], [candidate, calibrations.candidate]] as const) {
 			if (side.environment.runtime === 'docker' && !calibration) {
 				throw new UserError(
@@ -214,7 +222,7 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 		cacheKey = getComparisonCacheKey({
 			base: [baseRelease.id, await stamp(base.runs)],
 			candidate: [candidateRelease.id, await stamp(candidate.runs)],
-			calibrations: [calibrations.base?.id, calibrations.candidate?.id],
+			calibrations: [calibrationLists.base.map((c) => c.id), calibrationLists.candidate.map((c) => c.id)],
 			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate, request.isStrict ?? false, request.correction ?? 'holm'],
 		});
 		const hit = await cache.get(cacheKey).catch(() => undefined);
@@ -254,6 +262,9 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 		return groups;
 	};
 
+	// Issue 15: each case's profile, from the bare-metal side when there is one, to match it to a calibration workload.
+	const profileRuns = isDifferent && !request.noAdjust ? (base.environment.runtime === 'bare_metal' || candidate.environment.runtime !== 'bare_metal' ? base.runs : candidate.runs) : [];
+	const profiles = await store.getCaseProfiles(profileRuns.map((r) => r.id));
 	const baseGroups = group(baseValues);
 	const candidateGroups = group(candidateValues);
 	const count = (groups: Map<string, number[]>): number => [...groups.values()].reduce((sum, list) => sum + list.length, 0);
@@ -269,7 +280,10 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			correction: request.correction,
 			failures: {base: groupFailures(baseFailed), candidate: groupFailures(candidateFailed)},
 			...(isDifferent && !request.noAdjust
-				? {adjustmentFor: (caseName: string) => getCaseAdjustment(isQualified ? caseName.slice(caseName.indexOf('/') + 1) : caseName, metric, calibrations)}
+				? {adjustmentFor: (caseName: string) => {
+					const name = isQualified ? caseName.slice(caseName.indexOf('/') + 1) : caseName;
+					return computeCaseAdjustment(name, metric, calibrationLists, profiles.get(name));
+				}}
 				: {}),
 		},
 	);

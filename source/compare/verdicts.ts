@@ -28,6 +28,8 @@ export const VERDICT_LABELS = {
 	'missing': {symbol: '∅', short: 'missing', color: 'magenta', rank: 1, gate: 'fail-unless-allowed', junit: 'error', meaning: 'a case of the base with no sample in the candidate'},
 	'regression': {symbol: '✗', short: 'slower', color: 'red', rank: 2, gate: 'fail', junit: 'failure', meaning: 'significantly slower, beyond the threshold'},
 	'slower, within threshold': {symbol: '↑', short: 'slower≤th', color: 'yellow', rank: 3, gate: 'pass', junit: 'passed', meaning: 'significantly slower, but not (shown to be) beyond the threshold'},
+	// Issue 15: an adjusted change the calibration's own uncertainty leaves open.
+	'undecided: calibration too coarse': {symbol: '~', short: 'undecided', color: 'yellow', rank: 3.5, gate: 'pass', junit: 'skipped', meaning: 'no significant change, but the interval reaches past the threshold and the overhead adjustment alone is uncertain by more than half of it: calibrate more precisely (rqc calibrate --suite)'},
 	'too few samples': {symbol: '?', short: 'too few', color: 'blue', rank: 4, gate: 'pass', junit: 'skipped', meaning: 'fewer samples on a side than a test at alpha needs'},
 	'faster, within threshold': {symbol: '↓', short: 'faster≤th', color: 'cyan', rank: 5, gate: 'pass', junit: 'passed', meaning: 'significantly faster, but not (shown to be) beyond the threshold'},
 	'improvement': {symbol: '✓', short: 'faster', color: 'green', rank: 6, gate: 'pass', junit: 'passed', meaning: 'significantly faster, beyond the threshold'},

@@ -87,6 +87,18 @@ CREATE TABLE container_samples (
 CREATE INDEX container_samples_run_idx ON container_samples (run_id, time);
 `,
 	},
+	{
+		// Issue 15: a calibration of the user's own suite names its suite and release; details
+		// holds each calibration case's measured profile (for matching a user's case to a
+		// workload) and the precision reached (target, widest interval, rounds, time, load).
+		version: 3,
+		name: 'calibration suite, release and details',
+		sql: `
+ALTER TABLE calibrations ADD COLUMN suite TEXT;
+ALTER TABLE calibrations ADD COLUMN release TEXT;
+ALTER TABLE calibrations ADD COLUMN details JSONB NOT NULL DEFAULT '{}'::jsonb;
+`,
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)!.version;

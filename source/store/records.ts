@@ -154,7 +154,44 @@ export interface Calibration {
 	readonly cases: Readonly<Record<string, Readonly<Record<string, RatioEstimate>>>>;
 	/** dimension → overall overhead ratio (geometric mean across cases). */
 	readonly summary: Readonly<Record<string, RatioEstimate>>;
+	/** Set when this calibration measured a user's suite (rqc calibrate --suite S --release R). */
+	readonly suite?: string;
+	readonly release?: string;
+	/** Profiles of the calibration cases and the precision reached (absent on older calibrations). */
+	readonly details?: CalibrationDetails;
 	readonly isDemo: boolean;
+}
+
+/** How a case spends its time, measured bare metal: what a user's case is matched on. */
+export interface CaseProfile {
+	/** (user + system CPU time) / wall time. */
+	readonly cpuPerWall: number;
+	/** system / (user + system). */
+	readonly systemShare: number;
+	readonly peakRssBytes: number;
+}
+
+/** The precision a calibration reached, and why it stopped. */
+export interface CalibrationQuality {
+	/** The aimed-for half-width of each interval, in % (default 1). */
+	readonly targetPct: number;
+	/** The widest half-width over cases and the wall and cpu dimensions, in %. */
+	readonly widestPct: number;
+	readonly widest: {readonly case: string; readonly dimension: string} | undefined;
+	readonly isWithinTarget: boolean;
+	readonly rounds: number;
+	readonly elapsedMs: number;
+	/** 1-minute load average at the start and the end. */
+	readonly loadAverage: readonly [number, number];
+	/** Why the interval is wider than the target, for people (empty when within it). */
+	readonly reasons: readonly string[];
+}
+
+export interface CalibrationDetails {
+	readonly profiles?: Readonly<Record<string, CaseProfile>>;
+	readonly quality?: CalibrationQuality;
+	/** 'workloads': rqc's own static workloads; 'suite': the user's suite (per-case overheads). */
+	readonly kind?: 'workloads' | 'suite';
 }
 
 export type NewCalibration = Omit<Calibration, 'id' | 'createdAt' | 'isDemo'> & {readonly createdAt?: Date; readonly isDemo?: boolean};

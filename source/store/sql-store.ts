@@ -6,7 +6,7 @@ import {UserError} from '../errors.js';
 import type {Driver, Executor} from './driver.js';
 import {LATEST_SCHEMA_VERSION, migrations, timescaleSetup} from './migrations.js';
 import type {
-	Calibration, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, NewCalibration, NewRun, NewSample, Release,
+	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, NewCalibration, NewRun, NewSample, Release,
 	ReleaseSummary, Run, RunStatus, Sample, SampleQuery, StoreInfo,
 } from './records.js';
 import type {Store} from './store.js';
@@ -66,6 +66,9 @@ function toCalibration(row: Row): Calibration {
 		limits: (row.limits ?? {}) as Calibration['limits'],
 		cases: (row.cases ?? {}) as Calibration['cases'],
 		summary: (row.summary ?? {}) as Calibration['summary'],
+		...(row.suite === null || row.suite === undefined ? {} : {suite: String(row.suite)}),
+		...(row.release === null || row.release === undefined ? {} : {release: String(row.release)}),
+		...(row.details === null || row.details === undefined ? {} : {details: row.details as CalibrationDetails}),
 		isDemo: Boolean(row.is_demo),
 	};
 }
@@ -385,6 +388,28 @@ export class SqlStore implements Store {
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, median: Number(row.median), count: num(row.n)}));
 	}
 
+	async getCaseProfiles(runIds: readonly number[]): Promise<Map<string, CaseProfile>> {
+		const profiles = new Map<string, CaseProfile>();
+		if (runIds.length === 0) return profiles;
+		const rows = await this.executor.query<{case_name: string; wall: string | number | null; user_us: string | number | null; system_us: string | number | null; rss: string | number | null}>(
+			`SELECT s.case_name, avg(s.wall_ns) AS wall, avg(coalesce(s.user_us, 0)) AS user_us, avg(coalesce(s.system_us, 0)) AS system_us, max(s.max_rss_bytes) AS rss
+			 FROM samples s
+			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0)
+			   AND s.wall_ns IS NOT NULL AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)
+			 GROUP BY s.case_name`,
+			[[...runIds]],
+		);
+		for (const row of rows) {
+			const wallUs = Number(row.wall) / 1000;
+			const user = Number(row.user_us);
+			const system = Number(row.system_us);
+			if (!(wallUs > 0) || !(user + system > 0)) continue;
+			profiles.set(row.case_name, {cpuPerWall: (user + system) / wallUs, systemShare: system / (user + system), peakRssBytes: Number(row.rss ?? 0)});
+		}
+
+		return profiles;
+	}
+
 	async countSamples(runId: number): Promise<number> {
 		const [row] = await this.executor.query<{n: number}>('SELECT count(*) AS n FROM samples WHERE run_id = $1', [runId]);
 		return num(row?.n ?? 0);
@@ -406,10 +431,10 @@ export class SqlStore implements Store {
 
 	async saveCalibration(c: NewCalibration): Promise<Calibration> {
 		const rows = await this.executor.query<Row>(
-			`INSERT INTO calibrations (created_at, host_fingerprint, image, engine_version, limits, cases, summary, is_demo)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+			`INSERT INTO calibrations (created_at, host_fingerprint, image, engine_version, limits, cases, summary, is_demo, suite, release, details)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
 			[c.createdAt ?? new Date(), c.hostFingerprint, c.image, c.engineVersion, JSON.stringify(c.limits),
-				JSON.stringify(c.cases), JSON.stringify(c.summary), c.isDemo ?? false],
+				JSON.stringify(c.cases), JSON.stringify(c.summary), c.isDemo ?? false, c.suite ?? null, c.release ?? null, JSON.stringify(c.details ?? {})],
 		);
 		return toCalibration(rows[0]!);
 	}

@@ -1,5 +1,5 @@
 import type {
-	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
+	Calibration, CaseProfile, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
 	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery,
 } from './records.js';
 
@@ -58,6 +58,9 @@ export interface Store {
 	 * completed run matching the query: what a case's history across releases is made of.
 	 */
 	getCaseMedians(query: CaseMedianQuery): Promise<CaseMedian[]>;
+
+	/** Per case of these runs: mean CPU over wall time, system share, peak RSS (matches a case to a calibration workload). */
+	getCaseProfiles(runIds: readonly number[]): Promise<Map<string, CaseProfile>>;
 
 	insertContainerSamples(samples: readonly ContainerSample[]): Promise<number>;
 	getContainerSamples(runId: number): Promise<ContainerSample[]>;

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {loadAllCommands} from '../../source/commands/index.js';
+import {LATEST_SCHEMA_VERSION} from '../../source/store/migrations.js';
 
 const commands = await loadAllCommands();
 import {runCli, root} from '../helpers/cli.js';
@@ -99,7 +100,7 @@ describeWith([requireDocker(), requirePostgres(), requireRedis()], 'rqc doctor a
 			ok: true,
 			docker: {status: 'ok', endpoint: 'unix:///var/run/docker.sock', version: expect.any(String), apiVersion: expect.stringMatching(/^1\.\d+$/)},
 			compose: {status: 'ok', kind: expect.stringMatching(/^v[12]$/), version: expect.any(String)},
-			database: {status: 'ok', driver: 'postgres', hasTimescale: false, schemaVersion: 1, latestSchemaVersion: 1, serverVersion: expect.stringMatching(/^\d+/)},
+			database: {status: 'ok', driver: 'postgres', hasTimescale: false, schemaVersion: LATEST_SCHEMA_VERSION, latestSchemaVersion: LATEST_SCHEMA_VERSION, serverVersion: expect.stringMatching(/^\d+/)},
 			redis: {status: 'ok', version: expect.stringMatching(/^\d/)},
 		});
 		expect(report.database.location).toContain(':***@');

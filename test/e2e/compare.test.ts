@@ -121,7 +121,7 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 			expect(raw.exitCode).toBe(0);
 			expect(JSON.parse(raw.stdout)).toMatchObject({isAdjusted: false, isRawAcrossEnvironments: true});
 
-			const calibrate = await runCli(['calibrate', '--cpus', '1', '--memory', '256m', '--image', IMAGE, '--rounds', '2', '--calibration-suite', suiteA, '--json'], env);
+			const calibrate = await runCli(['calibrate', '--cpus', '1', '--memory', '256m', '--image', IMAGE, '--rounds', '2', '--max-time', '20s', '--suite', suiteA, '--release', a, '--json'], env);
 			expect(calibrate.exitCode, calibrate.stderr).toBe(0);
 			const {calibration} = JSON.parse(calibrate.stdout);
 			expect(calibration).toMatchObject({image: IMAGE, limits: {cpus: 1, memoryBytes: 256 * 1024 * 1024}, summary: {wall: {ratio: expect.any(Number)}}});

@@ -123,7 +123,7 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		const file = writeSuite(temp.dir, 'overhead', {'cpu-loop': 'i=0; while [ $i -lt 40000 ]; do i=$((i+1)); done'}, 6);
 		const suite = await loadSuite(file);
 		const deps = {store, config: {dataDir: temp.dir, dockerHost: undefined}, signal};
-		await runCalibration({suite, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4}, deps);
+		await runCalibration({suite, release, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4, maxTimeMs: 30_000}, deps);
 		// Alternate the two modes so load drift on this shared machine hits both alike.
 		for (let i = 0; i < 2; i++) {
 			expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');

@@ -155,6 +155,26 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect((await store.listCalibrations()).map((c) => c.id)).toContain(realCal.id);
 		expect(await store.getRelease('v1.0.0')).toBeDefined();
 	});
+
+	// issue 15: a suite calibration keeps its suite, release and details; profiles come from the samples.
+	it('stores a calibration\'s suite, release and details, and profiles the cases of runs', async () => {
+		const details = {kind: 'suite' as const, profiles: {a: {cpuPerWall: 0.9, systemShare: 0.1, peakRssBytes: 2048}}, quality: {targetPct: 1, widestPct: 0.8, widest: {case: 'a', dimension: 'cpu'}, isWithinTarget: true, rounds: 4, elapsedMs: 1000, loadAverage: [0.5, 0.7] as const, reasons: []}};
+		const saved = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits: {cpus: 1}, cases: {}, summary: {}, suite: 'api', release: 'v9', details});
+		const listed = (await store.listCalibrations()).find((c) => c.id === saved.id)!;
+		expect(listed).toMatchObject({suite: 'api', release: 'v9', details});
+		const plain = await store.saveCalibration({hostFingerprint: 'fp', image: 'img', engineVersion: '27', limits: {}, cases: {}, summary: {}});
+		expect(plain.suite).toBeUndefined();
+		expect(plain.release).toBeUndefined();
+
+		const run = await store.createRun({release: 'v-profile', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		await store.insertSamples(samplesFor(run.id, 6));
+		const profiles = await store.getCaseProfiles([run.id]);
+		// Warmups (iterations 0 and 1) left out: "even" is iterations 2 and 4, "odd" 3 and 5.
+		expect(profiles.get('even')!.cpuPerWall).toBeCloseTo((13 + 2) / (1_000_003 / 1000), 9);
+		expect(profiles.get('even')!.systemShare).toBeCloseTo(2 / 15, 9);
+		expect(profiles.get('odd')!.peakRssBytes).toBe(4096 * 6);
+		expect((await store.getCaseProfiles([])).size).toBe(0);
+	});
 }
 
 describe('store on embedded PGlite', () => {

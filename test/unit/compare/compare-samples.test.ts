@@ -20,7 +20,7 @@ describe('compareSampleSets', () => {
 		expect(byName.fast!.verdict).toBe('improvement');
 		expect(byName.fast!.changeHighPct).toBeLessThan(0);
 		expect(byName.same!.verdict).toBe('no significant change');
-		expect(result.counts).toMatchObject({'regression': 1, 'improvement': 1, 'no significant change': 1, 'too few samples': 0, 'failing': 0, 'missing': 0});
+		expect(result.counts).toMatchObject({'regression': 1, 'improvement': 1, 'no significant change': 1, 'too few samples': 0, 'failing': 0, 'missing': 0, 'undecided: calibration too coarse': 0});
 		expect(byName.slow!.shift!.estimate).toBeGreaterThan(5);
 		expect(result.geomean!.cases).toBe(3);
 		expect(result.geomean!.ratio).toBeCloseTo(Math.cbrt((110 / 100) * (90 / 100) * 1), 1);
@@ -52,7 +52,7 @@ describe('compareSampleSets', () => {
 		const candidate = new Map([['a', noisy(120, 60, 2)]]);
 		const raw = compareSampleSets(base, candidate);
 		expect(raw.cases[0]!.verdict).toBe('regression');
-		const adjusted = compareSampleSets(base, candidate, {adjustmentFor: () => ({factor: 1.2, low: 1.17, high: 1.23, source: 'case'})});
+		const adjusted = compareSampleSets(base, candidate, {adjustmentFor: () => ({factor: 1.2, low: 1.19, high: 1.21, source: 'case'})});
 		const row = adjusted.cases[0]!;
 		expect(row.verdict).toBe('no significant change');
 		expect(row.adjustedCandidateMedian).toBeCloseTo(row.candidate!.median / 1.2, 10);

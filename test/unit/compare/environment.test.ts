@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {
-	describeEnvironment, findCalibration, getCalibrateCommand, getCaseAdjustment, getEnvironmentWarnings, needsAdjustment, toSideEnvironment,
+	describeEnvironment, findCalibration, getCalibrateCommand, getEnvironmentWarnings, needsAdjustment, toSideEnvironment,
 } from '../../../source/compare/environment.js';
+import {computeCaseAdjustment} from '../../../source/compare/adjustment.js';
 import type {Calibration} from '../../../source/store/records.js';
 
 const bare = toSideEnvironment({runtime: 'bare_metal', hostFingerprint: 'h1', host: {hostname: 'a'}}, 'bare_metal');
@@ -44,15 +45,15 @@ describe('environments', () => {
 
 	test('case adjustment: the case ratio when calibrated, else the summary; direction by side', () => {
 		const c = calibration({});
-		const candidateDocker = getCaseAdjustment('cpu-sha256', 'wall', {base: undefined, candidate: c})!;
+		const candidateDocker = computeCaseAdjustment('cpu-sha256', 'wall', {base: [], candidate: [c]}, undefined)!;
 		expect(candidateDocker.factor).toBeCloseTo(1.1, 12);
 		expect(candidateDocker.source).toBe('case');
 		expect(candidateDocker.low).toBeLessThan(1.1);
 		expect(candidateDocker.high).toBeGreaterThan(1.1);
-		const baseDocker = getCaseAdjustment('other', 'wall', {base: c, candidate: undefined})!;
+		const baseDocker = computeCaseAdjustment('other', 'wall', {base: [c], candidate: []}, undefined)!;
 		expect(baseDocker.factor).toBeCloseTo(1 / 1.05, 12);
 		expect(baseDocker.source).toBe('summary');
-		expect(getCaseAdjustment('x', 'wall', {base: undefined, candidate: undefined})).toBeUndefined();
+		expect(computeCaseAdjustment('x', 'wall', {base: [], candidate: []}, undefined)).toBeUndefined();
 	});
 
 	test('warnings for different hosts and engine versions', () => {
