@@ -127,6 +127,9 @@ describe('ServicesView', () => {
 		const {lastFrame, stdin} = renderView(source);
 		// Frames have no colour here, so the selection is read from the logs view it opens.
 		const selectedIs = async (name: string) => {
+			// Let Ink take the key before it (a key in the same read would reach the old selection).
+			await tick();
+			await tick();
 			stdin.write('l');
 			await waitForFrame(lastFrame, (f) => f.includes('Logs: '));
 			expect(plain(lastFrame())).toContain(`Logs: ${name} `);
