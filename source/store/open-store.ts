@@ -8,12 +8,13 @@ import type {Store} from './store.js';
  * Opens the configured store (PostgreSQL when a URL is set, else the embedded PGlite store),
  * applying migrations. Throws a ServiceError (exit 3) when it cannot be reached.
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>, options: {connectTimeoutMs?: number} = {}): Promise<Store> {
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'>, options: {connectTimeoutMs?: number; sampleRetention?: string} = {}): Promise<Store> {
 	const driver = config.databaseUrl
 		? await openPgDriver(config.databaseUrl, options)
 		: await openPgliteDriver(config.pgliteDir);
 	try {
-		await migrate(driver);
+		// Raw samples are kept unless the user opts into retention (TimescaleDB only).
+		await migrate(driver, {sampleRetention: options.sampleRetention ?? process.env.RQC_SAMPLE_RETENTION});
 	} catch (error) {
 		await driver.close().catch(() => {});
 		throw error;

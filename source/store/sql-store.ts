@@ -4,10 +4,11 @@
  */
 import {UserError} from '../errors.js';
 import type {Driver, Executor} from './driver.js';
-import {LATEST_SCHEMA_VERSION, migrations, timescaleSetup} from './migrations.js';
+import {summarizeValues, type ValueSummary} from '../stats/summary.js';
+import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
-	Calibration, ContainerSample, ExecutionEnvironment, NewCalibration, NewRun, NewSample, Release,
-	ReleaseSummary, Run, RunStatus, Sample, SampleQuery, StoreInfo,
+	Calibration, ContainerSample, ExecutionEnvironment, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
+	ReleaseSummary, Run, RunCaseSummary, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
 } from './records.js';
 import type {Store} from './store.js';
 
@@ -56,6 +57,30 @@ function toSample(row: Row): Sample {
 	};
 }
 
+function toRunCaseSummary(row: Row): RunCaseSummary {
+	const figure = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+	return {
+		runId: num(row.run_id),
+		caseName: String(row.case_name),
+		metric: row.metric as SummaryMetric,
+		sampleCount: num(row.sample_count),
+		successCount: num(row.success_count),
+		failureCount: num(row.failure_count),
+		warmupCount: num(row.warmup_count),
+		n: num(row.n),
+		median: figure(row.median),
+		medianLow: figure(row.median_low),
+		medianHigh: figure(row.median_high),
+		q1: figure(row.q1),
+		q3: figure(row.q3),
+		mean: figure(row.mean),
+		stddev: figure(row.stddev),
+		mad: figure(row.mad),
+		min: figure(row.min),
+		max: figure(row.max),
+	};
+}
+
 function toCalibration(row: Row): Calibration {
 	return {
 		id: num(row.id),
@@ -101,8 +126,107 @@ const CONTAINER_SAMPLE_COLUMNS = [
 
 const int = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : Math.round(v));
 
+const SUMMARY_METRICS: readonly SummaryMetric[] = ['wall', 'cpu', 'rss'];
+const SUMMARY_COLUMNS = [
+	'run_id', 'case_name', 'metric', 'sample_count', 'success_count', 'failure_count', 'warmup_count', 'n',
+	'median', 'median_low', 'median_high', 'q1', 'q3', 'mean', 'stddev', 'mad', 'min', 'max',
+] as const;
+const SUMMARY_TYPES = ['bigint', 'text', 'text', 'integer', 'integer', 'integer', 'integer', 'integer', ...Array<string>(10).fill('float8')];
+const SUMMARY_FIGURES: ReadonlyArray<keyof ValueSummary> = ['median', 'medianLow', 'medianHigh', 'q1', 'q3', 'mean', 'stddev', 'mad', 'min', 'max'];
+
+/** Runs per statement when summaries are filled for a whole store. */
+const FILL_RUN_BATCH = 100;
+
+/**
+ * Recomputes the summaries of some runs (every case) or of some (run, case) pairs from their
+ * samples, inside the caller's transaction. Reads each pair's values once, joined server-side.
+ */
+async function refreshSummaries(tx: Executor, target: {runIds: readonly number[]; caseNames?: readonly string[]}): Promise<void> {
+	if (target.runIds.length === 0) return;
+	const ok = 'NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0)';
+	const cpu = 'CASE WHEN s.user_us IS NULL AND s.system_us IS NULL THEN NULL ELSE coalesce(s.user_us, 0) + coalesce(s.system_us, 0) END';
+	const from = target.caseNames
+		? 'samples s JOIN unnest($1::bigint[], $2::text[]) AS p (run_id, case_name) ON p.run_id = s.run_id AND p.case_name = s.case_name'
+		: 'samples s WHERE s.run_id = ANY($1::bigint[])';
+	const rows = await tx.query<{run_id: number | string; case_name: string; n_all: number | string; n_warmup: number | string; n_failed: number | string; wall: string | null; cpu: string | null; rss: string | null}>(
+		`SELECT s.run_id, s.case_name, count(*) AS n_all,
+			count(*) FILTER (WHERE s.is_warmup) AS n_warmup,
+			count(*) FILTER (WHERE NOT s.is_warmup AND s.exit_code IS NOT NULL AND s.exit_code <> 0) AS n_failed,
+			string_agg(s.wall_ns::text, ',') FILTER (WHERE ${ok}) AS wall,
+			string_agg((${cpu})::text, ',') FILTER (WHERE ${ok} AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)) AS cpu,
+			string_agg(s.max_rss_bytes::text, ',') FILTER (WHERE ${ok} AND s.max_rss_bytes IS NOT NULL) AS rss
+		 FROM ${from}
+		 GROUP BY s.run_id, s.case_name`,
+		target.caseNames ? [[...target.runIds], [...target.caseNames]] : [[...target.runIds]],
+	);
+	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
+	for (const row of rows) {
+		const all = num(row.n_all);
+		const warmups = num(row.n_warmup);
+		const failures = num(row.n_failed);
+		for (const metric of SUMMARY_METRICS) {
+			const text = row[metric];
+			const summary = text ? summarizeValues(text.split(',').map(Number)) : undefined;
+			// The wall row always exists (it carries the counts of a case that only failed).
+			if (!summary && metric !== 'wall') continue;
+			const values: unknown[] = [num(row.run_id), row.case_name, metric, all, all - warmups - failures, failures, warmups, summary?.n ?? 0,
+				...SUMMARY_FIGURES.map((key) => summary?.[key] ?? null)];
+			for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
+		}
+	}
+
+	if (rows.length === 0) return;
+	const updates = SUMMARY_COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+	await tx.query(
+		`INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
+		 SELECT * FROM unnest(${SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ')})
+		 ON CONFLICT (run_id, case_name, metric) DO UPDATE SET ${updates}`,
+		columns,
+	);
+}
+
+/** Fills the summaries of every stored run (the migration that adds them, on a store with history). */
+async function fillSummaries(tx: Executor): Promise<void> {
+	const runs = await tx.query<{id: number | string}>('SELECT id FROM runs ORDER BY id');
+	for (let start = 0; start < runs.length; start += FILL_RUN_BATCH) {
+		await refreshSummaries(tx, {runIds: runs.slice(start, start + FILL_RUN_BATCH).map((r) => num(r.id))});
+	}
+}
+
+/** The interval of RQC_SAMPLE_RETENTION, or undefined (keep raw samples); a UserError when malformed. */
+export function parseSampleRetention(text: string | undefined): string | undefined {
+	if (text === undefined || text.trim() === '' || /^(off|none|keep|never)$/i.test(text.trim())) return undefined;
+	const match = SAMPLE_RETENTION_PATTERN.exec(text);
+	if (!match || Number(match[1]) <= 0) {
+		throw new UserError(`RQC_SAMPLE_RETENTION="${text}" is not a retention period`, 'give a count and a unit such as "730 days" or "2 years", or unset it to keep every raw sample');
+	}
+
+	return `${Number(match[1])} ${match[2]!.toLowerCase()}`;
+}
+
+/**
+ * Makes the samples retention job match the opt-in: none unless asked for (an older rqc set
+ * 730 days). Summaries have no retention, so history outlives dropped raw samples.
+ */
+async function applySampleRetention(tx: Executor, retention: string | undefined): Promise<void> {
+	const jobs = await tx.query<{drop_after: string | null}>(
+		`SELECT config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
+		 WHERE proc_name = 'policy_retention' AND hypertable_name = 'samples'`);
+	const current = jobs[0]?.drop_after ?? undefined;
+	if (retention === undefined) {
+		if (jobs.length > 0) await tx.exec("SELECT remove_retention_policy('samples', if_exists => true)");
+		return;
+	}
+
+	const [same] = await tx.query<{same: boolean}>('SELECT $1::interval = $2::interval AS same', [current ?? null, retention]);
+	if (current !== undefined && same?.same) return;
+	if (jobs.length > 0) await tx.exec("SELECT remove_retention_policy('samples', if_exists => true)");
+	await tx.query("SELECT add_retention_policy('samples', $1::interval)", [retention]);
+}
+
 /** Applies pending migrations (and TimescaleDB features when available). Returns the schema version. */
-export async function migrate(driver: Driver): Promise<{version: number; hasTimescale: boolean}> {
+export async function migrate(driver: Driver, options: {sampleRetention?: string} = {}): Promise<{version: number; hasTimescale: boolean}> {
+	const retention = parseSampleRetention(options.sampleRetention);
 	await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 	let hasTimescale = false;
@@ -121,6 +245,7 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 			if (applied.has(migration.version)) continue;
 			hasApplied = true;
 			await tx.exec(migration.sql);
+			if (migration.fillsSummaries) await fillSummaries(tx);
 			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
 		}
 
@@ -137,6 +262,7 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 			hasTimescale = Boolean(ext?.available && ext.preloaded);
 			// Hypertables and policies are set up once, and again whenever the schema changes.
 			if (hasTimescale && (hasApplied || !ext?.installed)) await tx.exec(timescaleSetup);
+			if (hasTimescale) await applySampleRetention(tx, retention);
 		}
 	});
 	return {version: LATEST_SCHEMA_VERSION, hasTimescale};
@@ -188,22 +314,80 @@ export class SqlStore implements Store {
 	}
 
 	async listReleases(): Promise<ReleaseSummary[]> {
+		// Sample counts come from the summaries' wall rows (one per run and case): no sample scan.
 		const rows = await this.executor.query<Row>(`
-			SELECT rel.*,
-				(SELECT count(*) FROM runs r WHERE r.release_id = rel.id) AS run_count,
-				(SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.release_id = rel.id) AS sample_count,
-				(SELECT coalesce(json_agg(DISTINCT r.suite), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS suites,
-				(SELECT coalesce(json_agg(DISTINCT r.mode), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS modes,
-				(SELECT max(r.started_at) FROM runs r WHERE r.release_id = rel.id) AS last_run_at
-			FROM releases rel ORDER BY rel.created_at, rel.id`);
+			WITH run_facts AS (
+				SELECT r.release_id, count(*) AS run_count, max(r.started_at) AS last_run_at,
+					array_agg(DISTINCT r.suite) AS suites, array_agg(DISTINCT r.mode) AS modes
+				FROM runs r GROUP BY r.release_id),
+			sample_facts AS (
+				SELECT r.release_id, sum(cs.sample_count) AS sample_count
+				FROM run_case_summaries cs JOIN runs r ON r.id = cs.run_id
+				WHERE cs.metric = 'wall' GROUP BY r.release_id)
+			SELECT rel.*, coalesce(rf.run_count, 0) AS run_count, coalesce(sf.sample_count, 0) AS sample_count,
+				coalesce(rf.suites, '{}') AS suites, coalesce(rf.modes, '{}') AS modes, rf.last_run_at
+			FROM releases rel
+			LEFT JOIN run_facts rf ON rf.release_id = rel.id
+			LEFT JOIN sample_facts sf ON sf.release_id = rel.id
+			ORDER BY rel.created_at, rel.id`);
 		return rows.map((row) => ({
 			...toRelease(row),
 			runCount: num(row.run_count),
 			sampleCount: num(row.sample_count),
-			suites: (typeof row.suites === 'string' ? JSON.parse(row.suites) : row.suites) as string[],
-			modes: (typeof row.modes === 'string' ? JSON.parse(row.modes) : row.modes) as ReleaseSummary['modes'],
+			suites: [...(row.suites as string[])].sort(),
+			modes: [...(row.modes as ReleaseSummary['modes'])].sort(),
 			lastRunAt: optDate(row.last_run_at),
 		}));
+	}
+
+	async getRunSummaries(runIds: readonly number[], metric: SummaryMetric = 'wall'): Promise<RunCaseSummary[]> {
+		if (runIds.length === 0) return [];
+		const rows = await this.executor.query<Row>(
+			'SELECT * FROM run_case_summaries WHERE run_id = ANY($1::bigint[]) AND metric = $2 ORDER BY run_id, case_name',
+			[[...runIds], metric]);
+		return rows.map(toRunCaseSummary);
+	}
+
+	async getMedianSeries(query: MedianSeriesQuery): Promise<MedianSeries[]> {
+		// One row per (case, suite, mode, limits, release); a release's runs of the same series are
+		// pooled as the median of their medians, the interval their widest.
+		const rows = await this.executor.query<Row>(
+			`SELECT cs.case_name, r.suite, r.mode, coalesce(r.environment->'limits', '{}'::jsonb)::text AS limits,
+				rel.name AS release, min(r.started_at) AS first_run_at, count(*) AS run_count, sum(cs.n) AS n,
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY cs.median) AS median,
+				min(cs.median_low) AS low, max(cs.median_high) AS high
+			 FROM run_case_summaries cs
+			 JOIN runs r ON r.id = cs.run_id
+			 JOIN releases rel ON rel.id = r.release_id
+			 WHERE cs.metric = $1 AND cs.n > 0 AND r.status = ANY($5::text[])
+			   AND ($2::text IS NULL OR cs.case_name = $2)
+			   AND ($3::text IS NULL OR r.suite = $3)
+			   AND ($4::text IS NULL OR r.mode = $4)
+			 GROUP BY cs.case_name, r.suite, r.mode, 4, rel.id, rel.name
+			 ORDER BY cs.case_name, r.suite, r.mode, 4, min(r.started_at), rel.id`,
+			[query.metric ?? 'wall', query.caseName ?? null, query.suite ?? null, query.mode ?? null, [...(query.statuses ?? ['completed', 'aborted'])]],
+		);
+		const series: MedianSeries[] = [];
+		let current: {caseName: string; suite: string; mode: Run['mode']; limits: string; points: MedianSeries['points'][number][]} | undefined;
+		for (const row of rows) {
+			const limits = String(row.limits);
+			if (!current || current.caseName !== row.case_name || current.suite !== row.suite || current.mode !== row.mode || current.limits !== limits) {
+				current = {caseName: String(row.case_name), suite: String(row.suite), mode: row.mode as Run['mode'], limits, points: []};
+				series.push({caseName: current.caseName, suite: current.suite, mode: current.mode, limits: JSON.parse(limits) as MedianSeries['limits'], points: current.points});
+			}
+
+			current.points.push({
+				release: String(row.release),
+				firstRunAt: date(row.first_run_at),
+				runCount: num(row.run_count),
+				n: num(row.n),
+				median: num(row.median),
+				low: num(row.low),
+				high: num(row.high),
+			});
+		}
+
+		return series;
 	}
 
 	async deleteRelease(name: string): Promise<boolean> {
@@ -264,7 +448,13 @@ export class SqlStore implements Store {
 			const known = await tx.query<{id: number}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
 			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
 			if (missing.length > 0) throw new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
-			return tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
+			const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
+			// The summaries of every (run, case) this batch touched, in the same transaction.
+			const pairs = new Map<string, [number, string]>();
+			for (const sample of samples) pairs.set(`${sample.runId}\u0000${sample.caseName}`, [sample.runId, sample.caseName]);
+			const touched = [...pairs.values()];
+			await refreshSummaries(tx, {runIds: touched.map((p) => p[0]), caseNames: touched.map((p) => p[1])});
+			return written;
 		});
 	}
 

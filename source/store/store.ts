@@ -1,6 +1,7 @@
 import type {
 	Calibration, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
-	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment,
+	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, MedianSeries, MedianSeriesQuery,
+	RunCaseSummary, SummaryMetric,
 } from './records.js';
 
 /**
@@ -17,6 +18,7 @@ export interface Store {
 	/** The release, created on first use. */
 	ensureRelease(name: string, options?: {gitSha?: string; isDemo?: boolean}): Promise<Release>;
 	getRelease(name: string): Promise<Release | undefined>;
+	/** Every release, oldest first, with counts read from the run/case summaries (no sample scan). */
 	listReleases(): Promise<ReleaseSummary[]>;
 	/** Deletes a release with its runs and samples; returns whether it existed. */
 	deleteRelease(name: string): Promise<boolean>;
@@ -32,6 +34,17 @@ export interface Store {
 	 * replayed spool lands exactly once. Returns the number of new rows.
 	 */
 	insertSamples(samples: readonly NewSample[]): Promise<number>;
+	/**
+	 * The stored summaries of some runs for one metric (default wall), by run and case. Every
+	 * write of samples refreshes the summaries of the (run, case) pairs it touched, in its own
+	 * transaction, so they always match the samples.
+	 */
+	getRunSummaries(runIds: readonly number[], metric?: SummaryMetric): Promise<RunCaseSummary[]>;
+	/**
+	 * Per case and way of measuring (suite, mode, resource limits), the per-release medians from
+	 * the summaries, in release order (first run time). One query; raw samples are not read.
+	 */
+	getMedianSeries(query: MedianSeriesQuery): Promise<MedianSeries[]>;
 	getSamples(query: SampleQuery): Promise<Sample[]>;
 	/** How many samples a run has stored. */
 	countSamples(runId: number): Promise<number>;
