@@ -4,15 +4,9 @@
  * histogram on shared bins.
  */
 import asciichart from 'asciichart';
+import type {HistoryPoint} from '../../compare/case-history.js';
 
-export interface HistoryPoint {
-	readonly release: string;
-	readonly median: number;
-	/** ±Infinity when too few samples for an interval: drawn at the median then. */
-	readonly low: number;
-	readonly high: number;
-	readonly n: number;
-}
+export type {HistoryPoint} from '../../compare/case-history.js';
 
 const LABEL_WIDTH = 9;
 

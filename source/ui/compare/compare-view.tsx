@@ -65,7 +65,8 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 	const [report, setReport] = useState<ComparisonReport | undefined>();
 	const [error, setError] = useState<{message: string; hint?: string} | undefined>();
 	const [isLoading, setIsLoading] = useState(true);
-	const [detail, setDetail] = useState<CaseDetail | undefined>();
+	// Tagged with its case: a slow load never shows one case's data under another's name.
+	const [loaded, setLoaded] = useState<{readonly caseName: string; readonly detail: CaseDetail} | undefined>();
 
 	useEffect(() => {
 		let isCurrent = true;
@@ -110,22 +111,24 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 	}, [source, base, candidate, state.metric, state.isAdjusted, state.reloads]);
 
 	const selected = report?.result.cases[state.caseIndex];
+	const selectedName = selected?.caseName;
 	useEffect(() => {
-		if (!report || !selected) {
-			setDetail(undefined);
+		if (!report || selectedName === undefined) {
+			setLoaded(undefined);
 			return;
 		}
 
 		let isCurrent = true;
-		source.getCaseDetail(report, selected.caseName, state.releases).then((next) => {
-			if (isCurrent) setDetail(next);
+		source.getCaseDetail(report, selectedName).then((next) => {
+			if (isCurrent) setLoaded({caseName: selectedName, detail: next});
 		}, () => {
-			if (isCurrent) setDetail(undefined);
+			if (isCurrent) setLoaded(undefined);
 		});
 		return () => {
 			isCurrent = false;
 		};
-	}, [source, report, selected?.caseName, state.releases]);
+	}, [source, report, selectedName]);
+	const detail = loaded !== undefined && loaded.caseName === selectedName ? loaded.detail : undefined;
 
 	useInput((input, key) => {
 		if (input === 'b') dispatch({type: 'move-base', by: -1});
