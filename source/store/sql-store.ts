@@ -137,9 +137,19 @@ const SUMMARY_FIGURES: ReadonlyArray<keyof ValueSummary> = ['median', 'medianLow
 /** Runs per statement when summaries are filled for a whole store. */
 const FILL_RUN_BATCH = 100;
 
+/** What a (run, case) pair's summaries are made of. */
+interface PairValues {
+	readonly runId: number;
+	readonly caseName: string;
+	all: number;
+	warmups: number;
+	failures: number;
+	readonly values: Record<SummaryMetric, number[]>;
+}
+
 /**
  * Recomputes the summaries of some runs (every case) or of some (run, case) pairs from their
- * samples, inside the caller's transaction. Reads each pair's values once, joined server-side.
+ * stored samples, inside the caller's transaction. Reads each pair's values once, joined server-side.
  */
 async function refreshSummaries(tx: Executor, target: {runIds: readonly number[]; caseNames?: readonly string[]}): Promise<void> {
 	if (target.runIds.length === 0) return;
@@ -159,23 +169,66 @@ async function refreshSummaries(tx: Executor, target: {runIds: readonly number[]
 		 GROUP BY s.run_id, s.case_name`,
 		target.caseNames ? [[...target.runIds], [...target.caseNames]] : [[...target.runIds]],
 	);
+	const split = (text: string | null): number[] => (text ? text.split(',').map(Number) : []);
+	await writeSummaries(tx, rows.map((row) => ({
+		runId: num(row.run_id),
+		caseName: row.case_name,
+		all: num(row.n_all),
+		warmups: num(row.n_warmup),
+		failures: num(row.n_failed),
+		values: {wall: split(row.wall), cpu: split(row.cpu), rss: split(row.rss)},
+	})));
+}
+
+/** Groups samples about to be written by (run, case), with the same rules as refreshSummaries. */
+function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
+	const pairs = new Map<string, PairValues>();
+	for (const s of samples) {
+		const key = `${s.runId}\u0000${s.caseName}`;
+		let pair = pairs.get(key);
+		if (!pair) {
+			pair = {runId: s.runId, caseName: s.caseName, all: 0, warmups: 0, failures: 0, values: {wall: [], cpu: [], rss: []}};
+			pairs.set(key, pair);
+		}
+
+		pair.all++;
+		if (s.isWarmup) {
+			pair.warmups++;
+			continue;
+		}
+
+		if (s.exitCode !== undefined && s.exitCode !== 0) {
+			pair.failures++;
+			continue;
+		}
+
+		pair.values.wall.push(s.wallNs);
+		// As stored: integer columns hold rounded values.
+		const user = int(s.userUs);
+		const system = int(s.systemUs);
+		if (user !== null || system !== null) pair.values.cpu.push((user ?? 0) + (system ?? 0));
+		const rss = int(s.maxRssBytes);
+		if (rss !== null) pair.values.rss.push(rss);
+	}
+
+	return [...pairs.values()];
+}
+
+/** Upserts the summary rows of some pairs: a wall row always, cpu and rss rows when they have values. */
+async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promise<void> {
+	if (pairs.length === 0) return;
 	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
-	for (const row of rows) {
-		const all = num(row.n_all);
-		const warmups = num(row.n_warmup);
-		const failures = num(row.n_failed);
+	for (const pair of pairs) {
 		for (const metric of SUMMARY_METRICS) {
-			const text = row[metric];
-			const summary = text ? summarizeValues(text.split(',').map(Number)) : undefined;
+			const summary = summarizeValues(pair.values[metric]);
 			// The wall row always exists (it carries the counts of a case that only failed).
 			if (!summary && metric !== 'wall') continue;
-			const values: unknown[] = [num(row.run_id), row.case_name, metric, all, all - warmups - failures, failures, warmups, summary?.n ?? 0,
+			const values: unknown[] = [pair.runId, pair.caseName, metric, pair.all, pair.all - pair.warmups - pair.failures, pair.failures, pair.warmups, summary?.n ?? 0,
 				...SUMMARY_FIGURES.map((key) => summary?.[key] ?? null)];
 			for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
 		}
 	}
 
-	if (rows.length === 0) return;
 	const updates = SUMMARY_COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 	await tx.query(
 		`INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
@@ -444,16 +497,25 @@ export class SqlStore implements Store {
 		]);
 		const runIds = [...new Set(samples.map((s) => s.runId))];
 		return this.inTransaction(async (tx) => {
-			// What a foreign key would check, once per batch instead of once per row.
-			const known = await tx.query<{id: number}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
+			// What a foreign key would check, once per batch instead of once per row; with it, the
+			// cases these runs already have summaries for (that is, samples stored before).
+			const known = await tx.query<{id: number | string; cases: string[] | null}>(
+				`SELECT r.id, array_agg(DISTINCT cs.case_name) FILTER (WHERE cs.case_name IS NOT NULL) AS cases
+				 FROM runs r LEFT JOIN run_case_summaries cs ON cs.run_id = r.id AND cs.metric = 'wall'
+				 WHERE r.id = ANY($1::bigint[]) GROUP BY r.id`, [runIds]);
 			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
 			if (missing.length > 0) throw new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
 			const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
-			// The summaries of every (run, case) this batch touched, in the same transaction.
-			const pairs = new Map<string, [number, string]>();
-			for (const sample of samples) pairs.set(`${sample.runId}\u0000${sample.caseName}`, [sample.runId, sample.caseName]);
-			const touched = [...pairs.values()];
-			await refreshSummaries(tx, {runIds: touched.map((p) => p[0]), caseNames: touched.map((p) => p[1])});
+			// The summaries of every (run, case) this batch touched, in the same transaction: from
+			// the batch itself when it is all the pair has (a run writing a finished case, an
+			// import), else recomputed from the stored samples (a spool replay, a second batch).
+			const stored = new Set(known.flatMap((row) => (row.cases ?? []).map((name) => `${num(row.id)}\u0000${name}`)));
+			const pairs = groupNewSamples(samples);
+			const isAllNew = written === samples.length;
+			const fresh = pairs.filter((p) => isAllNew && !stored.has(`${p.runId}\u0000${p.caseName}`));
+			const again = pairs.filter((p) => !fresh.includes(p));
+			await writeSummaries(tx, fresh);
+			if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
 			return written;
 		});
 	}
