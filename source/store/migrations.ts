@@ -121,6 +121,8 @@ CREATE TABLE run_case_summaries (
 	PRIMARY KEY (run_id, case_name, metric)
 );
 CREATE INDEX run_case_summaries_case_idx ON run_case_summaries (metric, case_name);
+-- Every sample of the run (warmups included), kept with its summaries: what rqc releases counts.
+ALTER TABLE runs ADD COLUMN sample_count BIGINT NOT NULL DEFAULT 0;
 `,
 	},
 ];

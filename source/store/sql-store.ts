@@ -230,10 +230,18 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
 	}
 
 	const updates = SUMMARY_COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+	// One statement: the rows, and the runs' sample counts (the cases it did not touch keep theirs).
 	await tx.query(
-		`INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
-		 SELECT * FROM unnest(${SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ')})
-		 ON CONFLICT (run_id, case_name, metric) DO UPDATE SET ${updates}`,
+		`WITH up AS (
+			INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
+			SELECT * FROM unnest(${SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ')})
+			ON CONFLICT (run_id, case_name, metric) DO UPDATE SET ${updates}
+			RETURNING run_id, case_name, metric, sample_count)
+		UPDATE runs r SET sample_count =
+			coalesce((SELECT sum(cs.sample_count) FROM run_case_summaries cs WHERE cs.run_id = r.id AND cs.metric = 'wall'
+				AND NOT EXISTS (SELECT 1 FROM up WHERE up.run_id = cs.run_id AND up.case_name = cs.case_name)), 0)
+			+ coalesce((SELECT sum(up.sample_count) FROM up WHERE up.run_id = r.id AND up.metric = 'wall'), 0)
+		WHERE r.id IN (SELECT up.run_id FROM up)`,
 		columns,
 	);
 }
@@ -367,21 +375,16 @@ export class SqlStore implements Store {
 	}
 
 	async listReleases(): Promise<ReleaseSummary[]> {
-		// Sample counts come from the summaries' wall rows (one per run and case): no sample scan.
+		// Sample counts are kept on each run with its summaries: no sample (or summary) scan.
 		const rows = await this.executor.query<Row>(`
 			WITH run_facts AS (
-				SELECT r.release_id, count(*) AS run_count, max(r.started_at) AS last_run_at,
+				SELECT r.release_id, count(*) AS run_count, sum(r.sample_count) AS sample_count, max(r.started_at) AS last_run_at,
 					array_agg(DISTINCT r.suite) AS suites, array_agg(DISTINCT r.mode) AS modes
-				FROM runs r GROUP BY r.release_id),
-			sample_facts AS (
-				SELECT r.release_id, sum(cs.sample_count) AS sample_count
-				FROM run_case_summaries cs JOIN runs r ON r.id = cs.run_id
-				WHERE cs.metric = 'wall' GROUP BY r.release_id)
-			SELECT rel.*, coalesce(rf.run_count, 0) AS run_count, coalesce(sf.sample_count, 0) AS sample_count,
+				FROM runs r GROUP BY r.release_id)
+			SELECT rel.*, coalesce(rf.run_count, 0) AS run_count, coalesce(rf.sample_count, 0) AS sample_count,
 				coalesce(rf.suites, '{}') AS suites, coalesce(rf.modes, '{}') AS modes, rf.last_run_at
 			FROM releases rel
 			LEFT JOIN run_facts rf ON rf.release_id = rel.id
-			LEFT JOIN sample_facts sf ON sf.release_id = rel.id
 			ORDER BY rel.created_at, rel.id`);
 		return rows.map((row) => ({
 			...toRelease(row),

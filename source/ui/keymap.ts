@@ -35,6 +35,8 @@ export const keymap: readonly KeyBinding[] = [
 	{key: 'x', scope: 'benchmarks', description: 'Stop the runs started here (run aborted, samples kept, container removed)'},
 	{key: 'b / B', scope: 'compare', description: 'Base release: older / newer'},
 	{key: 'c / C', scope: 'compare', description: 'Candidate release: older / newer'},
+	{key: 'p / P', scope: 'compare', description: 'Pick the base / candidate from a list: type to filter, enter picks'},
+	{key: '/', scope: 'compare', description: 'Filter cases by name as you type (enter keeps, esc clears)'},
 	{key: '↑ / ↓', scope: 'compare', description: 'Select a case (j / k too): its chart and distributions'},
 	{key: 'a', scope: 'compare', description: 'Overhead adjustment on / off (raw numbers)'},
 	{key: 'm', scope: 'compare', description: 'Metric: wall time, CPU time, peak memory'},

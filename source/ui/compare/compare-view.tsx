@@ -3,21 +3,24 @@
  * table coloured by verdict and marked by symbol, and for the selected case its median across
  * releases with the interval drawn around it, plus both sides' distributions. Fits 80×24.
  */
-import React, {useEffect, useReducer, useState} from 'react';
+import React, {useEffect, useMemo, useReducer, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
+import {filterCases, orderCases} from '../../compare/case-order.js';
 import type {CaseComparison} from '../../compare/compare-samples.js';
 import {formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
 import {isRqcError} from '../../errors.js';
 import {renderHistograms, renderHistoryAxis, renderHistoryChart} from './compare-chart.js';
 import type {CaseDetail, CompareSource} from './compare-source.js';
-import {initialCompareState, reduceCompare} from './compare-state.js';
+import {getPickerChoices, initialCompareState, reduceCompare} from './compare-state.js';
 
 export interface CompareViewProps {
 	readonly source: CompareSource;
 	readonly isActive: boolean;
 	readonly width: number;
 	readonly height: number;
+	/** Told when typed text (the / filter, a release picker) takes the keys, so global keys step aside. */
+	readonly onCaptureInput?: (isCaptured: boolean) => void;
 }
 
 const SHORT_VERDICT: Readonly<Record<CaseComparison['verdict'], string>> = {
@@ -60,7 +63,7 @@ export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
 const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 7 + 7;
 
-export function CompareView({source, isActive, width, height}: CompareViewProps) {
+export function CompareView({source, isActive, width, height, onCaptureInput}: CompareViewProps) {
 	const [state, dispatch] = useReducer(reduceCompare, initialCompareState);
 	const [report, setReport] = useState<ComparisonReport | undefined>();
 	const [error, setError] = useState<{message: string; hint?: string} | undefined>();
@@ -98,7 +101,6 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 			setReport(next);
 			setError(undefined);
 			setIsLoading(false);
-			dispatch({type: 'cases-loaded', count: next.result.cases.length});
 		}, (error_: unknown) => {
 			if (!isCurrent) return;
 			setReport(undefined);
@@ -110,7 +112,17 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		};
 	}, [source, base, candidate, state.metric, state.isAdjusted, state.reloads]);
 
-	const selected = report?.result.cases[state.caseIndex];
+	// Failing, missing and regressed cases first, then natural order (case-2 before case-10); / filters.
+	const ordered = useMemo(() => orderCases(report?.result.cases ?? []), [report]);
+	const cases = useMemo(() => filterCases(ordered, state.caseFilter), [ordered, state.caseFilter]);
+	useEffect(() => {
+		dispatch({type: 'cases-loaded', count: cases.length});
+	}, [cases.length]);
+	const isTyping = state.input !== undefined;
+	useEffect(() => {
+		onCaptureInput?.(isTyping);
+	}, [onCaptureInput, isTyping]);
+	const selected = cases[state.caseIndex];
 	const selectedName = selected?.caseName;
 	useEffect(() => {
 		if (!report || selectedName === undefined) {
@@ -131,7 +143,20 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 	const detail = loaded !== undefined && loaded.caseName === selectedName ? loaded.detail : undefined;
 
 	useInput((input, key) => {
-		if (input === 'b') dispatch({type: 'move-base', by: -1});
+		if (state.input) {
+			if (key.escape) dispatch({type: 'input-cancel'});
+			else if (key.return) dispatch({type: 'input-accept'});
+			else if (key.backspace || key.delete) dispatch({type: 'input-erase'});
+			else if (key.upArrow) dispatch({type: 'input-move', by: -1});
+			else if (key.downArrow) dispatch({type: 'input-move', by: 1});
+			else if (input && !key.ctrl && !key.meta && !key.tab) dispatch({type: 'input-type', text: input});
+			return;
+		}
+
+		if (input === '/') dispatch({type: 'open-input', kind: 'cases'});
+		else if (input === 'p') dispatch({type: 'open-input', kind: 'base'});
+		else if (input === 'P') dispatch({type: 'open-input', kind: 'candidate'});
+		else if (input === 'b') dispatch({type: 'move-base', by: -1});
 		else if (input === 'B') dispatch({type: 'move-base', by: 1});
 		else if (input === 'c') dispatch({type: 'move-candidate', by: -1});
 		else if (input === 'C') dispatch({type: 'move-candidate', by: 1});
@@ -142,7 +167,7 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		else if (input === 'r') dispatch({type: 'reload'});
 	}, {isActive});
 
-	const header = `base ${base ?? '-'} (b/B)  →  candidate ${candidate ?? '-'} (c/C)  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
+	const header = `base ${base ?? '-'} (b/B/p)  →  candidate ${candidate ?? '-'} (c/C/P)  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
 	if (state.releases.length < 2 && !isLoading) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
@@ -157,9 +182,11 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 		? [report.isAdjusted ? `adjusted: ${report.base.environmentLabel} vs ${report.candidate.environmentLabel}` : `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`, ...report.warnings.map((w) => `! ${w}`)].join('  ')
 		: '';
 	const hasChart = height >= 14 && detail !== undefined && detail.history.length > 0;
-	const cases = report?.result.cases ?? [];
 	// Header, note, table header and geomean; the chart's title and axis; the two histogram rows.
-	const free = height - 4 - (hasChart ? 2 : 0) - (detail ? 2 : 0);
+	const filterLine = state.input?.kind === 'cases' || state.caseFilter !== ''
+		? `/${state.input?.kind === 'cases' ? `${state.input.text}▏` : state.caseFilter}  ${cases.length} of ${ordered.length} cases${state.input ? '  (enter keeps, esc clears)' : ''}`
+		: undefined;
+	const free = height - 4 - (hasChart ? 2 : 0) - (detail ? 2 : 0) - (filterLine === undefined ? 0 : 1);
 	// The chart takes what the case table does not need (at most half when cases are many).
 	const chartLines = hasChart ? Math.max(3, Math.min(12, free - Math.min(cases.length, Math.floor(free / 2)))) : 0;
 	const rowsShown = Math.max(1, free - chartLines);
@@ -168,10 +195,28 @@ export function CompareView({source, isActive, width, height}: CompareViewProps)
 	const histogram = detail ? renderHistograms(detail.base, detail.candidate, Math.max(4, width - 42)) : undefined;
 	const chart = hasChart && detail ? renderHistoryChart(detail.history, width, chartLines, (v) => formatValue(v, unit)) : [];
 
+	if (state.input && state.input.kind !== 'cases') {
+		// A release picker: type to filter (every word must appear), ↑/↓ to choose, enter picks.
+		const choices = getPickerChoices(state);
+		const rows = Math.max(1, height - 3);
+		const top = Math.min(Math.max(0, state.input.index - Math.floor(rows / 2)), Math.max(0, choices.length - rows));
+		const current = state.input.kind === 'base' ? base : candidate;
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Text bold wrap="truncate">{fit(`pick the ${state.input.kind} (now ${current ?? '-'}): ${state.input.text}▏`, width)}</Text>
+				<Text dimColor wrap="truncate">{fit(`${choices.length} of ${state.releases.length} releases, newest first  ↑/↓ choose · enter pick · esc cancel`, width)}</Text>
+				{choices.slice(top, top + rows).map((name, offset) => (
+					<Text key={name} inverse={top + offset === state.input?.index} wrap="truncate">{fit(`${name === current ? '•' : ' '} ${name}`, width)}</Text>
+				))}
+			</Box>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold wrap="truncate">{fit(header, width)}</Text>
 			<Text color={report?.warnings.length ? 'yellow' : undefined} wrap="truncate">{fit(isLoading ? 'loading…' : note, width)}</Text>
+			{filterLine === undefined ? null : <Text color="cyan" wrap="truncate">{fit(filterLine, width)}</Text>}
 			{error ? (
 				<Box flexDirection="column">
 					<Text color="red" wrap="wrap">{`✗ ${error.message}`}</Text>

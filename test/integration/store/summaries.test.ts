@@ -76,6 +76,8 @@ function summariesSuite(prepare: () => Promise<Harness>) {
 		await store.insertSamples(first);
 		const [summary] = await store.getRunSummaries([run.id]);
 		expect(summary).toMatchObject({sampleCount: 5, n: 5, median: 30, min: 10, max: 50});
+		await store.insertSamples(samples(run.id, 'other', [1, 2], {}, at(4)));
+		expect((await store.listReleases()).find((r) => r.name === 'sum-2')?.sampleCount).toBe(7);
 	});
 
 	it('rolls summaries back with a failed transaction', async () => {
@@ -122,7 +124,7 @@ function summariesSuite(prepare: () => Promise<Harness>) {
 		await store.insertSamples([...samples(run.id, 'm1', [3, 1, 2]), ...samples(run.id, 'm2', [9], {exitCode: 2})]);
 		await store.close();
 		// Back to the schema of version 1: no summaries table, migration 2 not applied.
-		await harness.raw('DROP TABLE run_case_summaries; DELETE FROM schema_migrations WHERE version >= 2;');
+		await harness.raw('DROP TABLE run_case_summaries; ALTER TABLE runs DROP COLUMN sample_count; DELETE FROM schema_migrations WHERE version >= 2;');
 		store = await harness.open();
 		const filled = await store.getRunSummaries([run.id]);
 		expect(filled.map((s) => [s.caseName, s.sampleCount, s.successCount, s.failureCount, s.n, s.median ?? null])).toEqual([
