@@ -43,7 +43,51 @@ export type CompareAction =
 	| {readonly type: 'input-erase'}
 	| {readonly type: 'input-move'; readonly by: number}
 	| {readonly type: 'input-accept'}
-	| {readonly type: 'input-cancel'};
+	| {readonly type: 'input-cancel'}
+	| {readonly type: 'key'; readonly input: string; readonly key: KeyFlags};
+
+/** The parts of Ink's key object the pane reads. */
+export interface KeyFlags {
+	readonly escape?: boolean;
+	readonly return?: boolean;
+	readonly backspace?: boolean;
+	readonly delete?: boolean;
+	readonly upArrow?: boolean;
+	readonly downArrow?: boolean;
+	readonly ctrl?: boolean;
+	readonly meta?: boolean;
+	readonly tab?: boolean;
+}
+
+/**
+ * What a key press means in the current state. Decided in the reducer, not in the input hook:
+ * keys typed faster than a render (a paste into the / filter) must still reach the open prompt.
+ */
+export function getKeyAction(state: CompareState, input: string, key: KeyFlags): CompareAction | undefined {
+	if (state.input) {
+		if (key.escape) return {type: 'input-cancel'};
+		if (key.return) return {type: 'input-accept'};
+		if (key.backspace || key.delete) return {type: 'input-erase'};
+		if (key.upArrow) return {type: 'input-move', by: -1};
+		if (key.downArrow) return {type: 'input-move', by: 1};
+		if (input && !key.ctrl && !key.meta && !key.tab) return {type: 'input-type', text: input};
+		return undefined;
+	}
+
+	if (input === '/') return {type: 'open-input', kind: 'cases'};
+	if (input === 'p') return {type: 'open-input', kind: 'base'};
+	if (input === 'P') return {type: 'open-input', kind: 'candidate'};
+	if (input === 'b') return {type: 'move-base', by: -1};
+	if (input === 'B') return {type: 'move-base', by: 1};
+	if (input === 'c') return {type: 'move-candidate', by: -1};
+	if (input === 'C') return {type: 'move-candidate', by: 1};
+	if (key.upArrow || input === 'k') return {type: 'move-case', by: -1};
+	if (key.downArrow || input === 'j') return {type: 'move-case', by: 1};
+	if (input === 'a') return {type: 'toggle-adjust'};
+	if (input === 'm') return {type: 'next-metric'};
+	if (input === 'r') return {type: 'reload'};
+	return undefined;
+}
 
 export const initialCompareState: CompareState = {
 	releases: [],
@@ -140,6 +184,11 @@ export function reduceCompare(state: CompareState, action: CompareAction): Compa
 			if (picked === undefined) return state;
 			const index = state.releases.indexOf(picked);
 			return state.input.kind === 'base' ? {...state, input: undefined, baseIndex: index} : {...state, input: undefined, candidateIndex: index};
+		}
+
+		case 'key': {
+			const next = getKeyAction(state, action.input, action.key);
+			return next ? reduceCompare(state, next) : state;
 		}
 
 		case 'input-cancel': {

@@ -143,28 +143,7 @@ export function CompareView({source, isActive, width, height, onCaptureInput}: C
 	const detail = loaded !== undefined && loaded.caseName === selectedName ? loaded.detail : undefined;
 
 	useInput((input, key) => {
-		if (state.input) {
-			if (key.escape) dispatch({type: 'input-cancel'});
-			else if (key.return) dispatch({type: 'input-accept'});
-			else if (key.backspace || key.delete) dispatch({type: 'input-erase'});
-			else if (key.upArrow) dispatch({type: 'input-move', by: -1});
-			else if (key.downArrow) dispatch({type: 'input-move', by: 1});
-			else if (input && !key.ctrl && !key.meta && !key.tab) dispatch({type: 'input-type', text: input});
-			return;
-		}
-
-		if (input === '/') dispatch({type: 'open-input', kind: 'cases'});
-		else if (input === 'p') dispatch({type: 'open-input', kind: 'base'});
-		else if (input === 'P') dispatch({type: 'open-input', kind: 'candidate'});
-		else if (input === 'b') dispatch({type: 'move-base', by: -1});
-		else if (input === 'B') dispatch({type: 'move-base', by: 1});
-		else if (input === 'c') dispatch({type: 'move-candidate', by: -1});
-		else if (input === 'C') dispatch({type: 'move-candidate', by: 1});
-		else if (key.upArrow || input === 'k') dispatch({type: 'move-case', by: -1});
-		else if (key.downArrow || input === 'j') dispatch({type: 'move-case', by: 1});
-		else if (input === 'a') dispatch({type: 'toggle-adjust'});
-		else if (input === 'm') dispatch({type: 'next-metric'});
-		else if (input === 'r') dispatch({type: 'reload'});
+		dispatch({type: 'key', input, key});
 	}, {isActive});
 
 	const header = `base ${base ?? '-'} (b/B/p)  →  candidate ${candidate ?? '-'} (c/C/P)  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
