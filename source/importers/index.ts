@@ -12,7 +12,7 @@ import {isRqcCsv, parseRqcCsv, parseRqcJson} from './rqc.js';
 import {IMPORT_FORMATS, type ImportFormat, type ParsedImport} from './types.js';
 
 export * from './types.js';
-export {formatExportCsv, formatExportJson, type ExportData} from './rqc.js';
+export {exportAllJson, formatExportCsv, formatExportCsvRows, formatExportJson, CSV_COLUMNS, type ExportData} from './rqc.js';
 
 const ALIASES: Readonly<Record<string, ImportFormat>> = {
 	hyperfine: 'hyperfine',
