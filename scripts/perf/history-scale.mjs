@@ -175,6 +175,20 @@ async function measure(kind, {url, pgliteDir, releases}) {
 	console.log(`\n== ${kind}: ${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
 	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
 	let store = await openStore(config);
+	// The bulk write path (an import writes a file's samples in one call), on the empty store,
+	// with the same rows the psql \copy peer writes below; then taken away again.
+	const bulkCount = Math.min(PEER_RELEASES, releases);
+	let bulkMs;
+	if (url) {
+		const bulkRun = await store.createRun({release: 'bulk-write-check', suite: 'nightly', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const rows = [];
+		for (let r = 0; r < bulkCount; r++) for (const sample of samplesOf(bulkRun.id, r, start + r * day)) rows.push(sample);
+		const b0 = process.hrtime.bigint();
+		await store.insertSamples(rows);
+		bulkMs = ms(b0);
+		await store.deleteRelease('bulk-write-check');
+	}
+
 	// Build through rqc's own write path, one transaction of samples per release.
 	let writeMs = 0;
 	let peerWindowMs = 0;
@@ -211,7 +225,8 @@ async function measure(kind, {url, pgliteDir, releases}) {
 		const peer = copyPeer(url, isTimescale, count);
 		const ours = count * CASES * PER_CASE / peerWindowMs * 1000;
 		peerRate = peer.rows / peer.ms * 1000;
-		console.log(`  write rate, first ${count} releases (${peer.rows.toLocaleString('en')} rows): rqc ${Math.round(ours).toLocaleString('en')} rows/s vs psql \\copy ${Math.round(peerRate).toLocaleString('en')} rows/s = ${(ours / peerRate).toFixed(2)}× (target ≥ 0.5×)  (load ${load()})`);
+		const bulk = bulkCount * CASES * PER_CASE / bulkMs * 1000;
+		console.log(`  write rate, the first ${count} releases' ${peer.rows.toLocaleString('en')} rows: psql \\copy ${Math.round(peerRate).toLocaleString('en')} rows/s; rqc in one insertSamples call (as an import) ${Math.round(bulk).toLocaleString('en')} rows/s = ${(bulk / peerRate).toFixed(2)}×; rqc one transaction per release (as nightly runs) ${Math.round(ours).toLocaleString('en')} rows/s = ${(ours / peerRate).toFixed(2)}× (target ≥ 0.5×)  (load ${load()})`);
 	}
 
 	// Reopen, as every command does.
