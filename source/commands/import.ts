@@ -240,7 +240,9 @@ export async function writeImports(store: Store, files: readonly ParsedFile[], o
 /** The human summary of an import. Pure. */
 export function formatImportSummary(summary: ImportSummary): string {
 	const total = summary.runs.reduce((n, r) => n + r.samples, 0);
-	const lines = [`imported ${total} samples in ${summary.runs.length} run${summary.runs.length === 1 ? '' : 's'} into release ${summary.release || '(none)'}`
+	const names = summary.release.split(', ').filter(Boolean);
+	const into = names.length > 3 ? `${names.length} releases (${names[0]} … ${names.at(-1)})` : `release ${summary.release || '(none)'}`;
+	const lines = [`imported ${total} samples in ${summary.runs.length} run${summary.runs.length === 1 ? '' : 's'} into ${into}`
 		+ (summary.samplesAlreadyStored ? `; ${summary.samplesAlreadyStored} samples were already stored` : '')
 		+ (summary.calibrations ? `; ${summary.calibrations} calibrations` : '')];
 	for (const r of summary.runs) {
