@@ -11,7 +11,7 @@ import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import {getPackageRoot} from '../config.js';
 import {parseImport, verifyFormatName, type ImportFormat} from '../importers/index.js';
-import {writeImports, type ImportSummary, type ParsedFile} from '../importers/write-imports.js';
+import {verifyReleases, writeImports, type ImportSummary, type ParsedFile} from '../importers/write-imports.js';
 import type {RunMode} from '../store/records.js';
 import {verifyNewReleaseName} from '../names.js';
 import type {CommandSpec} from './types.js';
@@ -49,7 +49,11 @@ export async function parseFiles(files: readonly string[], format?: ImportFormat
 /** The human summary of an import. Pure. */
 export function formatImportSummary(summary: ImportSummary): string {
 	const total = summary.runs.reduce((n, r) => n + r.samples, 0);
-	const lines = [`imported ${total} samples in ${summary.runs.length} run${summary.runs.length === 1 ? '' : 's'} into release ${summary.release}`];
+	const names = summary.release.split(', ').filter(Boolean);
+	const into = names.length > 3 ? `${names.length} releases (${names[0]} … ${names.at(-1)})` : `release ${summary.release || '(none)'}`;
+	const lines = [`imported ${total} samples in ${summary.runs.length} run${summary.runs.length === 1 ? '' : 's'} into ${into}`
+		+ (summary.samplesAlreadyStored ? `; ${summary.samplesAlreadyStored} samples were already stored` : '')
+		+ (summary.calibrations ? `; ${summary.calibrations} calibrations` : '')];
 	for (const r of summary.runs) {
 		const tool = r.version ? `${r.tool} ${r.version}` : r.tool;
 		lines.push(`  run ${r.runId}  ${r.file}  ${tool}  suite ${r.suite}  ${r.mode.replace('_', '-')}  ${r.cases} cases, ${r.samples} samples`);
@@ -79,21 +83,23 @@ export function verifyReleaseName(value: unknown, command: string): string {
 export const importCommand: CommandSpec = {
 	name: 'import',
 	summary: 'Import results from hyperfine, Google Benchmark, go test -bench, pytest-benchmark or an rqc export',
-	usage: 'rqc import FILE... --release X [--suite S] [--mode bare-metal|docker] [--format F] [--json]',
+	usage: 'rqc import FILE... [--release X] [--suite S] [--mode bare-metal|docker] [--format F] [--json]',
 	examples: [
 		'rqc import hyperfine.json --release v1.4.0',
 		'go test -run \'^$\' -bench . -count 10 ./... > bench.txt && rqc import bench.txt --release v1.4.0',
 		'rqc import results.json --release v1.4.0 --mode docker --suite api',
 		'rqc export --release v1.4.0 > v1.4.0.json && rqc import v1.4.0.json --release v1.4.0-copy',
+		'rqc export --all --format csv --output history.csv && RQC_DATABASE_URL=... rqc import history.csv   # keeps release names',
 	],
 	flags: {
-		release: {type: 'string', description: 'Release the runs belong to (created on first use)'},
+		release: {type: 'string', description: 'Release the runs belong to (created on first use); rqc exports keep theirs without it'},
 		suite: {type: 'string', description: 'Suite name (default: from the file: go package, benchmark executable, tool)'},
 		mode: {type: 'string', description: 'Where the numbers were measured: bare-metal (default) or docker'},
 		format: {type: 'string', description: 'hyperfine|google-benchmark|go-test|pytest-benchmark|rqc (default: detected from the content)'},
 	},
 	async run(context) {
-		const release = verifyNewReleaseName(verifyReleaseName(context.flags.release, 'import'));
+		// Without --release, rqc export files keep the release names they carry (checked after parsing).
+		const release = context.flags.release === undefined ? undefined : verifyNewReleaseName(verifyReleaseName(context.flags.release, 'import'));
 		if (context.args.length === 0) throw new UserError('rqc import needs at least one FILE', 'e.g. rqc import hyperfine.json --release v1.4.0');
 		const mode = parseModeFlag(context.flags.mode);
 		const format = typeof context.flags.format === 'string' && context.flags.format !== '' ? verifyFormatName(context.flags.format) : undefined;
@@ -101,6 +107,7 @@ export const importCommand: CommandSpec = {
 		// Every file parsed before the store is even opened: a broken file writes nothing.
 		const files = await parseFiles(context.args, format);
 		const store = await context.openStore();
+		verifyReleases(files, release);
 		const summary = await writeImports(store, files, {release, ...(suite ? {suite} : {}), ...(mode ? {mode} : {}), now: new Date()});
 		if (context.isJson) context.stdout.write(toJson(summary) + '\n');
 		else context.stdout.write(formatImportSummary(summary) + '\n');

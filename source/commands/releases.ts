@@ -15,8 +15,16 @@ export interface ReleaseListing extends ReleaseSummary {
 
 /** Joins release summaries with their runs. Pure. */
 export function summarizeReleases(releases: readonly ReleaseSummary[], runs: readonly Run[]): ReleaseListing[] {
+	// Grouped once: thousands of releases times thousands of runs must not be a nested scan.
+	const byRelease = new Map<number, Run[]>();
+	for (const run of runs) {
+		const list = byRelease.get(run.releaseId);
+		if (list) list.push(run);
+		else byRelease.set(run.releaseId, [run]);
+	}
+
 	return releases.map((release) => {
-		const own = runs.filter((r) => r.releaseId === release.id).map((r) => ({
+		const own = (byRelease.get(release.id) ?? []).map((r) => ({
 			id: r.id,
 			suite: r.suite,
 			mode: r.mode,

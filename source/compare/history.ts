@@ -9,6 +9,7 @@ import {computeChangePoints, type ChangePoint, type ChangePointOptions} from '..
 import type {CaseMedian, Run, RunMode} from '../store/records.js';
 import type {Store} from '../store/store.js';
 import {describeEnvironment, getEnvironmentKey, toSideEnvironment, type Metric} from './environment.js';
+import {compareNatural} from './verdicts.js';
 
 export type ReleaseOrder = 'first-run' | 'semver';
 
@@ -145,11 +146,6 @@ export function buildCaseHistories(runs: readonly Run[], medians: readonly CaseM
 	}
 
 	return histories.sort((a, b) => a.suite.localeCompare(b.suite) || compareNatural(a.caseName, b.caseName) || a.setup.localeCompare(b.setup));
-}
-
-/** case-2 before case-10. */
-export function compareNatural(a: string, b: string): number {
-	return a.localeCompare(b, 'en', {numeric: true});
 }
 
 /** A release that history starts from (`--since`): its name and first run. */

@@ -53,9 +53,16 @@ export function createVerdictCounts(): Record<Verdict, number> {
 	return Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
 }
 
-/** Cases in display order: by verdict rank, then by name. Pure; returns a new array. */
+const collator = new Intl.Collator('en', {numeric: true, sensitivity: 'base'});
+
+/** Natural order of names: digit runs compare as numbers ("case-2" < "case-10"). */
+export function compareNatural(a: string, b: string): number {
+	return collator.compare(a, b) || (a < b ? -1 : (a > b ? 1 : 0));
+}
+
+/** Cases in display order: by verdict rank, then naturally by name (case-2 before case-10). Pure; returns a new array. */
 export function orderByVerdict<T extends {readonly verdict: Verdict; readonly caseName: string}>(cases: readonly T[]): T[] {
-	return [...cases].sort((a, b) => VERDICT_LABELS[a.verdict].rank - VERDICT_LABELS[b.verdict].rank || (a.caseName < b.caseName ? -1 : (a.caseName > b.caseName ? 1 : 0)));
+	return [...cases].sort((a, b) => VERDICT_LABELS[a.verdict].rank - VERDICT_LABELS[b.verdict].rank || compareNatural(a.caseName, b.caseName));
 }
 
 /** "1 failing, 2 regression, ..." over every label with a count, in display order ("! 1 failing" with symbols); "no cases" when empty. */

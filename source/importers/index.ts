@@ -13,7 +13,7 @@ import {IMPORT_FORMATS, type ImportFormat, type ParsedImport} from './types.js';
 import {verifyParsedImport} from './verify.js';
 
 export * from './types.js';
-export {formatExportCsv, formatExportJson, type ExportData} from './rqc.js';
+export {exportAllJson, formatExportCsv, formatExportCsvRows, formatExportJson, CSV_COLUMNS, type ExportData} from './rqc.js';
 
 const ALIASES: Readonly<Record<string, ImportFormat>> = {
 	hyperfine: 'hyperfine',

@@ -2,13 +2,15 @@
  * rqc's own export format, in JSON and CSV, and its importer: `rqc import` of an `rqc export`
  * gives back the same runs, samples and environments (a lossless round trip). Pure.
  */
-import type {Release, Run, RunMode, RunStatus, Sample} from '../store/records.js';
+import type {Calibration, Release, Run, RunMode, RunStatus, Sample} from '../store/records.js';
 import {UserError} from '../errors.js';
 import {JsonReader, parseJsonDocument, type JsonObject, type JsonValue} from './json-document.js';
-import type {ImportedEnvironment, ImportedRun, ImportedSample, ParseOptions, ParsedImport} from './types.js';
+import type {ImportedCalibration, ImportedEnvironment, ImportedRun, ImportedSample, ParseOptions, ParsedImport} from './types.js';
 
 export const RQC_EXPORT_FORMAT = 'rqc-export';
 export const RQC_EXPORT_VERSION = 1;
+/** `rqc export --all`: many releases and the calibrations in one document. */
+export const RQC_EXPORT_ALL_VERSION = 2;
 
 export const CSV_COLUMNS = [
 	'release', 'run', 'suite', 'mode', 'status', 'status_reason', 'started_at', 'ended_at', 'case', 'iteration',
@@ -31,13 +33,9 @@ function definedOnly<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The export as one JSON document. */
-export function formatExportJson(data: ExportData): string {
-	const doc = {
-		format: RQC_EXPORT_FORMAT,
-		formatVersion: RQC_EXPORT_VERSION,
-		rqcVersion: data.rqcVersion,
-		exportedAt: data.exportedAt.toISOString(),
+/** One release and its runs as the JSON of an export (version 1's body, and each of version 2's releases). */
+function releaseJson(data: Pick<ExportData, 'release' | 'runs'>) {
+	return {
 		release: definedOnly({name: data.release.name, gitSha: data.release.gitSha, isDemo: data.release.isDemo}),
 		runs: data.runs.map(({run, samples}) => definedOnly({
 			id: run.id,
@@ -64,8 +62,39 @@ export function formatExportJson(data: ExportData): string {
 			})),
 		})),
 	};
+}
+
+/** The export as one JSON document. */
+export function formatExportJson(data: ExportData): string {
+	const doc = {
+		format: RQC_EXPORT_FORMAT,
+		formatVersion: RQC_EXPORT_VERSION,
+		rqcVersion: data.rqcVersion,
+		exportedAt: data.exportedAt.toISOString(),
+		...releaseJson(data),
+	};
 	return `${JSON.stringify(doc, null, 2)}\n`;
 }
+
+/**
+ * `rqc export --all` as JSON, written piece by piece so memory holds one release at a time:
+ * the head, each release (the first without a leading comma), then the calibrations and the end.
+ */
+export const exportAllJson = {
+	head(meta: {rqcVersion: string; exportedAt: Date}): string {
+		return `{"format":${JSON.stringify(RQC_EXPORT_FORMAT)},"formatVersion":${RQC_EXPORT_ALL_VERSION},"rqcVersion":${JSON.stringify(meta.rqcVersion)},"exportedAt":${JSON.stringify(meta.exportedAt.toISOString())},"releases":[\n`;
+	},
+	release(data: Pick<ExportData, 'release' | 'runs'>, isFirst: boolean): string {
+		return `${isFirst ? '' : ',\n'}${JSON.stringify(releaseJson(data))}`;
+	},
+	tail(calibrations: readonly Calibration[]): string {
+		const list = calibrations.map((c) => ({
+			createdAt: c.createdAt.toISOString(), hostFingerprint: c.hostFingerprint, image: c.image, engineVersion: c.engineVersion,
+			limits: c.limits, cases: c.cases, summary: c.summary,
+		}));
+		return `\n],"calibrations":${JSON.stringify(list)}}\n`;
+	},
+};
 
 function csvField(value: string | number | boolean | undefined): string {
 	if (value === undefined) return '';
@@ -75,7 +104,12 @@ function csvField(value: string | number | boolean | undefined): string {
 
 /** The export as CSV: one row per sample, with its run's fields and environment (JSON) on every row. */
 export function formatExportCsv(data: ExportData): string {
-	const rows = [CSV_COLUMNS.join(',')];
+	return `${CSV_COLUMNS.join(',')}\n${formatExportCsvRows(data)}`;
+}
+
+/** The CSV rows of one release, without the header: `rqc export --all` writes one release after another. */
+export function formatExportCsvRows(data: Pick<ExportData, 'release' | 'runs'>): string {
+	const rows: string[] = [];
 	for (const {run, samples} of data.runs) {
 		const environment = JSON.stringify(run.environment);
 		for (const s of samples) {
@@ -88,7 +122,7 @@ export function formatExportCsv(data: ExportData): string {
 		}
 	}
 
-	return `${rows.join('\n')}\n`;
+	return rows.length === 0 ? '' : `${rows.join('\n')}\n`;
 }
 
 /** Whether text starts like an rqc CSV export. */
@@ -141,18 +175,11 @@ function sampleFromJson(read: JsonReader, raw: JsonValue | undefined, at: string
 	});
 }
 
-/** Parses an rqc JSON export. */
-export function parseRqcJson(text: string, options: ParseOptions): ParsedImport {
-	const read = new JsonReader(options.fileName);
-	const root = read.object(parseJsonDocument(text, options.fileName), '(root)');
-	if (root.format !== RQC_EXPORT_FORMAT) read.fail('format', `expected "${RQC_EXPORT_FORMAT}", got ${JSON.stringify(root.format ?? null)}`);
-	const version = read.number(root.formatVersion, 'formatVersion');
-	if (version !== RQC_EXPORT_VERSION) read.fail('formatVersion', `this rqc reads version ${RQC_EXPORT_VERSION}, the file is version ${version}: upgrade rqc`);
-	const release = read.object(root.release, 'release');
-	const runsRaw = read.array(root.runs, 'runs');
-	if (runsRaw.length === 0) read.fail('runs', 'the export has no runs (empty array)');
-	const runs: ImportedRun[] = runsRaw.map((raw, i) => {
-		const at = `runs[${i}]`;
+/** The runs of one release object of an export ({release, runs} in version 1 and in each of version 2's releases). */
+function runsFromJson(read: JsonReader, release: JsonObject, runsValue: JsonValue | undefined, prefix: string): ImportedRun[] {
+	const name = read.string(release.name, `${prefix}release.name`);
+	return read.array(runsValue, `${prefix}runs`).map((raw, i) => {
+		const at = `${prefix}runs[${i}]`;
 		const run = read.object(raw, at);
 		const samples = read.array(run.samples, `${at}.samples`).map((s, j) => sampleFromJson(read, s, `${at}.samples[${j}]`));
 		checkUnique(read, samples, `${at}.samples`);
@@ -167,13 +194,53 @@ export function parseRqcJson(text: string, options: ParseOptions): ParsedImport 
 			...(endedAt === undefined ? {} : {endedAt}),
 			environment: read.object(run.environment, `${at}.environment`) as ImportedEnvironment,
 			samples,
+			release: name,
 		};
 	});
+}
+
+function calibrationFromJson(read: JsonReader, raw: JsonValue | undefined, at: string): ImportedCalibration {
+	const c = read.object(raw, at);
+	return {
+		createdAt: requiredDate(read, c.createdAt, `${at}.createdAt`),
+		hostFingerprint: read.string(c.hostFingerprint, `${at}.hostFingerprint`),
+		image: read.string(c.image, `${at}.image`),
+		engineVersion: read.string(c.engineVersion, `${at}.engineVersion`),
+		limits: read.object(c.limits, `${at}.limits`),
+		cases: read.object(c.cases, `${at}.cases`),
+		summary: read.object(c.summary, `${at}.summary`),
+	};
+}
+
+/** Parses an rqc JSON export: one release (version 1) or everything (version 2, rqc export --all). */
+export function parseRqcJson(text: string, options: ParseOptions): ParsedImport {
+	const read = new JsonReader(options.fileName);
+	const root = read.object(parseJsonDocument(text, options.fileName), '(root)');
+	if (root.format !== RQC_EXPORT_FORMAT) read.fail('format', `expected "${RQC_EXPORT_FORMAT}", got ${JSON.stringify(root.format ?? null)}`);
+	const version = read.number(root.formatVersion, 'formatVersion');
+	if (version !== RQC_EXPORT_VERSION && version !== RQC_EXPORT_ALL_VERSION) read.fail('formatVersion', `this rqc reads versions ${RQC_EXPORT_VERSION} and ${RQC_EXPORT_ALL_VERSION}, the file is version ${version}: upgrade rqc`);
+	const source = {tool: 'rqc', version: read.string(root.rqcVersion, 'rqcVersion')};
+	if (version === RQC_EXPORT_ALL_VERSION) {
+		const releases = read.array(root.releases, 'releases').map((raw, i) => read.object(raw, `releases[${i}]`));
+		const runs = releases.flatMap((entry, i) => runsFromJson(read, read.object(entry.release, `releases[${i}].release`), entry.runs, `releases[${i}].`));
+		const calibrations = read.array(root.calibrations ?? [], 'calibrations').map((raw, i) => calibrationFromJson(read, raw, `calibrations[${i}]`));
+		if (runs.length === 0 && calibrations.length === 0) read.fail('releases', 'the export has no runs and no calibrations');
+		const first = releases[0] ? read.object(releases[0].release, 'releases[0].release') : undefined;
+		const gitSha = first ? read.optionalString(first.gitSha, 'releases[0].release.gitSha') : undefined;
+		return {
+			format: 'rqc', source, runs, notes: [], calibrations,
+			...(first ? {release: {name: read.string(first.name, 'releases[0].release.name'), ...(gitSha === undefined ? {} : {gitSha})}} : {}),
+		};
+	}
+
+	const release = read.object(root.release, 'release');
+	if (read.array(root.runs, 'runs').length === 0) read.fail('runs', 'the export has no runs (empty array)');
+	const runs = runsFromJson(read, release, root.runs, '');
 	if (runs.every((r) => r.samples.length === 0)) read.fail('runs', 'the export has no samples');
 	const gitSha = read.optionalString(release.gitSha, 'release.gitSha');
 	return {
 		format: 'rqc',
-		source: {tool: 'rqc', version: read.string(root.rqcVersion, 'rqcVersion')},
+		source,
 		runs,
 		notes: [],
 		release: {name: read.string(release.name, 'release.name'), ...(gitSha === undefined ? {} : {gitSha})},
@@ -353,7 +420,7 @@ export function parseRqcCsv(text: string, options: ParseOptions): ParsedImport {
 	return {
 		format: 'rqc',
 		source: {tool: 'rqc'},
-		runs: list.map((g) => ({...g.run, samples: g.samples})),
+		runs: list.map((g) => ({...g.run, samples: g.samples, release: g.release})),
 		notes: [],
 		release: {name: list[0]!.release},
 	};

@@ -40,6 +40,8 @@ export interface ImportedRun {
 	readonly isDemo?: boolean;
 	readonly environment: ImportedEnvironment;
 	readonly samples: readonly ImportedSample[];
+	/** The release the run was exported from (rqc format only): kept when no --release is given. */
+	readonly release?: string;
 }
 
 export interface ImportSource {
@@ -54,8 +56,21 @@ export interface ParsedImport {
 	readonly runs: readonly ImportedRun[];
 	/** Things the user should know: skipped aggregates, summary-only data, unknown version... */
 	readonly notes: readonly string[];
-	/** The release the file was exported from (rqc format only). */
+	/** The release the file was exported from (rqc format only; the first of several). */
 	readonly release?: {readonly name: string; readonly gitSha?: string; readonly isDemo?: boolean};
+	/** Calibrations carried by an `rqc export --all` file. */
+	readonly calibrations?: readonly ImportedCalibration[];
+}
+
+/** A calibration as an rqc export carries it (the store's record without its id). */
+export interface ImportedCalibration {
+	readonly createdAt: Date;
+	readonly hostFingerprint: string;
+	readonly image: string;
+	readonly engineVersion: string;
+	readonly limits: Readonly<Record<string, unknown>>;
+	readonly cases: Readonly<Record<string, unknown>>;
+	readonly summary: Readonly<Record<string, unknown>>;
 }
 
 /** What every parser takes besides the text. */

@@ -8,6 +8,8 @@ export interface Migration {
 	readonly version: number;
 	readonly name: string;
 	readonly sql: string;
+	/** After its SQL, compute the run/case summaries of every stored sample (see sql-store). */
+	readonly fillsSummaries?: boolean;
 }
 
 export const migrations: readonly Migration[] = [
@@ -88,6 +90,42 @@ CREATE INDEX container_samples_run_idx ON container_samples (run_id, time);
 `,
 	},
 	{
+		version: 2,
+		name: 'run case summaries',
+		fillsSummaries: true,
+		sql: `
+-- One row per run, case and metric (wall, cpu, rss): what every view of history reads, so none
+-- rescans raw samples. Written in the transaction that writes the samples; small, so a foreign
+-- key deletes it with its run.
+CREATE TABLE run_case_summaries (
+	run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	case_name TEXT NOT NULL,
+	metric TEXT NOT NULL CHECK (metric IN ('wall', 'cpu', 'rss')),
+	-- Counts of the case's samples, the same on each metric's row.
+	sample_count INTEGER NOT NULL,
+	success_count INTEGER NOT NULL,
+	failure_count INTEGER NOT NULL,
+	warmup_count INTEGER NOT NULL,
+	-- The successful, measured samples that have this metric, and their figures (NULL when none).
+	n INTEGER NOT NULL,
+	median DOUBLE PRECISION,
+	median_low DOUBLE PRECISION,
+	median_high DOUBLE PRECISION,
+	q1 DOUBLE PRECISION,
+	q3 DOUBLE PRECISION,
+	mean DOUBLE PRECISION,
+	stddev DOUBLE PRECISION,
+	mad DOUBLE PRECISION,
+	min DOUBLE PRECISION,
+	max DOUBLE PRECISION,
+	PRIMARY KEY (run_id, case_name, metric)
+);
+CREATE INDEX run_case_summaries_case_idx ON run_case_summaries (metric, case_name);
+-- Every sample of the run (warmups included), kept with its summaries: what rqc releases counts.
+ALTER TABLE runs ADD COLUMN sample_count BIGINT NOT NULL DEFAULT 0;
+`,
+	},
+	{
 		// Issue 15: a calibration of the user's own suite names its suite and release; details
 		// holds each calibration case's measured profile (for matching a user's case to a
 		// workload) and the precision reached (target, widest interval, rounds, time, load).
@@ -116,5 +154,7 @@ ALTER TABLE container_samples SET (timescaledb.compress, timescaledb.compress_se
 SELECT add_compression_policy('samples', INTERVAL '30 days', if_not_exists => true);
 SELECT add_compression_policy('container_samples', INTERVAL '7 days', if_not_exists => true);
 SELECT add_retention_policy('container_samples', INTERVAL '90 days', if_not_exists => true);
-SELECT add_retention_policy('samples', INTERVAL '730 days', if_not_exists => true);
 `;
+
+/** Retention of raw samples is opt-in (RQC_SAMPLE_RETENTION): history is what rqc is for. */
+export const SAMPLE_RETENTION_PATTERN = /^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$/i;

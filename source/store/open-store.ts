@@ -9,14 +9,15 @@ import type {Store} from './store.js';
  * Opens the configured store (PostgreSQL when a URL is set, else the embedded PGlite store),
  * applying migrations. Throws a ServiceError (exit 3) when it cannot be reached.
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & {readonly dataDir?: string}, options: {connectTimeoutMs?: number} = {}): Promise<Store> {
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'> & {readonly dataDir?: string}, options: {connectTimeoutMs?: number; sampleRetention?: string} = {}): Promise<Store> {
 	// rqc's data directory (embedded store, spool, locks) is private to its owner (issue 11, point 3).
 	if (config.dataDir !== undefined) ensurePrivateDir(config.dataDir);
 	const driver = config.databaseUrl
 		? await openPgDriver(config.databaseUrl, options)
 		: await openPgliteDriver(config.pgliteDir);
 	try {
-		await migrate(driver);
+		// Raw samples are kept unless the user opts into retention (TimescaleDB only).
+		await migrate(driver, {sampleRetention: options.sampleRetention ?? process.env.RQC_SAMPLE_RETENTION});
 	} catch (error) {
 		await driver.close().catch(() => {});
 		throw error;

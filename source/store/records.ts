@@ -224,3 +224,66 @@ export interface CaseMedian {
 	/** The samples it is the median of. */
 	readonly count: number;
 }
+
+/** The metrics kept per run and case: wall ns, cpu (user + system µs), rss (peak bytes). */
+export type SummaryMetric = 'wall' | 'cpu' | 'rss';
+
+/** A run's case, summarised for one metric; written with the samples, deleted with the run. */
+export interface RunCaseSummary {
+	readonly runId: number;
+	readonly caseName: string;
+	readonly metric: SummaryMetric;
+	/** Every sample of the case, warmups included. */
+	readonly sampleCount: number;
+	/** Measured (not warmup) samples that exited 0 (or have no exit code). */
+	readonly successCount: number;
+	/** Measured samples with a non-zero exit code. */
+	readonly failureCount: number;
+	readonly warmupCount: number;
+	/** Successful samples that have this metric; the figures below are undefined when 0. */
+	readonly n: number;
+	readonly median: number | undefined;
+	/** The median's 95% interval (±Infinity when too few samples bound it). */
+	readonly medianLow: number | undefined;
+	readonly medianHigh: number | undefined;
+	readonly q1: number | undefined;
+	readonly q3: number | undefined;
+	readonly mean: number | undefined;
+	readonly stddev: number | undefined;
+	/** Raw median absolute deviation (not scaled to σ). */
+	readonly mad: number | undefined;
+	readonly min: number | undefined;
+	readonly max: number | undefined;
+}
+
+export interface MedianSeriesQuery {
+	readonly metric?: SummaryMetric;
+	readonly caseName?: string;
+	readonly suite?: string;
+	readonly mode?: RunMode;
+	/** Runs with these statuses; default completed and aborted. */
+	readonly statuses?: readonly RunStatus[];
+}
+
+/** One release's point in a case's history, from the summaries of its runs. */
+export interface MedianPoint {
+	readonly release: string;
+	/** When the release's first run of this series started: the series' order. */
+	readonly firstRunAt: Date;
+	readonly runCount: number;
+	readonly n: number;
+	/** One run: its median; several: the median of their medians. */
+	readonly median: number;
+	/** The widest interval of its runs (±Infinity when unbounded). */
+	readonly low: number;
+	readonly high: number;
+}
+
+/** A case measured one way (suite, mode, resource limits) across releases, oldest first. */
+export interface MedianSeries {
+	readonly caseName: string;
+	readonly suite: string;
+	readonly mode: RunMode;
+	readonly limits: ResourceLimits;
+	readonly points: readonly MedianPoint[];
+}

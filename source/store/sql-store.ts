@@ -4,10 +4,11 @@
  */
 import {UserError} from '../errors.js';
 import type {Driver, Executor} from './driver.js';
-import {LATEST_SCHEMA_VERSION, migrations, timescaleSetup} from './migrations.js';
+import {summarizeValues, type ValueSummary} from '../stats/summary.js';
+import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
-	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, NewCalibration, NewRun, NewSample, Release,
-	ReleaseSummary, Run, RunStatus, Sample, SampleQuery, StoreInfo,
+	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
+	ReleaseSummary, Run, RunCaseSummary, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
 } from './records.js';
 import type {Store} from './store.js';
 
@@ -53,6 +54,30 @@ function toSample(row: Row): Sample {
 		isWarmup: Boolean(row.is_warmup),
 		isOutlier: Boolean(row.is_outlier),
 		metrics: (row.metrics ?? undefined) as Sample['metrics'],
+	};
+}
+
+function toRunCaseSummary(row: Row): RunCaseSummary {
+	const figure = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+	return {
+		runId: num(row.run_id),
+		caseName: String(row.case_name),
+		metric: row.metric as SummaryMetric,
+		sampleCount: num(row.sample_count),
+		successCount: num(row.success_count),
+		failureCount: num(row.failure_count),
+		warmupCount: num(row.warmup_count),
+		n: num(row.n),
+		median: figure(row.median),
+		medianLow: figure(row.median_low),
+		medianHigh: figure(row.median_high),
+		q1: figure(row.q1),
+		q3: figure(row.q3),
+		mean: figure(row.mean),
+		stddev: figure(row.stddev),
+		mad: figure(row.mad),
+		min: figure(row.min),
+		max: figure(row.max),
 	};
 }
 
@@ -111,8 +136,168 @@ const METRIC_EXPRESSIONS = {
 	rss: 's.max_rss_bytes',
 } as const;
 
+const SUMMARY_METRICS: readonly SummaryMetric[] = ['wall', 'cpu', 'rss'];
+const SUMMARY_COLUMNS = [
+	'run_id', 'case_name', 'metric', 'sample_count', 'success_count', 'failure_count', 'warmup_count', 'n',
+	'median', 'median_low', 'median_high', 'q1', 'q3', 'mean', 'stddev', 'mad', 'min', 'max',
+] as const;
+const SUMMARY_TYPES = ['bigint', 'text', 'text', 'integer', 'integer', 'integer', 'integer', 'integer', ...Array<string>(10).fill('float8')];
+const SUMMARY_FIGURES: ReadonlyArray<keyof ValueSummary> = ['median', 'medianLow', 'medianHigh', 'q1', 'q3', 'mean', 'stddev', 'mad', 'min', 'max'];
+
+/** Runs per statement when summaries are filled for a whole store. */
+const FILL_RUN_BATCH = 100;
+
+/** What a (run, case) pair's summaries are made of. */
+interface PairValues {
+	readonly runId: number;
+	readonly caseName: string;
+	all: number;
+	warmups: number;
+	failures: number;
+	readonly values: Record<SummaryMetric, number[]>;
+}
+
+/**
+ * Recomputes the summaries of some runs (every case) or of some (run, case) pairs from their
+ * stored samples, inside the caller's transaction. Reads each pair's values once, joined server-side.
+ */
+async function refreshSummaries(tx: Executor, target: {runIds: readonly number[]; caseNames?: readonly string[]}): Promise<void> {
+	if (target.runIds.length === 0) return;
+	const ok = 'NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0)';
+	const cpu = 'CASE WHEN s.user_us IS NULL AND s.system_us IS NULL THEN NULL ELSE coalesce(s.user_us, 0) + coalesce(s.system_us, 0) END';
+	const from = target.caseNames
+		? 'samples s JOIN unnest($1::bigint[], $2::text[]) AS p (run_id, case_name) ON p.run_id = s.run_id AND p.case_name = s.case_name'
+		: 'samples s WHERE s.run_id = ANY($1::bigint[])';
+	const rows = await tx.query<{run_id: number | string; case_name: string; n_all: number | string; n_warmup: number | string; n_failed: number | string; wall: string | null; cpu: string | null; rss: string | null}>(
+		`SELECT s.run_id, s.case_name, count(*) AS n_all,
+			count(*) FILTER (WHERE s.is_warmup) AS n_warmup,
+			count(*) FILTER (WHERE NOT s.is_warmup AND s.exit_code IS NOT NULL AND s.exit_code <> 0) AS n_failed,
+			string_agg(s.wall_ns::text, ',') FILTER (WHERE ${ok}) AS wall,
+			string_agg((${cpu})::text, ',') FILTER (WHERE ${ok} AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)) AS cpu,
+			string_agg(s.max_rss_bytes::text, ',') FILTER (WHERE ${ok} AND s.max_rss_bytes IS NOT NULL) AS rss
+		 FROM ${from}
+		 GROUP BY s.run_id, s.case_name`,
+		target.caseNames ? [[...target.runIds], [...target.caseNames]] : [[...target.runIds]],
+	);
+	const split = (text: string | null): number[] => (text ? text.split(',').map(Number) : []);
+	await writeSummaries(tx, rows.map((row) => ({
+		runId: num(row.run_id),
+		caseName: row.case_name,
+		all: num(row.n_all),
+		warmups: num(row.n_warmup),
+		failures: num(row.n_failed),
+		values: {wall: split(row.wall), cpu: split(row.cpu), rss: split(row.rss)},
+	})));
+}
+
+/** Groups samples about to be written by (run, case), with the same rules as refreshSummaries. */
+function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
+	const pairs = new Map<string, PairValues>();
+	for (const s of samples) {
+		const key = `${s.runId}\u0000${s.caseName}`;
+		let pair = pairs.get(key);
+		if (!pair) {
+			pair = {runId: s.runId, caseName: s.caseName, all: 0, warmups: 0, failures: 0, values: {wall: [], cpu: [], rss: []}};
+			pairs.set(key, pair);
+		}
+
+		pair.all++;
+		if (s.isWarmup) {
+			pair.warmups++;
+			continue;
+		}
+
+		if (s.exitCode !== undefined && s.exitCode !== 0) {
+			pair.failures++;
+			continue;
+		}
+
+		pair.values.wall.push(s.wallNs);
+		// As stored: integer columns hold rounded values.
+		const user = int(s.userUs);
+		const system = int(s.systemUs);
+		if (user !== null || system !== null) pair.values.cpu.push((user ?? 0) + (system ?? 0));
+		const rss = int(s.maxRssBytes);
+		if (rss !== null) pair.values.rss.push(rss);
+	}
+
+	return [...pairs.values()];
+}
+
+/** Upserts the summary rows of some pairs: a wall row always, cpu and rss rows when they have values. */
+async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promise<void> {
+	if (pairs.length === 0) return;
+	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
+	for (const pair of pairs) {
+		for (const metric of SUMMARY_METRICS) {
+			const summary = summarizeValues(pair.values[metric]);
+			// The wall row always exists (it carries the counts of a case that only failed).
+			if (!summary && metric !== 'wall') continue;
+			const values: unknown[] = [pair.runId, pair.caseName, metric, pair.all, pair.all - pair.warmups - pair.failures, pair.failures, pair.warmups, summary?.n ?? 0,
+				...SUMMARY_FIGURES.map((key) => summary?.[key] ?? null)];
+			for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
+		}
+	}
+
+	const updates = SUMMARY_COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+	// One statement: the rows, and the runs' sample counts (the cases it did not touch keep theirs).
+	await tx.query(
+		`WITH up AS (
+			INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
+			SELECT * FROM unnest(${SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ')})
+			ON CONFLICT (run_id, case_name, metric) DO UPDATE SET ${updates}
+			RETURNING run_id, case_name, metric, sample_count)
+		UPDATE runs r SET sample_count =
+			coalesce((SELECT sum(cs.sample_count) FROM run_case_summaries cs WHERE cs.run_id = r.id AND cs.metric = 'wall'
+				AND NOT EXISTS (SELECT 1 FROM up WHERE up.run_id = cs.run_id AND up.case_name = cs.case_name)), 0)
+			+ coalesce((SELECT sum(up.sample_count) FROM up WHERE up.run_id = r.id AND up.metric = 'wall'), 0)
+		WHERE r.id IN (SELECT up.run_id FROM up)`,
+		columns,
+	);
+}
+
+/** Fills the summaries of every stored run (the migration that adds them, on a store with history). */
+async function fillSummaries(tx: Executor): Promise<void> {
+	const runs = await tx.query<{id: number | string}>('SELECT id FROM runs ORDER BY id');
+	for (let start = 0; start < runs.length; start += FILL_RUN_BATCH) {
+		await refreshSummaries(tx, {runIds: runs.slice(start, start + FILL_RUN_BATCH).map((r) => num(r.id))});
+	}
+}
+
+/** The interval of RQC_SAMPLE_RETENTION, or undefined (keep raw samples); a UserError when malformed. */
+export function parseSampleRetention(text: string | undefined): string | undefined {
+	if (text === undefined || text.trim() === '' || /^(off|none|keep|never)$/i.test(text.trim())) return undefined;
+	const match = SAMPLE_RETENTION_PATTERN.exec(text);
+	if (!match || Number(match[1]) <= 0) {
+		throw new UserError(`RQC_SAMPLE_RETENTION="${text}" is not a retention period`, 'give a count and a unit such as "730 days" or "2 years", or unset it to keep every raw sample');
+	}
+
+	return `${Number(match[1])} ${match[2]!.toLowerCase()}`;
+}
+
+/**
+ * Makes the samples retention job match the opt-in: none unless asked for (an older rqc set
+ * 730 days). Summaries have no retention, so history outlives dropped raw samples.
+ */
+async function applySampleRetention(tx: Executor, retention: string | undefined): Promise<void> {
+	const jobs = await tx.query<{drop_after: string | null}>(
+		`SELECT config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
+		 WHERE proc_name = 'policy_retention' AND hypertable_name = 'samples'`);
+	const current = jobs[0]?.drop_after ?? undefined;
+	if (retention === undefined) {
+		if (jobs.length > 0) await tx.exec("SELECT remove_retention_policy('samples', if_exists => true)");
+		return;
+	}
+
+	const [same] = await tx.query<{same: boolean}>('SELECT $1::interval = $2::interval AS same', [current ?? null, retention]);
+	if (current !== undefined && same?.same) return;
+	if (jobs.length > 0) await tx.exec("SELECT remove_retention_policy('samples', if_exists => true)");
+	await tx.query("SELECT add_retention_policy('samples', $1::interval)", [retention]);
+}
+
 /** Applies pending migrations (and TimescaleDB features when available). Returns the schema version. */
-export async function migrate(driver: Driver): Promise<{version: number; hasTimescale: boolean}> {
+export async function migrate(driver: Driver, options: {sampleRetention?: string} = {}): Promise<{version: number; hasTimescale: boolean}> {
+	const retention = parseSampleRetention(options.sampleRetention);
 	await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 	let hasTimescale = false;
@@ -132,6 +317,7 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 			if (applied.has(migration.version)) continue;
 			hasAppliedNow = true;
 			await tx.exec(migration.sql);
+			if (migration.fillsSummaries) await fillSummaries(tx);
 			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
 		}
 
@@ -139,7 +325,7 @@ export async function migrate(driver: Driver): Promise<{version: number; hasTime
 	});
 	// Outside the schema's transaction: a TimescaleDB that cannot be used leaves plain tables,
 	// never a failed open (issue 11, point 8).
-	if (driver.kind === 'postgres') hasTimescale = await setUpTimescale(driver, hasApplied);
+	if (driver.kind === 'postgres') hasTimescale = await setUpTimescale(driver, hasApplied, retention);
 	return {version: LATEST_SCHEMA_VERSION, hasTimescale};
 }
 
@@ -164,16 +350,18 @@ async function getTimescaleState(db: Executor): Promise<TimescaleState> {
  * Hypertables and policies, set up once and again whenever the schema changed, when the extension
  * can be used. Installed but not preloaded (common right after installing the package) is not
  * tried: CREATE EXTENSION would fail FATAL and drop the connection. Any other failure is rolled
- * back and leaves plain tables. Returns whether TimescaleDB is in use.
+ * back and leaves plain tables. The opt-in sample retention is applied on every open. Returns
+ * whether TimescaleDB is in use.
  */
-async function setUpTimescale(driver: Driver, hasSchemaChanged: boolean): Promise<boolean> {
+async function setUpTimescale(driver: Driver, hasSchemaChanged: boolean, retention: string | undefined): Promise<boolean> {
 	const state = await getTimescaleState(driver);
 	if (!state.available || !state.preloaded) return false;
-	if (state.installed && !hasSchemaChanged) return true;
 	try {
 		await driver.transaction(async (tx) => {
 			await tx.query('SELECT pg_advisory_xact_lock(7413901)');
-			await tx.exec(timescaleSetup);
+			if (!state.installed || hasSchemaChanged) await tx.exec(timescaleSetup);
+			// Raw samples are kept unless the user opted into retention (RQC_SAMPLE_RETENTION).
+			await applySampleRetention(tx, retention);
 		});
 		return true;
 	} catch {
@@ -240,22 +428,75 @@ export class SqlStore implements Store {
 	}
 
 	async listReleases(): Promise<ReleaseSummary[]> {
+		// Sample counts are kept on each run with its summaries: no sample (or summary) scan.
 		const rows = await this.executor.query<Row>(`
-			SELECT rel.*,
-				(SELECT count(*) FROM runs r WHERE r.release_id = rel.id) AS run_count,
-				(SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.release_id = rel.id) AS sample_count,
-				(SELECT coalesce(json_agg(DISTINCT r.suite), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS suites,
-				(SELECT coalesce(json_agg(DISTINCT r.mode), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS modes,
-				(SELECT max(r.started_at) FROM runs r WHERE r.release_id = rel.id) AS last_run_at
-			FROM releases rel ORDER BY rel.created_at, rel.id`);
+			WITH run_facts AS (
+				SELECT r.release_id, count(*) AS run_count, sum(r.sample_count) AS sample_count, max(r.started_at) AS last_run_at,
+					array_agg(DISTINCT r.suite) AS suites, array_agg(DISTINCT r.mode) AS modes
+				FROM runs r GROUP BY r.release_id)
+			SELECT rel.*, coalesce(rf.run_count, 0) AS run_count, coalesce(rf.sample_count, 0) AS sample_count,
+				coalesce(rf.suites, '{}') AS suites, coalesce(rf.modes, '{}') AS modes, rf.last_run_at
+			FROM releases rel
+			LEFT JOIN run_facts rf ON rf.release_id = rel.id
+			ORDER BY rel.created_at, rel.id`);
 		return rows.map((row) => ({
 			...toRelease(row),
 			runCount: num(row.run_count),
 			sampleCount: num(row.sample_count),
-			suites: (typeof row.suites === 'string' ? JSON.parse(row.suites) : row.suites) as string[],
-			modes: (typeof row.modes === 'string' ? JSON.parse(row.modes) : row.modes) as ReleaseSummary['modes'],
+			suites: [...(row.suites as string[])].sort(),
+			modes: [...(row.modes as ReleaseSummary['modes'])].sort(),
 			lastRunAt: optDate(row.last_run_at),
 		}));
+	}
+
+	async getRunSummaries(runIds: readonly number[], metric: SummaryMetric = 'wall'): Promise<RunCaseSummary[]> {
+		if (runIds.length === 0) return [];
+		const rows = await this.executor.query<Row>(
+			'SELECT * FROM run_case_summaries WHERE run_id = ANY($1::bigint[]) AND metric = $2 ORDER BY run_id, case_name',
+			[[...runIds], metric]);
+		return rows.map(toRunCaseSummary);
+	}
+
+	async getMedianSeries(query: MedianSeriesQuery): Promise<MedianSeries[]> {
+		// One row per (case, suite, mode, limits, release); a release's runs of the same series are
+		// pooled as the median of their medians, the interval their widest.
+		const rows = await this.executor.query<Row>(
+			`SELECT cs.case_name, r.suite, r.mode, coalesce(r.environment->'limits', '{}'::jsonb)::text AS limits,
+				rel.name AS release, min(r.started_at) AS first_run_at, count(*) AS run_count, sum(cs.n) AS n,
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY cs.median) AS median,
+				min(cs.median_low) AS low, max(cs.median_high) AS high
+			 FROM run_case_summaries cs
+			 JOIN runs r ON r.id = cs.run_id
+			 JOIN releases rel ON rel.id = r.release_id
+			 WHERE cs.metric = $1 AND cs.n > 0 AND r.status = ANY($5::text[])
+			   AND ($2::text IS NULL OR cs.case_name = $2)
+			   AND ($3::text IS NULL OR r.suite = $3)
+			   AND ($4::text IS NULL OR r.mode = $4)
+			 GROUP BY cs.case_name, r.suite, r.mode, 4, rel.id, rel.name
+			 ORDER BY cs.case_name, r.suite, r.mode, 4, min(r.started_at), rel.id`,
+			[query.metric ?? 'wall', query.caseName ?? null, query.suite ?? null, query.mode ?? null, [...(query.statuses ?? ['completed', 'aborted'])]],
+		);
+		const series: MedianSeries[] = [];
+		let current: {caseName: string; suite: string; mode: Run['mode']; limits: string; points: MedianSeries['points'][number][]} | undefined;
+		for (const row of rows) {
+			const limits = String(row.limits);
+			if (!current || current.caseName !== row.case_name || current.suite !== row.suite || current.mode !== row.mode || current.limits !== limits) {
+				current = {caseName: String(row.case_name), suite: String(row.suite), mode: row.mode as Run['mode'], limits, points: []};
+				series.push({caseName: current.caseName, suite: current.suite, mode: current.mode, limits: JSON.parse(limits) as MedianSeries['limits'], points: current.points});
+			}
+
+			current.points.push({
+				release: String(row.release),
+				firstRunAt: date(row.first_run_at),
+				runCount: num(row.run_count),
+				n: num(row.n),
+				median: num(row.median),
+				low: num(row.low),
+				high: num(row.high),
+			});
+		}
+
+		return series;
 	}
 
 	async deleteRelease(name: string): Promise<boolean> {
@@ -312,11 +553,26 @@ export class SqlStore implements Store {
 		]);
 		const runIds = [...new Set(samples.map((s) => s.runId))];
 		return this.inTransaction(async (tx) => {
-			// What a foreign key would check, once per batch instead of once per row.
-			const known = await tx.query<{id: number}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
+			// What a foreign key would check, once per batch instead of once per row; with it, the
+			// cases these runs already have summaries for (that is, samples stored before).
+			const known = await tx.query<{id: number | string; cases: string[] | null}>(
+				`SELECT r.id, array_agg(DISTINCT cs.case_name) FILTER (WHERE cs.case_name IS NOT NULL) AS cases
+				 FROM runs r LEFT JOIN run_case_summaries cs ON cs.run_id = r.id AND cs.metric = 'wall'
+				 WHERE r.id = ANY($1::bigint[]) GROUP BY r.id`, [runIds]);
 			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
 			if (missing.length > 0) throw new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
-			return tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
+			const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
+			// The summaries of every (run, case) this batch touched, in the same transaction: from
+			// the batch itself when it is all the pair has (a run writing a finished case, an
+			// import), else recomputed from the stored samples (a spool replay, a second batch).
+			const stored = new Set(known.flatMap((row) => (row.cases ?? []).map((name) => `${num(row.id)}\u0000${name}`)));
+			const pairs = groupNewSamples(samples);
+			const isAllNew = written === samples.length;
+			const fresh = pairs.filter((p) => isAllNew && !stored.has(`${p.runId}\u0000${p.caseName}`));
+			const again = pairs.filter((p) => !fresh.includes(p));
+			await writeSummaries(tx, fresh);
+			if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
+			return written;
 		});
 	}
 
@@ -375,15 +631,13 @@ export class SqlStore implements Store {
 	}
 
 	async getCaseMedians(query: CaseMedianQuery): Promise<CaseMedian[]> {
-		const expression = METRIC_EXPRESSIONS[query.metric];
+		// From the summaries (issue 13): one row per run and case, never the raw samples.
 		const rows = await this.executor.query<{run_id: number | string; case_name: string; median: number | string; n: number | string}>(
-			`SELECT s.run_id, s.case_name, percentile_cont(0.5) WITHIN GROUP (ORDER BY (${expression})) AS median, count(*) AS n
-			 FROM samples s JOIN runs r ON r.id = s.run_id
-			 WHERE r.status = 'completed' AND ($1::text IS NULL OR r.suite = $1) AND ($2::text IS NULL OR s.case_name = $2)
-			   AND ($3::text IS NULL OR r.mode = $3)
-			   AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0) AND (${expression}) IS NOT NULL
-			 GROUP BY s.run_id, s.case_name`,
-			[query.suite ?? null, query.caseName ?? null, query.mode ?? null],
+			`SELECT cs.run_id, cs.case_name, cs.median, cs.n
+			 FROM run_case_summaries cs JOIN runs r ON r.id = cs.run_id
+			 WHERE r.status = 'completed' AND cs.metric = $4 AND cs.median IS NOT NULL
+			   AND ($1::text IS NULL OR r.suite = $1) AND ($2::text IS NULL OR cs.case_name = $2) AND ($3::text IS NULL OR r.mode = $3)`,
+			[query.suite ?? null, query.caseName ?? null, query.mode ?? null, query.metric],
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, median: Number(row.median), count: num(row.n)}));
 	}

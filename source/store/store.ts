@@ -1,6 +1,7 @@
 import type {
 	Calibration, CaseProfile, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
-	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery,
+	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery,
+	RunCaseSummary, SummaryMetric,
 } from './records.js';
 
 /**
@@ -17,6 +18,7 @@ export interface Store {
 	/** The release, created on first use. */
 	ensureRelease(name: string, options?: {gitSha?: string; isDemo?: boolean}): Promise<Release>;
 	getRelease(name: string): Promise<Release | undefined>;
+	/** Every release, oldest first, with counts read from the run/case summaries (no sample scan). */
 	listReleases(): Promise<ReleaseSummary[]>;
 	/** Deletes a release with its runs and samples; returns whether it existed. */
 	deleteRelease(name: string): Promise<boolean>;
@@ -37,6 +39,18 @@ export interface Store {
 	 * it runs, before its outliers can be known. Returns the number of rows changed.
 	 */
 	markSampleOutliers(runId: number, caseName: string, iterations: readonly number[]): Promise<number>;
+
+	/**
+	 * The stored summaries of some runs for one metric (default wall), by run and case. Every
+	 * write of samples refreshes the summaries of the (run, case) pairs it touched, in its own
+	 * transaction, so they always match the samples.
+	 */
+	getRunSummaries(runIds: readonly number[], metric?: SummaryMetric): Promise<RunCaseSummary[]>;
+	/**
+	 * Per case and way of measuring (suite, mode, resource limits), the per-release medians from
+	 * the summaries, in release order (first run time). One query; raw samples are not read.
+	 */
+	getMedianSeries(query: MedianSeriesQuery): Promise<MedianSeries[]>;
 	getSamples(query: SampleQuery): Promise<Sample[]>;
 	/** How many samples a run has stored. */
 	countSamples(runId: number): Promise<number>;

@@ -15,7 +15,9 @@ export default function setup(): void {
 	];
 	const missing = services.filter((s) => !s.isUp);
 	const line = services.map((s) => `${s.name}: ${s.isUp ? 'yes' : 'NO'}`).join(', ');
-	process.stderr.write(`[rqc tests] real services: ${line}\n`);
+	// TimescaleDB is optional everywhere (CI cannot build it): its tier is a named skip without it.
+	const timescale = process.env.RQC_TEST_TIMESCALE_URL ? 'yes' : 'no (optional: RQC_TEST_TIMESCALE_URL)';
+	process.stderr.write(`[rqc tests] real services: ${line}, TimescaleDB: ${timescale}\n`);
 	if (missing.length === 0) return;
 	const message = `missing ${missing.map((s) => `${s.name} (${s.how})`).join(', ')}; suites needing them are skipped and named [SKIPPED ...]. `
 		+ 'Run `eval "$(bash scripts/ci/provision.sh)"` to install and start them.';

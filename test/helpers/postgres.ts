@@ -14,10 +14,11 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-export async function createTestDatabase(prefix = 'rqc_t'): Promise<TestDatabase> {
-	if (!postgresUrl) throw new Error('RQC_TEST_DATABASE_URL is not set');
+/** serverUrl: another server than RQC_TEST_DATABASE_URL's (the TimescaleDB tier's). */
+export async function createTestDatabase(prefix = 'rqc_t', serverUrl = postgresUrl): Promise<TestDatabase> {
+	if (!serverUrl) throw new Error('RQC_TEST_DATABASE_URL is not set');
 	const name = `${prefix}_${uniqueSuffix()}`.toLowerCase();
-	const admin = new pg.Client({connectionString: postgresUrl});
+	const admin = new pg.Client({connectionString: serverUrl});
 	await admin.connect();
 	try {
 		await admin.query(`CREATE DATABASE ${name}`);
@@ -25,13 +26,13 @@ export async function createTestDatabase(prefix = 'rqc_t'): Promise<TestDatabase
 		await admin.end();
 	}
 
-	const url = new URL(postgresUrl);
+	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
 	return {
 		url: url.toString(),
 		name,
 		async drop() {
-			const client = new pg.Client({connectionString: postgresUrl});
+			const client = new pg.Client({connectionString: serverUrl});
 			await client.connect();
 			try {
 				await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -25,6 +25,8 @@ function service(name: string, isAvailable: boolean, reason: string): Service {
 
 export const postgresUrl = process.env.RQC_TEST_DATABASE_URL;
 export const redisUrl = process.env.RQC_TEST_REDIS_URL;
+/** A server with TimescaleDB preloaded; CI machines cannot build it, so it is never required there. */
+export const timescaleUrl = process.env.RQC_TEST_TIMESCALE_URL;
 export const dockerSocket = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
 
 export function requirePostgres(): Service {
@@ -33,6 +35,14 @@ export function requirePostgres(): Service {
 
 export function requireRedis(): Service {
 	return service('Redis', Boolean(redisUrl), 'RQC_TEST_REDIS_URL is not set');
+}
+
+/**
+ * TimescaleDB (the extension preloaded on a server we may create databases on). A named skip
+ * when RQC_TEST_TIMESCALE_URL is unset, under CI=true too: CI machines cannot build it.
+ */
+export function requireTimescale(): Service {
+	return {name: 'TimescaleDB', isAvailable: Boolean(timescaleUrl), reason: 'RQC_TEST_TIMESCALE_URL is not set (a PostgreSQL 15 server with shared_preload_libraries = timescaledb, built from source; see README)'};
 }
 
 export function requireDocker(): Service {

@@ -4,15 +4,9 @@
  * histogram on shared bins.
  */
 import asciichart from 'asciichart';
+import type {HistoryPoint} from '../../compare/case-history.js';
 
-export interface HistoryPoint {
-	readonly release: string;
-	readonly median: number;
-	/** ±Infinity when too few samples for an interval: drawn at the median then. */
-	readonly low: number;
-	readonly high: number;
-	readonly n: number;
-}
+export type {HistoryPoint} from '../../compare/case-history.js';
 
 const LABEL_WIDTH = 9;
 
@@ -21,19 +15,62 @@ function fitLine(text: string, width: number): string {
 	return chars.length > width ? chars.slice(0, width).join('') : text;
 }
 
+/** One column of the chart: the points it stands for and the values it draws. */
+export interface HistoryColumn {
+	/** The first release of the column (the axis labels it). */
+	readonly release: string;
+	readonly median: number;
+	readonly low: number;
+	readonly high: number;
+}
+
+/**
+ * Points to at most `columns` columns. With more releases than columns each column keeps the
+ * minimum and the maximum of the releases it stands for (lower line: lowest interval bound or
+ * median; upper line: highest), so a one-release spike is never averaged away; the middle line
+ * is the median of their medians. Pure.
+ */
+export function computeHistoryColumns(points: readonly HistoryPoint[], columns: number): HistoryColumn[] {
+	const lowOf = (p: HistoryPoint): number => Math.min(p.median, Number.isFinite(p.low) ? p.low : p.median);
+	const highOf = (p: HistoryPoint): number => Math.max(p.median, Number.isFinite(p.high) ? p.high : p.median);
+	if (points.length <= columns) return points.map((p) => ({release: p.release, median: p.median, low: lowOf(p), high: highOf(p)}));
+	const result: HistoryColumn[] = [];
+	for (let c = 0; c < columns; c++) {
+		const group = points.slice(Math.floor((c * points.length) / columns), Math.floor(((c + 1) * points.length) / columns));
+		if (group.length === 0) continue;
+		const medians = group.map((p) => p.median).sort((a, b) => a - b);
+		const mid = medians.length >> 1;
+		result.push({
+			release: group[0]!.release,
+			median: medians.length % 2 === 1 ? medians[mid]! : (medians[mid - 1]! + medians[mid]!) / 2,
+			low: Math.min(...group.map((p) => lowOf(p))),
+			high: Math.max(...group.map((p) => highOf(p))),
+		});
+	}
+
+	return result;
+}
+
+/** How many columns each release (or group of releases) gets. */
+function layout(count: number, width: number): {columns: number; perColumn: number} {
+	const plotWidth = width - LABEL_WIDTH - 2;
+	const columns = Math.min(count, Math.max(1, plotWidth));
+	return {columns, perColumn: Math.max(1, Math.floor(plotWidth / columns))};
+}
+
 /**
  * The median (middle line) and its interval (upper and lower lines) across releases, each
- * release widened to the same number of columns so a few releases still fill the width.
+ * release widened to the same number of columns so a few releases still fill the width; more
+ * releases than columns share columns (see computeHistoryColumns).
  */
 export function renderHistoryChart(points: readonly HistoryPoint[], width: number, height: number, format: (value: number) => string): string[] {
 	if (points.length === 0 || height < 2 || width < LABEL_WIDTH + 6) return [];
-	const plotWidth = width - LABEL_WIDTH - 2;
-	const perPoint = Math.max(1, Math.floor(plotWidth / points.length));
-	const shown = points.slice(-Math.max(1, Math.floor(plotWidth / perPoint)));
-	const widen = (values: number[]): number[] => values.flatMap((v) => Array.from({length: perPoint}, () => v));
+	const {columns, perColumn} = layout(points.length, width);
+	const shown = computeHistoryColumns(points, columns);
+	const widen = (values: number[]): number[] => values.flatMap((v) => Array.from({length: perColumn}, () => v));
 	const medians = shown.map((p) => p.median);
-	const lows = shown.map((p) => (Number.isFinite(p.low) ? p.low : p.median));
-	const highs = shown.map((p) => (Number.isFinite(p.high) ? p.high : p.median));
+	const lows = shown.map((p) => p.low);
+	const highs = shown.map((p) => p.high);
 	const min = Math.min(...lows);
 	const max = Math.max(...highs);
 	const span = max - min || Math.abs(max) * 0.01 || 1;
@@ -48,15 +85,46 @@ export function renderHistoryChart(points: readonly HistoryPoint[], width: numbe
 	return text.split('\n').slice(0, height).map((line) => fitLine(line, width));
 }
 
-/** The release names under the chart, each at the start of its columns. */
+/**
+ * Release names under the chart: every release when each has room for its name, else a few,
+ * spread along the axis (the first and the last among them), each under its column.
+ */
 export function renderHistoryAxis(points: readonly HistoryPoint[], width: number): string {
 	const plotWidth = width - LABEL_WIDTH - 2;
 	if (points.length === 0 || plotWidth < 4) return '';
-	const perPoint = Math.max(1, Math.floor(plotWidth / points.length));
-	const shown = points.slice(-Math.max(1, Math.floor(plotWidth / perPoint)));
-	let line = ' '.repeat(LABEL_WIDTH + 2);
-	for (const point of shown) line += fitLine(point.release, perPoint - 1).padEnd(perPoint);
-	return fitLine(line.trimEnd(), width);
+	const {columns, perColumn} = layout(points.length, width);
+	const shown = computeHistoryColumns(points, columns);
+	const start = LABEL_WIDTH + 2;
+	const cells = Array.from({length: start + columns * perColumn}, () => ' ');
+	const put = (at: number, text: string): void => {
+		[...text].forEach((char, i) => {
+			if (at + i < cells.length) cells[at + i] = char;
+		});
+	};
+
+	if (shown.every((p) => [...p.release].length < perColumn)) {
+		shown.forEach((p, i) => put(start + i * perColumn, p.release));
+		return fitLine(cells.join('').trimEnd(), width);
+	}
+
+	// A few labels spread along the axis: the last release's right-aligned at the end, then the
+	// others from the left wherever they fit before it with a gap.
+	const widest = Math.max(...shown.map((p) => [...p.release].length)) + 2;
+	const count = Math.max(1, Math.min(shown.length, Math.floor((columns * perColumn) / widest)));
+	const last = shown.at(-1)!.release;
+	const lastAt = Math.max(start, cells.length - [...last].length);
+	put(lastAt, last);
+	let free = start;
+	for (let k = 0; k < count - 1; k++) {
+		const index = Math.round((k * (shown.length - 1)) / Math.max(1, count - 1));
+		const label = shown[index]!.release;
+		const at = Math.max(free, start + index * perColumn);
+		if (at + [...label].length >= lastAt) break;
+		put(at, label);
+		free = at + [...label].length + 1;
+	}
+
+	return fitLine(cells.join('').trimEnd(), width);
 }
 
 const BARS = ' ▁▂▃▄▅▆▇█';

@@ -2,7 +2,16 @@
  * The Compare pane's state as a pure reducer: which two releases, which case, which metric,
  * adjusted or raw. Input handlers only dispatch.
  */
+import {filterReleases} from '../../compare/case-order.js';
 import type {Metric} from '../../compare/environment.js';
+
+/** Text being typed: the case filter (/) or a release picker (p: base, P: candidate). */
+export interface CompareInput {
+	readonly kind: 'cases' | 'base' | 'candidate';
+	readonly text: string;
+	/** The highlighted release of a picker's list (newest first). */
+	readonly index: number;
+}
 
 export interface CompareState {
 	/** Release names, oldest first. */
@@ -15,6 +24,9 @@ export interface CompareState {
 	readonly isAdjusted: boolean;
 	/** Bumped to ask for a reload. */
 	readonly reloads: number;
+	/** Only cases whose name holds these words are listed. */
+	readonly caseFilter: string;
+	readonly input: CompareInput | undefined;
 }
 
 export type CompareAction =
@@ -26,7 +38,13 @@ export type CompareAction =
 	| {readonly type: 'move-case'; readonly by: number}
 	| {readonly type: 'toggle-adjust'}
 	| {readonly type: 'next-metric'}
-	| {readonly type: 'reload'};
+	| {readonly type: 'reload'}
+	| {readonly type: 'open-input'; readonly kind: CompareInput['kind']}
+	| {readonly type: 'input-type'; readonly text: string}
+	| {readonly type: 'input-erase'}
+	| {readonly type: 'input-move'; readonly by: number}
+	| {readonly type: 'input-accept'}
+	| {readonly type: 'input-cancel'};
 
 export const initialCompareState: CompareState = {
 	releases: [],
@@ -37,7 +55,20 @@ export const initialCompareState: CompareState = {
 	metric: 'wall',
 	isAdjusted: true,
 	reloads: 0,
+	caseFilter: '',
+	input: undefined,
 };
+
+/** A picker's list: releases matching its text, newest first. */
+export function getPickerChoices(state: CompareState): string[] {
+	return state.input && state.input.kind !== 'cases' ? filterReleases(state.releases, state.input.text) : [];
+}
+
+/** The typed text changed: a case filter applies as it is typed; a picker's highlight restarts. */
+function withText(state: CompareState, input: CompareInput, text: string): CompareState {
+	const next = {...input, text, index: 0};
+	return input.kind === 'cases' ? {...state, input: next, caseFilter: text, caseIndex: 0} : {...state, input: next};
+}
 
 const METRICS: readonly Metric[] = ['wall', 'cpu', 'rss'];
 
@@ -91,6 +122,38 @@ export function reduceCompare(state: CompareState, action: CompareAction): Compa
 
 		case 'reload': {
 			return {...state, reloads: state.reloads + 1};
+		}
+
+		case 'open-input': {
+			const text = action.kind === 'cases' ? state.caseFilter : '';
+			return {...state, input: {kind: action.kind, text, index: 0}};
+		}
+
+		case 'input-type': {
+			return state.input ? withText(state, state.input, state.input.text + action.text) : state;
+		}
+
+		case 'input-erase': {
+			return state.input ? withText(state, state.input, [...state.input.text].slice(0, -1).join('')) : state;
+		}
+
+		case 'input-move': {
+			if (!state.input || state.input.kind === 'cases') return state;
+			return {...state, input: {...state.input, index: clamp(state.input.index + action.by, getPickerChoices(state).length - 1)}};
+		}
+
+		case 'input-accept': {
+			if (!state.input) return state;
+			if (state.input.kind === 'cases') return {...state, input: undefined};
+			const picked = getPickerChoices(state)[state.input.index];
+			if (picked === undefined) return state;
+			const index = state.releases.indexOf(picked);
+			return state.input.kind === 'base' ? {...state, input: undefined, baseIndex: index} : {...state, input: undefined, candidateIndex: index};
+		}
+
+		case 'input-cancel': {
+			if (!state.input) return state;
+			return state.input.kind === 'cases' ? {...state, input: undefined, caseFilter: '', caseIndex: 0} : {...state, input: undefined};
 		}
 	}
 }

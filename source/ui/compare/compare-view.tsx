@@ -3,20 +3,22 @@
  * table coloured by verdict and marked by symbol, and for the selected case its median across
  * releases with the interval drawn around it, plus both sides' distributions. Fits 80×24.
  */
-import React, {useEffect, useReducer, useState, useRef} from 'react';
+import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {CaseComparison} from '../../compare/compare-samples.js';
 import {formatChange, formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
-import {orderByVerdict, summarizeCounts, VERDICT_LABELS} from '../../compare/verdicts.js';
+import {summarizeCounts, VERDICT_LABELS} from '../../compare/verdicts.js';
+import {filterCases, orderCases} from '../../compare/case-order.js';
 import {isRqcError} from '../../errors.js';
 import {fit} from '../../text/text.js';
-import {keyFor} from '../keymap.js';
+import {formatHints, keyFor} from '../keymap.js';
 import {useKeymap} from '../use-keymap.js';
 import type {CompareRequest} from '../panes/types.js';
 import {renderHistograms, renderHistoryAxis, renderHistoryChart} from './compare-chart.js';
 import type {CaseDetail, CompareSource} from './compare-source.js';
-import {initialCompareState, reduceCompare} from './compare-state.js';
+import {getPickerChoices, initialCompareState, reduceCompare} from './compare-state.js';
+import {useLatestReducer} from '../use-latest-reducer.js';
 
 export interface CompareViewProps {
 	readonly source: CompareSource;
@@ -25,6 +27,8 @@ export interface CompareViewProps {
 	readonly height: number;
 	/** Show these two releases (from the History pane); applied once per request. */
 	readonly request?: CompareRequest | undefined;
+	/** Told when typed text (the / filter, a release picker) takes the keys, so global keys step aside. */
+	readonly onCaptureInput?: (isCaptured: boolean) => void;
 }
 
 
@@ -55,12 +59,13 @@ export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
 const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 9 + 7;
 
-export function CompareView({source, isActive, width, height, request}: CompareViewProps) {
-	const [state, dispatch] = useReducer(reduceCompare, initialCompareState);
+export function CompareView({source, isActive, width, height, request, onCaptureInput}: CompareViewProps) {
+	const [state, dispatch, getLatest] = useLatestReducer(reduceCompare, initialCompareState);
 	const [report, setReport] = useState<ComparisonReport | undefined>();
 	const [error, setError] = useState<{message: string; hint?: string} | undefined>();
 	const [isLoading, setIsLoading] = useState(true);
-	const [detail, setDetail] = useState<CaseDetail | undefined>();
+	// Tagged with its case: a slow load never shows one case's data under another's name.
+	const [loaded, setLoaded] = useState<{readonly caseName: string; readonly detail: CaseDetail} | undefined>();
 
 	useEffect(() => {
 		let isCurrent = true;
@@ -101,7 +106,6 @@ export function CompareView({source, isActive, width, height, request}: CompareV
 			setReport(next);
 			setError(undefined);
 			setIsLoading(false);
-			dispatch({type: 'cases-loaded', count: next.result.cases.length});
 		}, (error_: unknown) => {
 			if (!isCurrent) return;
 			setReport(undefined);
@@ -113,39 +117,74 @@ export function CompareView({source, isActive, width, height, request}: CompareV
 		};
 	}, [source, base, candidate, state.metric, state.isAdjusted, state.reloads]);
 
-	// Failing and missing first, as every report orders them (issue 12).
-	const ordered = report ? orderByVerdict(report.result.cases) : [];
-	const selected = ordered[state.caseIndex];
+	// Failing, missing and regressed cases first (every report's order, issue 12), each group in
+	// natural order (case-2 before case-10); / filters them (issue 13).
+	const ordered = useMemo(() => orderCases(report?.result.cases ?? []), [report]);
+	const cases = useMemo(() => filterCases(ordered, state.caseFilter), [ordered, state.caseFilter]);
 	useEffect(() => {
-		if (!report || !selected) {
-			setDetail(undefined);
+		dispatch({type: 'cases-loaded', count: cases.length});
+	}, [cases.length]);
+	const isTyping = state.input !== undefined;
+	useEffect(() => {
+		onCaptureInput?.(isTyping);
+	}, [onCaptureInput, isTyping]);
+	const selected = cases[state.caseIndex];
+	const selectedName = selected?.caseName;
+	useEffect(() => {
+		if (!report || selectedName === undefined) {
+			setLoaded(undefined);
 			return;
 		}
 
 		let isCurrent = true;
-		source.getCaseDetail(report, selected.caseName, state.releases).then((next) => {
-			if (isCurrent) setDetail(next);
+		source.getCaseDetail(report, selectedName).then((next) => {
+			if (isCurrent) setLoaded({caseName: selectedName, detail: next});
 		}, () => {
-			if (isCurrent) setDetail(undefined);
+			if (isCurrent) setLoaded(undefined);
 		});
 		return () => {
 			isCurrent = false;
 		};
-	}, [source, report, selected?.caseName, state.releases]);
+	}, [source, report, selectedName]);
+	const detail = loaded !== undefined && loaded.caseName === selectedName ? loaded.detail : undefined;
 
-	useKeymap('compare', {compare: {
-		'base-older': () => dispatch({type: 'move-base', by: -1}),
-		'base-newer': () => dispatch({type: 'move-base', by: 1}),
-		'candidate-older': () => dispatch({type: 'move-candidate', by: -1}),
-		'candidate-newer': () => dispatch({type: 'move-candidate', by: 1}),
-		'case-previous': () => dispatch({type: 'move-case', by: -1}),
-		'case-next': () => dispatch({type: 'move-case', by: 1}),
-		'toggle-adjust': () => dispatch({type: 'toggle-adjust'}),
-		'next-metric': () => dispatch({type: 'next-metric'}),
-		'reload': () => dispatch({type: 'reload'}),
-	}}, {isActive});
+	// The scope follows the latest state, so text typed faster than a render reaches the open prompt.
+	useKeymap(() => {
+		const {input} = getLatest();
+		if (input === undefined) return 'compare';
+		return input.kind === 'cases' ? 'compare.filter' : 'compare.pick';
+	}, {
+		'compare': {
+			'base-older': () => dispatch({type: 'move-base', by: -1}),
+			'base-newer': () => dispatch({type: 'move-base', by: 1}),
+			'candidate-older': () => dispatch({type: 'move-candidate', by: -1}),
+			'candidate-newer': () => dispatch({type: 'move-candidate', by: 1}),
+			'pick-base': () => dispatch({type: 'open-input', kind: 'base'}),
+			'pick-candidate': () => dispatch({type: 'open-input', kind: 'candidate'}),
+			'open-filter': () => dispatch({type: 'open-input', kind: 'cases'}),
+			'case-previous': () => dispatch({type: 'move-case', by: -1}),
+			'case-next': () => dispatch({type: 'move-case', by: 1}),
+			'toggle-adjust': () => dispatch({type: 'toggle-adjust'}),
+			'next-metric': () => dispatch({type: 'next-metric'}),
+			'reload': () => dispatch({type: 'reload'}),
+		},
+		'compare.filter': {
+			'keep': () => dispatch({type: 'input-accept'}),
+			'clear': () => dispatch({type: 'input-cancel'}),
+			'erase': () => dispatch({type: 'input-erase'}),
+			'type': (text) => dispatch({type: 'input-type', text}),
+		},
+		'compare.pick': {
+			'previous': () => dispatch({type: 'input-move', by: -1}),
+			'next': () => dispatch({type: 'input-move', by: 1}),
+			'pick': () => dispatch({type: 'input-accept'}),
+			'cancel': () => dispatch({type: 'input-cancel'}),
+			'erase': () => dispatch({type: 'input-erase'}),
+			'type': (text) => dispatch({type: 'input-type', text}),
+		},
+	}, {isActive});
 
-	const header = `base ${base ?? '-'} (${keyFor('compare', 'base-older')})  →  candidate ${candidate ?? '-'} (${keyFor('compare', 'candidate-older')})  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
+	const header = `base ${base ?? '-'} (${keyFor('compare', 'base-older')}, ${keyFor('compare', 'pick-base')})  →  candidate ${candidate ?? '-'} (${keyFor('compare', 'candidate-older')}, ${keyFor('compare', 'pick-candidate')})  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
 	if (state.releases.length < 2 && !isLoading) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
@@ -160,9 +199,11 @@ export function CompareView({source, isActive, width, height, request}: CompareV
 		? [report.isAdjusted ? `adjusted: ${report.base.environmentLabel} vs ${report.candidate.environmentLabel}` : `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`, ...report.warnings.map((w) => `! ${w}`)].join('  ')
 		: '';
 	const hasChart = height >= 14 && detail !== undefined && detail.history.length > 0;
-	const cases = ordered;
+	const filterLine = state.input?.kind === 'cases' || state.caseFilter !== ''
+		? `/${state.input?.kind === 'cases' ? `${state.input.text}▏` : state.caseFilter}  ${cases.length} of ${ordered.length} cases${state.input ? `  (${formatHints('compare.filter')})` : ''}`
+		: undefined;
 	// Header, note, table header, geomean and summary; the chart's title and axis; the two histogram rows.
-	const free = height - 5 - (hasChart ? 2 : 0) - (detail ? 2 : 0);
+	const free = height - 5 - (hasChart ? 2 : 0) - (detail ? 2 : 0) - (filterLine === undefined ? 0 : 1);
 	// The chart takes what the case table does not need (at most half when cases are many).
 	const chartLines = hasChart ? Math.max(3, Math.min(12, free - Math.min(cases.length, Math.floor(free / 2)))) : 0;
 	const rowsShown = Math.max(1, free - chartLines);
@@ -171,10 +212,28 @@ export function CompareView({source, isActive, width, height, request}: CompareV
 	const histogram = detail ? renderHistograms(detail.base, detail.candidate, Math.max(4, width - 42)) : undefined;
 	const chart = hasChart && detail ? renderHistoryChart(detail.history, width, chartLines, (v) => formatValue(v, unit)) : [];
 
+	if (state.input && state.input.kind !== 'cases') {
+		// A release picker: type to filter (every word must appear), ↑/↓ to choose, Enter picks.
+		const choices = getPickerChoices(state);
+		const rows = Math.max(1, height - 3);
+		const top = Math.min(Math.max(0, state.input.index - Math.floor(rows / 2)), Math.max(0, choices.length - rows));
+		const current = state.input.kind === 'base' ? base : candidate;
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Text bold wrap="truncate">{fit(`pick the ${state.input.kind} (now ${current ?? '-'}): ${state.input.text}▏`, width)}</Text>
+				<Text dimColor wrap="truncate">{fit(`${choices.length} of ${state.releases.length} releases, newest first  ${formatHints('compare.pick')}`, width)}</Text>
+				{choices.slice(top, top + rows).map((name, offset) => (
+					<Text key={name} inverse={top + offset === state.input?.index} wrap="truncate">{fit(`${name === current ? '•' : ' '} ${name}`, width)}</Text>
+				))}
+			</Box>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold wrap="truncate">{fit(header, width)}</Text>
 			<Text color={report?.warnings.length ? 'yellow' : undefined} wrap="truncate">{fit(isLoading ? 'loading…' : note, width)}</Text>
+			{filterLine === undefined ? null : <Text color="cyan" wrap="truncate">{fit(filterLine, width)}</Text>}
 			{error ? (
 				<Box flexDirection="column">
 					<Text color="red" wrap="wrap">{`✗ ${error.message}`}</Text>

@@ -38,12 +38,12 @@ describe('the Compare pane\'s case history', () => {
 	it('uses only runs measured the way the candidate was', async () => {
 		const source = createStoreCompareSource(async () => store, new MemoryCache());
 		const bare = await source.compare({base: 'r1@bare-metal', candidate: 'r2@bare-metal'});
-		const detail = await source.getCaseDetail(bare, 'c', ['r1', 'r2']);
+		const detail = await source.getCaseDetail(bare, 'c');
 		expect(detail.historyMode).toBe('bare_metal');
 		expect(detail.history.map((point) => [point.release, point.median, point.n])).toEqual([['r1', 1009.5, 20], ['r2', 1009.5, 20]]);
 
 		const docker = await source.compare({base: 'r2@docker', candidate: 'r2@docker'});
-		const dockerDetail = await source.getCaseDetail(docker, 'c', ['r1', 'r2']);
+		const dockerDetail = await source.getCaseDetail(docker, 'c');
 		expect(dockerDetail.historyMode).toBe('docker');
 		expect(dockerDetail.history.map((point) => [point.release, point.median])).toEqual([['r2', 3009.5]]);
 	});

@@ -34,6 +34,8 @@ const expected = data.runs.map(({run: r, samples}) => ({
 		caseName: s.caseName, iteration: s.iteration, time: s.time, wallNs: s.wallNs, userUs: s.userUs, systemUs: s.systemUs,
 		maxRssBytes: s.maxRssBytes, exitCode: s.exitCode, isWarmup: s.isWarmup, isOutlier: s.isOutlier, metrics: s.metrics,
 	}).filter(([, v]) => v !== undefined))),
+	// issue 13: each run carries its release, kept when rqc import is given no --release.
+	release: data.release.name,
 }));
 
 describe('rqc export format', () => {

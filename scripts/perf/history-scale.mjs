@@ -1,0 +1,338 @@
+// History at scale (issue 13): builds RELEASES × CASES × SAMPLES through rqc's own write path
+// (createRun, insertSamples, finishRun: one transaction per release, as a nightly run writes)
+// and prints, for each store, what a user waits for, beside today's raw-sample query in the
+// same run:
+//   1. `rqc releases --json` as a process, and the store's part of it (target ≤ 150 ms);
+//      peer: the listReleases query before summaries (a raw-sample count per release).
+//   2. The Compare pane's first frame with data: release list, comparison of the two latest,
+//      the first case's history chart (target ≤ 1 s); peer: the chart the way it was loaded
+//      before (two queries per release).
+//   3. A new case selection's chart (target ≤ 100 ms); peer: as in 2.
+//   4. `rqc compare A B --json` as a process and in-process (target ≤ 1 s).
+//   5. Write rate of rqc's path vs `psql \copy` of the same rows into a table like samples
+//      (target ≥ 0.5×).
+// Peers that would run for minutes are cut at PEER_LIMIT_S and printed as "> N s".
+//
+// Usage: npm run build && node scripts/perf/history-scale.mjs [--store postgres,timescale,pglite]
+//          [--releases 3000] [--cases 50] [--samples 30] [--pglite-releases 1000] [--peer-releases 200]
+// postgres: a random database on RQC_TEST_DATABASE_URL's server (dropped after);
+// timescale: the same on RQC_TEST_TIMESCALE_URL's server, every samples chunk compressed;
+// pglite: the embedded store in a temporary directory. Prints the load average: the machine is shared.
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+import pg from 'pg';
+import {loadCaseDetail, loadCaseHistory} from '../../dist/compare/case-history.js';
+import {loadComparison} from '../../dist/compare/load-comparison.js';
+import {summarizeReleases} from '../../dist/commands/releases.js';
+import {computeMedianCiSorted} from '../../dist/stats/median-ci.js';
+import {openStore} from '../../dist/store/open-store.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const {values: args} = parseArgs({options: {
+	store: {type: 'string', default: 'postgres,timescale,pglite'},
+	releases: {type: 'string', default: '3000'},
+	cases: {type: 'string', default: '50'},
+	samples: {type: 'string', default: '30'},
+	'pglite-releases': {type: 'string', default: '1000'},
+	'peer-releases': {type: 'string', default: '200'},
+	'peer-limit': {type: 'string', default: '120'},
+	keep: {type: 'boolean', default: false},
+}});
+const CASES = Number(args.cases);
+const PER_CASE = Number(args.samples);
+const PEER_RELEASES = Number(args['peer-releases']);
+const PEER_LIMIT_S = Number(args['peer-limit']);
+const stores = args.store.split(',');
+
+const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const fmt = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+const medianOf = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function timeIt(fn, times = 5) {
+	const all = [];
+	let result;
+	for (let i = 0; i < times; i++) {
+		const t0 = process.hrtime.bigint();
+		result = await fn(i);
+		all.push(ms(t0));
+	}
+
+	return {median: medianOf(all), min: Math.min(...all), max: Math.max(...all), result};
+}
+
+const caseName = (c) => `case-${c + 1}`;
+const releaseName = (r) => `v${Math.floor(r / 100)}.${r % 100}`;
+const day = 24 * 3600 * 1000;
+const start = Date.UTC(2018, 0, 1);
+
+/** A release's samples: each case has its own level; some releases regress a case. */
+function samplesOf(runId, r, time) {
+	const out = [];
+	for (let c = 0; c < CASES; c++) {
+		const level = 1e6 * (1 + c / 10) * (1 + 0.05 * Math.sin(r / 40 + c)) * (r % 97 === c % 97 ? 1.3 : 1);
+		for (let i = 0; i < PER_CASE; i++) {
+			const noise = 1 + 0.02 * Math.sin(i * 12.9898 + r * 78.233 + c);
+			out.push({runId, caseName: caseName(c), iteration: i, time: new Date(time + (c * PER_CASE + i) * 1000), wallNs: Math.round(level * noise),
+				userUs: Math.round(level / 1000 * noise), systemUs: 50 + i, maxRssBytes: 10_000_000 + c * 1000 + i, exitCode: 0});
+		}
+	}
+
+	return out;
+}
+
+/** Today's listReleases before summaries: a raw-sample count per release. */
+const RAW_LIST_RELEASES = `
+	SELECT rel.*,
+		(SELECT count(*) FROM runs r WHERE r.release_id = rel.id) AS run_count,
+		(SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.release_id = rel.id) AS sample_count,
+		(SELECT coalesce(json_agg(DISTINCT r.suite), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS suites,
+		(SELECT coalesce(json_agg(DISTINCT r.mode), '[]'::json) FROM runs r WHERE r.release_id = rel.id) AS modes,
+		(SELECT max(r.started_at) FROM runs r WHERE r.release_id = rel.id) AS last_run_at
+	FROM releases rel ORDER BY rel.created_at, rel.id`;
+
+/** The chart as loaded before summaries: per release, its runs, then its raw samples of the case. */
+async function rawChart(store, releases, name, deadline) {
+	let done = 0;
+	for (const release of releases) {
+		if (Date.now() > deadline) return {done, isCut: true};
+		const runIds = (await store.listRuns({release, statuses: ['completed', 'aborted']})).filter((run) => run.mode === 'bare_metal').map((run) => run.id);
+		const found = (await store.getSamples({release, caseName: name, runIds})).map((s) => s.wallNs).sort((a, b) => a - b);
+		if (found.length > 0) computeMedianCiSorted(found, 0.95);
+		done++;
+	}
+
+	return {done, isCut: false};
+}
+
+function runCli(argv, env) {
+	const all = [];
+	let out = '';
+	for (let i = 0; i < 3; i++) {
+		const t0 = process.hrtime.bigint();
+		const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
+		all.push(ms(t0));
+		if (result.status !== 0) throw new Error(`rqc ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+		out = result.stdout;
+	}
+
+	return {median: medianOf(all), min: Math.min(...all), out};
+}
+
+async function createDatabase(serverUrl, prefix) {
+	const name = `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+	const admin = new pg.Client({connectionString: serverUrl});
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		async drop() {
+			const client = new pg.Client({connectionString: serverUrl});
+			await client.connect();
+			try {
+				// Another role's session (a monitor visiting every database) can hold it a moment.
+				for (let attempt = 1; ; attempt++) {
+					try {
+						await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+						return;
+					} catch (error) {
+						if (attempt >= 10) throw new Error(`could not drop database ${name}: ${error.message}; drop it by hand`);
+						await new Promise((resolve) => setTimeout(resolve, 2000));
+					}
+				}
+			} finally {
+				await client.end();
+			}
+		},
+	};
+}
+
+/** psql \copy of the first PEER_RELEASES releases' rows into an empty table like samples. */
+function copyPeer(url, isTimescale, releaseCount) {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-history-scale-'));
+	try {
+		const file = path.join(dir, 'samples.tsv');
+		const lines = [];
+		for (let r = 0; r < releaseCount; r++) {
+			for (const s of samplesOf(r + 1, r, start + r * day)) {
+				lines.push([s.runId, s.caseName, s.iteration, s.time.toISOString(), s.wallNs, s.userUs, s.systemUs, s.maxRssBytes, s.exitCode, 'f', 'f', '\\N'].join('\t'));
+			}
+		}
+
+		writeFileSync(file, lines.join('\n') + '\n');
+		const psql = (sql) => {
+			const result = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', sql], {encoding: 'utf8'});
+			if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
+		};
+
+		psql('CREATE TABLE samples_copy_peer (LIKE samples INCLUDING ALL)');
+		if (isTimescale) psql("SELECT create_hypertable('samples_copy_peer', 'time')");
+		const t0 = process.hrtime.bigint();
+		psql(`\\copy samples_copy_peer (run_id,case_name,iteration,time,wall_ns,user_us,system_us,max_rss_bytes,exit_code,is_warmup,is_outlier,metrics) FROM '${file}'`);
+		const elapsed = ms(t0);
+		psql('DROP TABLE samples_copy_peer');
+		return {rows: lines.length, ms: elapsed};
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+async function measure(kind, {url, pgliteDir, releases}) {
+	console.log(`\n== ${kind}: ${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
+	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
+	let store = await openStore(config);
+	// The bulk write path (an import writes a file's samples in one call), on the empty store,
+	// with the same rows the psql \copy peer writes below; then taken away again.
+	const bulkCount = Math.min(PEER_RELEASES, releases);
+	let bulkMs;
+	if (url) {
+		const bulkRun = await store.createRun({release: 'bulk-write-check', suite: 'nightly', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const rows = [];
+		for (let r = 0; r < bulkCount; r++) for (const sample of samplesOf(bulkRun.id, r, start + r * day)) rows.push(sample);
+		const b0 = process.hrtime.bigint();
+		await store.insertSamples(rows);
+		bulkMs = ms(b0);
+		await store.deleteRelease('bulk-write-check');
+	}
+
+	// Build through rqc's own write path, one transaction of samples per release.
+	let writeMs = 0;
+	let peerWindowMs = 0;
+	const t0 = process.hrtime.bigint();
+	for (let r = 0; r < releases; r++) {
+		const time = start + r * day;
+		const run = await store.createRun({release: releaseName(r), suite: 'nightly', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, startedAt: new Date(time)});
+		const rows = samplesOf(run.id, r, time);
+		const w0 = process.hrtime.bigint();
+		await store.insertSamples(rows);
+		const took = ms(w0);
+		writeMs += took;
+		if (r < PEER_RELEASES) peerWindowMs += took;
+		await store.finishRun(run.id, 'completed', {endedAt: new Date(time + 3_600_000)});
+		if ((r + 1) % 500 === 0) console.log(`  built ${r + 1} releases in ${fmt(ms(t0))} (load ${load()})`);
+	}
+
+	const total = releases * CASES * PER_CASE;
+	console.log(`  build: ${fmt(ms(t0))} in all; insertSamples ${fmt(writeMs)} = ${Math.round(total / writeMs * 1000).toLocaleString('en')} rows/s`);
+	let peerRate;
+	if (url) {
+		const isTimescale = kind === 'timescale';
+		if (isTimescale) {
+			const c0 = process.hrtime.bigint();
+			const client = new pg.Client({connectionString: url});
+			await client.connect();
+			const [{n}] = (await client.query("SELECT count(compress_chunk(c, if_not_compressed => true)) AS n FROM show_chunks('samples') c")).rows;
+			const [{left}] = (await client.query("SELECT count(*) AS left FROM timescaledb_information.chunks WHERE hypertable_name = 'samples' AND NOT is_compressed")).rows;
+			await client.end();
+			console.log(`  compressed ${n} samples chunks in ${fmt(ms(c0))}; uncompressed chunks left: ${left}`);
+		}
+
+		const count = Math.min(PEER_RELEASES, releases);
+		const peer = copyPeer(url, isTimescale, count);
+		const ours = count * CASES * PER_CASE / peerWindowMs * 1000;
+		peerRate = peer.rows / peer.ms * 1000;
+		const bulk = bulkCount * CASES * PER_CASE / bulkMs * 1000;
+		console.log(`  write rate, the first ${count} releases' ${peer.rows.toLocaleString('en')} rows: psql \\copy ${Math.round(peerRate).toLocaleString('en')} rows/s; rqc in one insertSamples call (as an import) ${Math.round(bulk).toLocaleString('en')} rows/s = ${(bulk / peerRate).toFixed(2)}×; rqc one transaction per release (as nightly runs) ${Math.round(ours).toLocaleString('en')} rows/s = ${(ours / peerRate).toFixed(2)}× (target ≥ 0.5×)  (load ${load()})`);
+	}
+
+	// Reopen, as every command does.
+	await store.close();
+	store = await openStore(config);
+	const names = (await store.listReleases()).map((r) => r.name);
+	const [base, candidate] = names.slice(-2);
+
+	// 1. rqc releases
+	const listing = await timeIt(async () => summarizeReleases(await store.listReleases(), await store.listRuns({limit: 100_000})));
+	const cliEnv = url ? {RQC_DATABASE_URL: url} : {RQC_DATA_DIR: path.dirname(pgliteDir), RQC_DATABASE_URL: ''};
+	if (!url) await store.close();
+	const releasesCli = runCli(['releases', '--json'], cliEnv);
+	const versionCli = runCli(['--version'], cliEnv);
+	if (!url) store = await openStore(config);
+	const listed = JSON.parse(releasesCli.out).releases;
+	console.log(`  rqc releases --json: process ${fmt(releasesCli.median)} (rqc --version ${fmt(versionCli.median)}), store part ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last (target ≤ 150 ms)  (load ${load()})`);
+	let rawList;
+	if (url) {
+		const client = new pg.Client({connectionString: url});
+		await client.connect();
+		await client.query(`SET statement_timeout = '${PEER_LIMIT_S}s'`);
+		const r0 = process.hrtime.bigint();
+		try {
+			await client.query(RAW_LIST_RELEASES);
+			rawList = fmt(ms(r0));
+		} catch (error) {
+			rawList = error.code === '57014' ? `> ${PEER_LIMIT_S} s (cut)` : `failed: ${error.message}`;
+		}
+
+		await client.end();
+	} else {
+		await store.close();
+		const {PGlite} = await import('@electric-sql/pglite');
+		const db = await PGlite.create(pgliteDir);
+		const r0 = process.hrtime.bigint();
+		await db.query(RAW_LIST_RELEASES);
+		rawList = fmt(ms(r0));
+		await db.close();
+		store = await openStore(config);
+	}
+
+	console.log(`    peer, today's raw-sample listReleases query: ${rawList}`);
+
+	// 2. Compare pane's first frame with data, and 4. compare in-process
+	const frame = await timeIt(async () => {
+		const releaseNames = (await store.listReleases()).map((r) => r.name);
+		const report = await loadComparison(store, {base: releaseNames.at(-2), candidate: releaseNames.at(-1)});
+		const detail = await loadCaseDetail(store, report, report.result.cases[0].caseName);
+		return {report, detail};
+	}, 3);
+	console.log(`  Compare pane first frame with data (release list + comparison + first case's chart of ${frame.result.detail.history.length} releases): ${fmt(frame.median)} [${fmt(frame.min)}–${fmt(frame.max)}] (target ≤ 1 s)`);
+	const c0 = Date.now();
+	const raw = await rawChart(store, names, caseName(0), c0 + PEER_LIMIT_S * 1000);
+	const rawMs = Date.now() - c0;
+	console.log(`    peer, today's chart (two queries per release): ${raw.isCut ? `> ${PEER_LIMIT_S} s (cut after ${raw.done} of ${names.length} releases; ~${fmt(rawMs / raw.done * names.length)} extrapolated)` : fmt(rawMs)}`);
+
+	// 3. a new case selection's chart
+	let next = 1;
+	const selection = await timeIt(async () => loadCaseHistory(store, {caseName: caseName(next++ % CASES), metric: 'wall', mode: 'bare_metal', candidate: {release: candidate}}), 7);
+	console.log(`  new case selection's chart (${selection.result.length} releases): ${fmt(selection.median)} [${fmt(selection.min)}–${fmt(selection.max)}] (target ≤ 100 ms); peer as above  (load ${load()})`);
+
+	const compare = await timeIt(async () => loadComparison(store, {base, candidate}), 5);
+	if (!url) await store.close();
+	const compareCli = runCli(['compare', base, candidate, '--json'], cliEnv);
+	console.log(`  compare ${base} ${candidate}: in-process ${fmt(compare.median)} [${fmt(compare.min)}–${fmt(compare.max)}], rqc compare --json process ${fmt(compareCli.median)} (target ≤ 1 s); today's compare reads the same raw samples  (load ${load()})`);
+	if (url) await store.close();
+}
+
+const results = [];
+for (const kind of stores) {
+	if (kind === 'postgres' || kind === 'timescale') {
+		const server = kind === 'postgres' ? process.env.RQC_TEST_DATABASE_URL : process.env.RQC_TEST_TIMESCALE_URL;
+		if (!server) {
+			console.log(`\n== ${kind}: skipped (${kind === 'postgres' ? 'RQC_TEST_DATABASE_URL' : 'RQC_TEST_TIMESCALE_URL'} is not set)`);
+			continue;
+		}
+
+		const db = await createDatabase(server, 'rqc_hist');
+		try {
+			await measure(kind, {url: db.url, releases: Number(args.releases)});
+		} finally {
+			if (!args.keep) await db.drop();
+		}
+	} else if (kind === 'pglite') {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-history-pglite-'));
+		try {
+			await measure(kind, {pgliteDir: path.join(dir, 'pglite'), releases: Number(args['pglite-releases'])});
+		} finally {
+			if (!args.keep) rmSync(dir, {recursive: true, force: true});
+		}
+	}
+
+	results.push(kind);
+}
+
+console.log(`\ndone (${results.join(', ')}); load ${load()}`);
