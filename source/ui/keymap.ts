@@ -130,7 +130,7 @@ export const keymap = [
 	{key: 'B', scope: 'compare', action: 'base-newer', description: ''},
 	{key: 'c', label: 'c / C', scope: 'compare', action: 'candidate-older', description: 'Candidate release: older / newer'},
 	{key: 'C', scope: 'compare', action: 'candidate-newer', description: ''},
-	{key: 'p', label: 'p / P', scope: 'compare', action: 'pick-base', description: 'Pick the base / candidate from a list: type to filter, ↑ / ↓, Enter picks, Esc cancels'},
+	{key: 'p', label: 'p / P', scope: 'compare', action: 'pick-base', description: 'Pick the base / candidate from a list (type to filter, Enter picks)'},
 	{key: 'P', scope: 'compare', action: 'pick-candidate', description: ''},
 	{key: '/', scope: 'compare', action: 'open-filter', description: 'Filter cases by name as you type (Enter keeps the filter, Esc clears it)'},
 	{key: 'enter', scope: 'compare.filter', action: 'keep', description: '', hint: 'keeps'},

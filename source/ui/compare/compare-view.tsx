@@ -184,7 +184,7 @@ export function CompareView({source, isActive, width, height, request, onCapture
 		},
 	}, {isActive});
 
-	const header = `base ${base ?? '-'} (${keyFor('compare', 'base-older')}, ${keyFor('compare', 'pick-base')})  →  candidate ${candidate ?? '-'} (${keyFor('compare', 'candidate-older')}, ${keyFor('compare', 'pick-candidate')})  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
+	const header = `base ${base ?? '-'} (${keyFor('compare', 'base-older')})  →  candidate ${candidate ?? '-'} (${keyFor('compare', 'candidate-older')})  ${state.metric}${state.isAdjusted ? '' : ' raw'}`;
 	if (state.releases.length < 2 && !isLoading) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>

@@ -109,7 +109,7 @@ describe('Compare pane at 3,000 releases', () => {
 		const source = createSource();
 		const {lastFrame, stdin, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
 		const frame = await waitForFrame(lastFrame, (f) => f.includes('case-10'));
-		const order = frame.split('\n').filter((line) => /^[✗✓=?] /.test(line)).map((line) => line.split(/\s+/)[1]);
+		const order = frame.split('\n').filter((line) => /^[!∅✗↑~?↓✓*+=] [a-z]/.test(line)).map((line) => line.split(/\s+/)[1]);
 		expect(order).toEqual(['gone', 'slow-one', 'case-1', 'case-2', 'case-10']);
 		stdin.write('/');
 		for (const ch of 'case-1') stdin.write(ch);

@@ -133,7 +133,8 @@ describe('ServicesView', () => {
 			stdin.write('l');
 			await waitForFrame(lastFrame, (f) => f.includes('Logs: '));
 			expect(plain(lastFrame())).toContain(`Logs: ${name} `);
-			stdin.write('\u001B');
+			// l closes as Esc does; a lone Esc waits in Ink's parser for what may follow it.
+			stdin.write('l');
 			await waitForFrame(lastFrame, (f) => !f.includes('Logs: '));
 		};
 		await selectedIs('svc00');
@@ -160,7 +161,8 @@ describe('ServicesView', () => {
 		stdin.write('\r');
 		await waitForFrame(lastFrame, (f) => f.includes('filter "svc2"') && !f.includes('svc00'));
 		stdin.write('\u001B');
-		await waitForFrame(lastFrame, (f) => !f.includes('filter "svc2"') && f.includes('svc00'));
+		// Every container is listed again; the selection (svc20) stays where it was, and in view.
+		await waitForFrame(lastFrame, (f) => !f.includes('filter "svc2"') && f.includes(' of 30') && f.includes('svc20'));
 	});
 
 	it('starts and restarts the selected container, and reports a failure', async () => {
