@@ -103,7 +103,7 @@ const cases: Case[] = [
 	{name: 'a directory as a file', args: IMPORT('dir'), files: {'dir/x': ''}, message: /cannot read dir: it is a directory/},
 	{name: 'import release with @', args: ['import', 'f.json', '--release', 'a@b'], files: {'f.json': hyperfine({})}, message: /--release "a@b" holds "@"/},
 	{name: 'import release with a newline', args: ['import', 'f.json', '--release', 'a\nb'], files: {'f.json': hyperfine({})}, message: /--release "a\\nb" holds a control character/},
-	{name: 'import without --release', args: ['import', 'f.json'], files: {'f.json': hyperfine({})}, message: /import needs --release NAME/},
+	{name: 'import without --release', args: ['import', 'f.json'], files: {'f.json': hyperfine({})}, message: /a hyperfine file does not say which release it measured/},
 	{name: 'import --mode sideways', args: [...IMPORT(), '--mode', 'sideways'], files: {'f.json': hyperfine({})}, message: /--mode sideways: must be bare-metal or docker/},
 	{name: 'import without a file', args: ['import', '--release', 'v-bad'], message: /rqc import needs at least one FILE/},
 
