@@ -95,10 +95,25 @@ function distanceSums(values: Float64Array, into?: Float64Array): Float64Array {
 	return sums;
 }
 
+/** 1 / k for k < length (0 for k = 0): the split search multiplies instead of dividing. */
+const reciprocals = new Map<number, Float64Array>();
+function getReciprocals(length: number): Float64Array {
+	let table = reciprocals.get(length);
+	if (!table) {
+		table = new Float64Array(length);
+		for (let k = 1; k < length; k++) table[k] = 1 / k;
+		reciprocals.set(length, table);
+	}
+
+	return table;
+}
+
 /** The (τ, κ) split of [start, end) with the largest Q̂, both parts at least minSegment long. */
 function bestSplit(sums: Float64Array, n: number, [start, end]: Interval, minSegment: number): Candidate | undefined {
 	const stride = n + 1;
-	let best: Candidate | undefined;
+	const inverse = getReciprocals(n + 2);
+	let bestQhat = Number.NEGATIVE_INFINITY;
+	let bestTau = -1;
 	let withinLeft = 0;
 	for (let tau = start + 1; tau <= end - minSegment; tau++) {
 		// Within-left sum grows by the distances from x_{τ-1} to the values before it.
@@ -106,6 +121,8 @@ function bestSplit(sums: Float64Array, n: number, [start, end]: Interval, minSeg
 		withinLeft += sums[added * stride + added]! - sums[added * stride + start]!;
 		const left = tau - start;
 		if (left < minSegment) continue;
+		// Q̂ = (2·between − 2·right·withinLeft/(left−1) − 2·left·withinRight/(right−1)) / (left+right).
+		const leftTerm = left > 1 ? 2 * withinLeft * inverse[left - 1]! : 0;
 		let between = 0;
 		let withinRight = 0;
 		for (let kappa = tau + 1; kappa <= end; kappa++) {
@@ -114,15 +131,15 @@ function bestSplit(sums: Float64Array, n: number, [start, end]: Interval, minSeg
 			withinRight += sums[row + kappa - 1]! - sums[row + tau]!;
 			const right = kappa - tau;
 			if (right < minSegment) continue;
-			const total = left + right;
-			const qhat = (2 * between) / total
-				- (left > 1 ? (2 * right * withinLeft) / (total * (left - 1)) : 0)
-				- (right > 1 ? (2 * left * withinRight) / (total * (right - 1)) : 0);
-			if (best === undefined || qhat > best.qhat) best = {index: tau, qhat};
+			const qhat = (2 * between - right * leftTerm - (right > 1 ? 2 * left * withinRight * inverse[right - 1]! : 0)) * inverse[left + right]!;
+			if (qhat > bestQhat) {
+				bestQhat = qhat;
+				bestTau = tau;
+			}
 		}
 	}
 
-	return best;
+	return bestTau === -1 ? undefined : {index: bestTau, qhat: bestQhat};
 }
 
 function bestSplitOfAll(values: Float64Array, intervals: readonly Interval[], minSegment: number, buffer?: Float64Array): Candidate | undefined {
@@ -286,7 +303,10 @@ export function computeChangePoints(series: ArrayLike<number>, options: ChangePo
 			const end = Math.min(n, start + windowLength);
 			if (end - start >= 2 * minSegment) {
 				const random = createRng(hashSeed(`${name}:${start}`, settings.seed));
-				for (const point of divideWindow(series.subarray(start, end), {permutations: settings.permutations, level: settings.splitPValue, minSegment, random, scratch})) {
+				// The spread pass only proposes: its candidates face the merge step's own test, so
+				// half the shuffles do (the smallest p-value they can give is still the level).
+				const permutations = name === 'spread' ? Math.max(Math.ceil(1 / settings.splitPValue) - 1, Math.floor(settings.permutations / 2)) : settings.permutations;
+				for (const point of divideWindow(series.subarray(start, end), {permutations, level: settings.splitPValue, minSegment, random, scratch})) {
 					weak.add(start + point);
 				}
 			}
