@@ -55,6 +55,8 @@ export interface HistoryQuery {
 	readonly mode?: RunMode | undefined;
 	readonly order?: ReleaseOrder;
 	readonly changePoints?: ChangePointOptions;
+	/** false: the series only, each with no change points yet (see findChangePoints). */
+	readonly withChangePoints?: boolean;
 }
 
 /** Numeric-aware order of version names: v1.2.10 after v1.2.9, 1.0.0-rc.1 before 1.0.0. */
@@ -93,9 +95,10 @@ function medianOf(values: readonly number[]): number {
 
 /**
  * Groups per-run medians into one series per (suite, case, set-up), orders each by release and
- * finds its change points. Runs not in `runs` (not completed, or filtered out) are ignored.
+ * finds its change points (unless told not to). Runs not in `runs` (not completed, or filtered
+ * out) are ignored.
  */
-export function buildCaseHistories(runs: readonly Run[], medians: readonly CaseMedian[], query: Pick<HistoryQuery, 'order' | 'changePoints'> = {}): CaseHistory[] {
+export function buildCaseHistories(runs: readonly Run[], medians: readonly CaseMedian[], query: Pick<HistoryQuery, 'order' | 'changePoints' | 'withChangePoints'> = {}): CaseHistory[] {
 	const runById = new Map(runs.map((run) => [run.id, run]));
 	interface Series {suite: string; caseName: string; setup: string; setupKey: string; byRelease: Map<number, {release: string; medians: number[]; samples: number; firstRunAt: Date}>}
 	const series = new Map<string, Series>();
@@ -137,15 +140,22 @@ export function buildCaseHistories(runs: readonly Run[], medians: readonly CaseM
 		points.sort(order === 'semver'
 			? (a, b) => compareVersions(a.release, b.release)
 			: (a, b) => a.firstRunAt.getTime() - b.firstRunAt.getTime() || a.releaseId - b.releaseId);
-		const changePoints = computeChangePoints(points.map((p) => p.median), query.changePoints).map((point) => ({
-			...point,
-			releaseBefore: points[point.index - 1]!.release,
-			releaseAfter: points[point.index]!.release,
-		}));
-		histories.push({suite: entry.suite, caseName: entry.caseName, setup: entry.setup, setupKey: entry.setupKey, points, changePoints});
+		const series = {suite: entry.suite, caseName: entry.caseName, setup: entry.setup, setupKey: entry.setupKey, points, changePoints: []};
+		histories.push(query.withChangePoints === false ? series : findChangePoints(series, query.changePoints));
 	}
 
 	return histories.sort((a, b) => a.suite.localeCompare(b.suite) || compareNatural(a.caseName, b.caseName) || a.setup.localeCompare(b.setup));
+}
+
+/** The series with its change points found (the costly part: a console does it case by case). */
+export function findChangePoints(history: CaseHistory, options?: ChangePointOptions): CaseHistory {
+	const {points} = history;
+	const changePoints = computeChangePoints(points.map((p) => p.median), options).map((point) => ({
+		...point,
+		releaseBefore: points[point.index - 1]!.release,
+		releaseAfter: points[point.index]!.release,
+	}));
+	return {...history, changePoints};
 }
 
 /** A release that history starts from (`--since`): its name and first run. */

@@ -7,7 +7,7 @@
 import React, {useEffect, useMemo, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Metric} from '../../compare/environment.js';
-import type {LoadedHistory} from '../../compare/history.js';
+import {findChangePoints, type CaseHistory, type LoadedHistory} from '../../compare/history.js';
 import {formatChange, formatHistoryChart, formatPValue} from '../../compare/history-format.js';
 import {fit} from '../../text/text.js';
 import {formatHints} from '../keymap.js';
@@ -15,9 +15,15 @@ import {useKeymap} from '../use-keymap.js';
 import {getSelectedChangePoint, initialHistoryState, orderHistories, reduceHistory} from './history-state.js';
 
 export interface HistorySource {
-	/** Every series of the metric with its change points. */
+	/**
+	 * Every series of the metric. Series without change points found yet get them here, a few
+	 * cases at a time, so the first frame with data never waits for all of them.
+	 */
 	load(metric: Metric): Promise<LoadedHistory>;
 }
+
+/** Series whose change points are found per tick: enough to stay responsive, few ticks in all. */
+const CASES_PER_TICK = 4;
 
 export interface HistoryViewProps {
 	readonly source: HistorySource;
@@ -30,7 +36,7 @@ export interface HistoryViewProps {
 
 const METRIC_TITLES: Record<Metric, string> = {wall: 'wall time', cpu: 'CPU time', rss: 'peak memory'};
 
-type Loaded = {readonly metric: Metric; readonly nonce: number} & ({readonly state: 'loading'} | {readonly state: 'ready'; readonly history: LoadedHistory} | {readonly state: 'error'; readonly message: string});
+type Loaded = {readonly metric: Metric; readonly nonce: number} & ({readonly state: 'loading'} | {readonly state: 'ready'; readonly history: LoadedHistory; readonly analysed: number} | {readonly state: 'error'; readonly message: string});
 
 export function HistoryView({source, isActive, width, height, onOpenCompare}: HistoryViewProps) {
 	const [state, dispatch] = useReducer(reduceHistory, initialHistoryState);
@@ -46,16 +52,38 @@ export function HistoryView({source, isActive, width, height, onOpenCompare}: Hi
 		if (!hasBeenActive) return;
 		let isCurrent = true;
 		setLoaded({metric: state.metric, nonce, state: 'loading'});
+		let timer: NodeJS.Timeout | undefined;
 		source.load(state.metric).then(
-			(history) => isCurrent && setLoaded({metric: state.metric, nonce, state: 'ready', history}),
+			(history) => {
+				if (!isCurrent) return;
+				// The series show at once; change points follow, a few cases per tick (a store of
+				// years holds thousands of releases per case).
+				const histories: CaseHistory[] = [...history.histories];
+				let analysed = 0;
+				const step = (): void => {
+					if (!isCurrent) return;
+					for (const end = Math.min(histories.length, analysed + CASES_PER_TICK); analysed < end; analysed++) {
+						if (histories[analysed]!.changePoints.length === 0) histories[analysed] = findChangePoints(histories[analysed]!);
+					}
+
+					setLoaded({metric: state.metric, nonce, state: 'ready', history: {...history, histories: [...histories]}, analysed});
+					if (analysed < histories.length) timer = setTimeout(step, 0);
+				};
+
+				setLoaded({metric: state.metric, nonce, state: 'ready', history, analysed: 0});
+				timer = setTimeout(step, 0);
+			},
 			(error: unknown) => isCurrent && setLoaded({metric: state.metric, nonce, state: 'error', message: error instanceof Error ? error.message : String(error)}),
 		);
 		return () => {
 			isCurrent = false;
+			if (timer) clearTimeout(timer);
 		};
 	}, [source, state.metric, nonce, hasBeenActive]);
 
-	const ordered = useMemo(() => (loaded.state === 'ready' ? orderHistories(loaded.history.histories) : []), [loaded]);
+	// Re-ordered (change points first) once every case is analysed, so the list does not jump while it fills.
+	const isAnalysing = loaded.state === 'ready' && loaded.analysed < loaded.history.histories.length;
+	const ordered = useMemo(() => (loaded.state !== 'ready' ? [] : (isAnalysing ? loaded.history.histories : orderHistories(loaded.history.histories))), [loaded, isAnalysing]);
 	const selected = ordered[Math.min(state.selected, Math.max(0, ordered.length - 1))];
 	const point = getSelectedChangePoint(selected, state);
 	useKeymap('history', {
@@ -73,7 +101,9 @@ export function HistoryView({source, isActive, width, height, onOpenCompare}: Hi
 	}, {isActive});
 
 	const withChange = ordered.filter((h) => h.changePoints.length > 0).length;
-	const title = `History · ${METRIC_TITLES[state.metric]}` + (loaded.state === 'ready' ? ` · ${ordered.length} series, ${withChange} with change points` : '');
+	const title = `History · ${METRIC_TITLES[state.metric]}` + (loaded.state !== 'ready'
+		? ''
+		: (isAnalysing ? ` · ${ordered.length} series, finding change points ${loaded.analysed}/${ordered.length}…` : ` · ${ordered.length} series, ${withChange} with change points`));
 	const header = (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate">{fit(title, width)}</Text>

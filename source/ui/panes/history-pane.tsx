@@ -7,7 +7,8 @@ import type {PaneProps} from './types.js';
 export function HistoryPane({services, isActive, width, height, onOpenCompare}: PaneProps) {
 	const source = useMemo<HistorySource>(() => ({
 		async load(metric) {
-			return loadHistories(await services.getStore(), {metric});
+			// Change points are found by the view, case by case.
+			return loadHistories(await services.getStore(), {metric, withChangePoints: false});
 		},
 	}), [services]);
 	return <HistoryView source={source} isActive={isActive} width={width} height={height} onOpenCompare={onOpenCompare}/>;

@@ -7,7 +7,7 @@ import {buildCaseHistories, type LoadedHistory} from '../../../source/compare/hi
 import type {CaseMedian, Run} from '../../../source/store/records.js';
 import {HistoryView, type HistorySource} from '../../../source/ui/history/history-view.js';
 import {reduceHistory, initialHistoryState} from '../../../source/ui/history/history-state.js';
-import {waitForFrame} from '../../helpers/ink.js';
+import {plain, waitForFrame} from '../../helpers/ink.js';
 
 const instances: Array<{unmount: () => void}> = [];
 afterEach(() => {
@@ -108,6 +108,17 @@ describe('HistoryView', () => {
 		await waitForFrame(hidden.lastFrame, (f) => f.includes('3 series'));
 		const failing = renderView({load: async () => Promise.reject(new Error('connection refused'))});
 		await waitForFrame(failing.lastFrame, (f) => f.includes('cannot load the history: connection refused'));
+	});
+
+	it('shows the series before their change points are found, then the change points (issue 14: first frame at once)', async () => {
+		const loaded = makeLoaded();
+		const bare = {...loaded, histories: loaded.histories.map((h) => ({...h, changePoints: []}))};
+		const instance = render(<HistoryView source={{load: async () => bare}} isActive width={100} height={24}/>);
+		instances.push(instance);
+		await waitForFrame(instance.lastFrame, (f) => f.includes('3 series, 2 with change points'));
+		const first = instance.frames.map((f) => plain(f)).find((f) => f.includes('finding change points 0/3'));
+		expect(first).toBeDefined();
+		expect(first).toContain('early (bare metal)');
 	});
 
 	it('keeps the selection within the list (reducer)', () => {
