@@ -4,13 +4,10 @@
  * sides run the same bytes and no workload depends on the image's userland (an image without a
  * shell works). Each workload is one dimension of the container's overhead.
  */
-import {createHash} from 'node:crypto';
-import {access, chmod, mkdir, readFile, rename, rm} from 'node:fs/promises';
-import {constants} from 'node:fs';
 import path from 'node:path';
-import {execa} from 'execa';
 import {getPackageRoot} from '../config.js';
 import {UserError} from '../errors.js';
+import {ensureNativeProgram, isExecutable} from './native-build.js';
 import type {Suite, SuiteCase} from './suite.js';
 
 /** Where the workload binary is mounted in the container. */
@@ -32,49 +29,13 @@ export function getWorkSourcePath(packageRoot = getPackageRoot()): string {
 	return path.join(packageRoot, 'source', 'bench', 'native', 'rqc-work.c');
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-	try {
-		await access(file, constants.X_OK);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Builds (once per source version) a static binary from one of rqc's C sources into
  * `<dataDir>/bin/<name>-<hash>`; returns its path. Static only: the same file must run in any
  * container image.
  */
 export async function ensureStaticProgram(sourcePath: string, name: string, dataDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> {
-	let source: Buffer;
-	try {
-		source = await readFile(sourcePath);
-	} catch {
-		throw new UserError(`the source of ${name} is missing (${sourcePath})`, 'reinstall rqc');
-	}
-
-	const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
-	const directory = path.join(dataDir, 'bin');
-	const target = path.join(directory, `${name}-${hash}`);
-	if (await isExecutable(target)) return target;
-	await mkdir(directory, {recursive: true, mode: 0o700});
-	const compiler = env.CC ?? 'cc';
-	const temporary = `${target}.${process.pid}.tmp`;
-	try {
-		await execa(compiler, ['-static', '-O2', '-Wall', '-o', temporary, sourcePath], {stdio: ['ignore', 'pipe', 'pipe']});
-		await chmod(temporary, 0o755);
-		await rename(temporary, target);
-		return target;
-	} catch (error) {
-		await rm(temporary, {force: true});
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new UserError(`no C compiler (${compiler}) to build ${name}`, 'install one (Debian: apt-get install gcc libc6-dev)');
-		}
-
-		const stderr = String((error as {stderr?: unknown}).stderr ?? error).split('\n').slice(0, 3).join(' ');
-		throw new UserError(`cannot build ${name} statically with ${compiler}: ${stderr}`, 'install gcc and the static C library (Debian: apt-get install gcc libc6-dev)');
-	}
+	return (await ensureNativeProgram({name, sourcePath, dataDir, env, otherwise: `set RQC_WORK_BINARY to a built ${name}`})).path;
 }
 
 /** The workload binary, built when missing; RQC_WORK_BINARY overrides (a prebuilt static rqc-work). */
