@@ -156,8 +156,9 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		// The calibration's own uncertainty is carried into the adjusted change's interval (as a ratio).
 		const logWidth = (r: typeof row) => Math.log((1 + r.changeHighPct! / 100) / (1 + r.changeLowPct! / 100));
 		expect(logWidth(row), describe(adjusted)).toBeGreaterThan(logWidth(rawRow));
-		// Neither verdict is asserted. On this machine's two hyperthreads an idle host gives bimodal
-		// CPU times (38 ms alone on the core, 56 ms beside a busy sibling), so 12 samples a side
+		// Neither verdict is asserted. On this virtual machine an idle host gives bimodal CPU times
+		// (the same loop takes 38 or 56 ms of CPU; the vCPUs' sharing on the host is the likely
+		// cause, not confirmed), so 12 samples a side
 		// neither flag the shell's raw ×1.10 every time nor keep a 30-second calibration (×1.39
 		// [1.17, 1.65] once) true for the runs after it: the same release once read as a 21%
 		// "improvement" (CI rehearsal, load 1.5). That is issue 15, still open.
