@@ -24,11 +24,12 @@
  * load average printed with them.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
+import {cpuSeconds, engineCpu, rssMiB} from './proc.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const {values: args} = parseArgs({
@@ -52,7 +53,6 @@ const N = Number(args.n);
 const COLUMNS = Number(args.columns);
 const ROWS = Number(args.rows);
 const cli = args.cli ? path.resolve(args.cli) : path.join(root, 'dist/cli.js');
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
 const suffix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 const socket = `rqcperf-${suffix}`;
 const temp = mkdtempSync(path.join(os.tmpdir(), 'rqc-console-cost-'));
@@ -61,25 +61,6 @@ const sleep = (ms) => new Promise((resolve) => {
 });
 const log = (text) => process.stderr.write(`[console-cost] ${text}\n`);
 const paneNames = {1: 'Services', 2: 'Benchmarks', 3: 'Compare'};
-
-function cpuSeconds(pid) {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / TICKS;
-	} catch {
-		return 0;
-	}
-}
-
-function rssMiB(pid) {
-	try {
-		const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-		return kb ? Number(kb) / 1024 : 0;
-	} catch {
-		return 0;
-	}
-}
 
 function fileSize(file) {
 	try {
@@ -111,39 +92,14 @@ function shellQuote(value) {
 	return `'${String(value).replaceAll("'", "'\\''")}'`;
 }
 
-/** dockerd, containerd and the shims of the watched containers. */
+/** The containers whose shims count as the engine's cost. */
 let watchedIds = new Set();
-function engineCpu() {
-	let total = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		let comm = '';
-		try {
-			comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-		} catch {
-			continue;
-		}
-
-		if (comm === 'dockerd' || comm === 'containerd') total += cpuSeconds(entry);
-		else if (comm.startsWith('containerd-shim')) {
-			try {
-				const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-				const id = argv[argv.indexOf('-id') + 1];
-				if (id && watchedIds.has(id)) total += cpuSeconds(entry);
-			} catch {
-				// Gone.
-			}
-		}
-	}
-
-	return total;
-}
 
 /** Measures a started program over the window: its CPU, RSS, bytes drawn, and the engine's CPU. */
 async function measure(label, program) {
 	await sleep(WARMUP_S * 1000);
 	const cpu0 = cpuSeconds(program.pid);
-	const engine0 = engineCpu();
+	const engine0 = engineCpu(watchedIds);
 	const bytes0 = fileSize(program.output);
 	const t0 = performance.now();
 	await sleep(WINDOW_S * 1000);
@@ -151,7 +107,7 @@ async function measure(label, program) {
 	const row = {
 		label,
 		cpuPercent: ((cpuSeconds(program.pid) - cpu0) / seconds) * 100,
-		engineCpuPercent: ((engineCpu() - engine0) / seconds) * 100,
+		engineCpuPercent: ((engineCpu(watchedIds) - engine0) / seconds) * 100,
 		rssMiB: rssMiB(program.pid),
 		bytesDrawn: fileSize(program.output) - bytes0,
 		load: os.loadavg().map((x) => x.toFixed(2)).join(' '),

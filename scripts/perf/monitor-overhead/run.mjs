@@ -14,10 +14,11 @@
  * Targets (issue 4): rqc total <= 0.5 x docker stats total at N = 20; a frame <= 10 ms.
  */
 import {execFileSync, spawn} from 'node:child_process';
-import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
+import {cpuSeconds, engineCpu, enginePids, rssMiB} from '../proc.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const {values: args} = parseArgs({
@@ -35,7 +36,6 @@ const {values: args} = parseArgs({
 const N = Number(args.n);
 const WINDOW_S = Number(args.window);
 const WARMUP_S = Number(args.warmup);
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
 // --cli points at another build (e.g. one made from a clean `git archive` of HEAD).
 const cli = args.cli ? path.resolve(args.cli) : path.join(root, 'dist/cli.js');
 const sleep = (ms) => new Promise((resolve) => {
@@ -43,61 +43,8 @@ const sleep = (ms) => new Promise((resolve) => {
 });
 const log = (text) => process.stderr.write(`[monitor-overhead] ${text}\n`);
 
-/** utime+stime of a process, in seconds; 0 if it is gone. */
-function cpuSeconds(pid) {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		// After the comm field: state is fields[0]; utime and stime are stat fields 14 and 15.
-		return (Number(fields[11]) + Number(fields[12])) / TICKS;
-	} catch {
-		return 0;
-	}
-}
-
-function rssMiB(pid) {
-	try {
-		const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-		return kb ? Number(kb) / 1024 : 0;
-	} catch {
-		return 0;
-	}
-}
-
-/**
- * dockerd, containerd and the shims of the watched containers (shims of other containers on a
- * shared machine would only add noise; their cost does not depend on who watches ours).
- */
+/** The containers whose shims count as the engine's cost. */
 let watchedIds = new Set();
-function enginePids() {
-	const pids = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		let comm = '';
-		try {
-			comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-		} catch {
-			continue;
-		}
-
-		if (comm === 'dockerd' || comm === 'containerd') pids.push(Number(entry));
-		else if (comm.startsWith('containerd-shim')) {
-			try {
-				const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-				const id = argv[argv.indexOf('-id') + 1];
-				if (id && watchedIds.has(id)) pids.push(Number(entry));
-			} catch {
-				// Gone.
-			}
-		}
-	}
-
-	return pids;
-}
-
-function engineCpu() {
-	return enginePids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-}
 
 function docker(...argv) {
 	return execFileSync('docker', argv, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim();
@@ -110,14 +57,14 @@ function docker(...argv) {
  */
 async function measureEngine(seconds) {
 	const slices = [];
-	let last = engineCpu();
+	let last = engineCpu(watchedIds);
 	let lastAt = performance.now();
 	const end = lastAt + seconds * 1000;
 	const first = last;
 	const firstAt = lastAt;
 	while (performance.now() < end) {
 		await sleep(Math.min(1000, end - performance.now()));
-		const cpu = engineCpu();
+		const cpu = engineCpu(watchedIds);
 		const at = performance.now();
 		if (at - lastAt > 200) slices.push((cpu - last) / ((at - lastAt) / 1000));
 		last = cpu;
@@ -280,7 +227,7 @@ async function main() {
 		}
 
 		watchedIds = new Set(docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean));
-		log(`${watchedIds.size} containers up; ${enginePids().length} engine processes counted (dockerd, containerd, their shims)`);
+		log(`${watchedIds.size} containers up; ${enginePids(watchedIds).length} engine processes counted (dockerd, containerd, their shims)`);
 		await sleep(3000);
 		const results = [];
 		const baselines = [];
