@@ -1,17 +1,18 @@
 /**
  * `rqc import FILE... --release X`: other tools' results (hyperfine, Google Benchmark, go test,
- * pytest-benchmark) and rqc's own exports into a release. Every file is read and parsed before
- * anything is written, then everything is written in ONE store transaction: a broken file, or a
- * failure half-way, leaves the store as it was. No Ink.
+ * pytest-benchmark) and rqc's own exports into a release. Other tools' files are read and parsed
+ * before anything is written; rqc exports (gigabytes for years of history) are streamed while they
+ * are written. Everything is written in ONE store transaction: a broken file, or a failure
+ * half-way, leaves the store as it was. No Ink.
  */
-import {readFile, stat} from 'node:fs/promises';
-import {readFileSync} from 'node:fs';
+import {open, readFile, stat} from 'node:fs/promises';
+import {createReadStream, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
 import {getPackageRoot} from '../config.js';
-import {parseImport, verifyFormatName, type ImportFormat} from '../importers/index.js';
-import {verifyReleases, writeImports, type ImportSummary, type ParsedFile} from '../importers/write-imports.js';
+import {isStreamedImport, parseImport, streamImport, verifyFormatName, type ImportFormat} from '../importers/index.js';
+import {verifyReleases, writeImports, type ImportFile, type ImportSummary} from '../importers/write-imports.js';
 import type {RunMode} from '../store/records.js';
 import {verifyNewReleaseName} from '../names.js';
 import type {CommandSpec} from './types.js';
@@ -25,21 +26,53 @@ export function parseModeFlag(value: unknown): RunMode | undefined {
 	throw new UserError(`--mode ${String(value)}: must be bare-metal or docker`, 'say where the imported numbers were measured, e.g. --mode bare-metal');
 }
 
-/** Reads and parses every file; throws (nothing written yet) at the first broken one. */
-export async function parseFiles(files: readonly string[], format?: ImportFormat): Promise<ParsedFile[]> {
-	const parsed: ParsedFile[] = [];
+/** The first bytes of a file read to tell its format: enough for every detector's markers. */
+const HEAD_BYTES = 64 * 1024;
+
+/** Chunks of a file's text as they are read: UTF-8 decoded across chunk boundaries. */
+async function * readChunks(file: string): AsyncGenerator<string> {
+	try {
+		for await (const chunk of createReadStream(file, {encoding: 'utf8', highWaterMark: 1024 * 1024})) yield chunk as string;
+	} catch (error) {
+		throw new UserError(`cannot read ${file}: ${(error as Error).message}`, 'check the file; nothing was imported');
+	}
+}
+
+/**
+ * Reads and parses every file; throws (nothing written yet) at the first broken one. An rqc
+ * export is only opened here: it is read as a stream while it is written (issue 13, point 4),
+ * inside the import's transaction, so an error in it still leaves nothing behind.
+ */
+export async function parseFiles(files: readonly string[], format?: ImportFormat): Promise<ImportFile[]> {
+	const parsed: ImportFile[] = [];
 	for (const file of files) {
-		let text: string;
+		let head: string;
+		let isWhole: boolean;
 		let modifiedAt: Date | undefined;
 		try {
-			text = await readFile(file, 'utf8');
 			modifiedAt = (await stat(file)).mtime;
+			const handle = await open(file, 'r');
+			try {
+				const buffer = Buffer.alloc(HEAD_BYTES);
+				const {bytesRead} = await handle.read(buffer, 0, HEAD_BYTES, 0);
+				// A character cut at the end of the head only costs a replacement character there.
+				head = buffer.subarray(0, bytesRead).toString('utf8');
+				isWhole = bytesRead < HEAD_BYTES;
+			} finally {
+				await handle.close();
+			}
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			throw new UserError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`,
 				'check the path; nothing was imported');
 		}
 
+		if (head.trim() !== '' && isStreamedImport(head, format)) {
+			parsed.push({fileName: file, open: () => streamImport(readChunks(file), {fileName: file}), modifiedAt});
+			continue;
+		}
+
+		const text = isWhole ? head : await readFile(file, 'utf8');
 		parsed.push({fileName: file, parsed: parseImport(text, {fileName: file, ...(format ? {format} : {})}), modifiedAt});
 	}
 
@@ -104,7 +137,8 @@ export const importCommand: CommandSpec = {
 		const mode = parseModeFlag(context.flags.mode);
 		const format = typeof context.flags.format === 'string' && context.flags.format !== '' ? verifyFormatName(context.flags.format) : undefined;
 		const suite = typeof context.flags.suite === 'string' && context.flags.suite.trim() !== '' ? context.flags.suite.trim() : undefined;
-		// Every file parsed before the store is even opened: a broken file writes nothing.
+		// Every other tool's file parsed before the store is even opened; rqc exports are read while
+		// they are written, in the same one transaction: either way a broken file writes nothing.
 		const files = await parseFiles(context.args, format);
 		const store = await context.openStore();
 		verifyReleases(files, release);

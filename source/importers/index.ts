@@ -10,9 +10,11 @@ import {parseHyperfine} from './hyperfine.js';
 import {parsePytestBenchmark} from './pytest-benchmark.js';
 import {isRqcCsv, parseRqcCsv, parseRqcJson} from './rqc.js';
 import {IMPORT_FORMATS, type ImportFormat, type ParsedImport} from './types.js';
-import {verifyParsedImport} from './verify.js';
+import {streamRqcExport, type RqcStreamItem} from './rqc-stream.js';
+import {verifyImportedRun, verifyParsedImport} from './verify.js';
 
 export * from './types.js';
+export type {RqcStreamItem} from './rqc-stream.js';
 export {exportAllJson, formatExportCsv, formatExportCsvRows, formatExportJson, CSV_COLUMNS, type ExportData} from './rqc.js';
 
 const ALIASES: Readonly<Record<string, ImportFormat>> = {
@@ -64,6 +66,27 @@ export function detectFormat(text: string): ImportFormat | undefined {
  */
 export function parseImport(text: string, options: {fileName: string; format?: ImportFormat}): ParsedImport {
 	return verifyParsedImport(parseByFormat(text, options), options.fileName);
+}
+
+/**
+ * Whether a file whose text starts with `head` is read as a stream: rqc exports are (issue 13,
+ * point 4: `rqc export --all` of years of history is gigabytes); other tools' files are small and
+ * parsed whole. `format` is the --format given, if any.
+ */
+export function isStreamedImport(head: string, format?: ImportFormat): boolean {
+	if (format !== undefined) return format === 'rqc';
+	return !isAmbiguousJson(head) && detectFormat(head) === 'rqc';
+}
+
+/**
+ * Reads an rqc export from chunks of text: its runs (in pieces, each checked to fit the store as
+ * verifyParsedImport checks a whole file) and calibrations, as they are read.
+ */
+export async function * streamImport(chunks: AsyncIterable<string>, options: {fileName: string}): AsyncGenerator<RqcStreamItem> {
+	for await (const item of streamRqcExport(chunks, options)) {
+		if (item.kind === 'run') verifyImportedRun(item.run, options.fileName);
+		yield item;
+	}
 }
 
 /**

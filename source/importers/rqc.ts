@@ -148,7 +148,7 @@ function requiredDate(read: JsonReader, value: JsonValue | undefined, path: stri
 	return date!;
 }
 
-function checkUnique(read: JsonReader, samples: readonly ImportedSample[], path: string): void {
+export function checkUnique(read: JsonReader, samples: readonly ImportedSample[], path: string): void {
 	const keys = new Set<string>();
 	for (const s of samples) {
 		const key = `${s.caseName}\u0000${s.iteration}\u0000${s.time?.getTime()}`;
@@ -175,31 +175,33 @@ function sampleFromJson(read: JsonReader, raw: JsonValue | undefined, at: string
 	});
 }
 
+/** One run of an export, with the release it belongs to; `at` is its path in the file (runs[0]). */
+export function runFromJson(read: JsonReader, releaseName: string, raw: JsonValue | undefined, at: string): ImportedRun {
+	const run = read.object(raw, at);
+	const samples = read.array(run.samples, `${at}.samples`).map((s, j) => sampleFromJson(read, s, `${at}.samples[${j}]`));
+	checkUnique(read, samples, `${at}.samples`);
+	const endedAt = read.optionalDate(run.endedAt, `${at}.endedAt`);
+	const statusReason = read.optionalString(run.statusReason, `${at}.statusReason`);
+	return {
+		suite: read.string(run.suite, `${at}.suite`),
+		mode: oneOf(read, run.mode, `${at}.mode`, MODES),
+		status: oneOf(read, run.status, `${at}.status`, STATUSES),
+		...(statusReason === undefined ? {} : {statusReason}),
+		startedAt: requiredDate(read, run.startedAt, `${at}.startedAt`),
+		...(endedAt === undefined ? {} : {endedAt}),
+		environment: read.object(run.environment, `${at}.environment`) as ImportedEnvironment,
+		samples,
+		release: releaseName,
+	};
+}
+
 /** The runs of one release object of an export ({release, runs} in version 1 and in each of version 2's releases). */
 function runsFromJson(read: JsonReader, release: JsonObject, runsValue: JsonValue | undefined, prefix: string): ImportedRun[] {
 	const name = read.string(release.name, `${prefix}release.name`);
-	return read.array(runsValue, `${prefix}runs`).map((raw, i) => {
-		const at = `${prefix}runs[${i}]`;
-		const run = read.object(raw, at);
-		const samples = read.array(run.samples, `${at}.samples`).map((s, j) => sampleFromJson(read, s, `${at}.samples[${j}]`));
-		checkUnique(read, samples, `${at}.samples`);
-		const endedAt = read.optionalDate(run.endedAt, `${at}.endedAt`);
-		const statusReason = read.optionalString(run.statusReason, `${at}.statusReason`);
-		return {
-			suite: read.string(run.suite, `${at}.suite`),
-			mode: oneOf(read, run.mode, `${at}.mode`, MODES),
-			status: oneOf(read, run.status, `${at}.status`, STATUSES),
-			...(statusReason === undefined ? {} : {statusReason}),
-			startedAt: requiredDate(read, run.startedAt, `${at}.startedAt`),
-			...(endedAt === undefined ? {} : {endedAt}),
-			environment: read.object(run.environment, `${at}.environment`) as ImportedEnvironment,
-			samples,
-			release: name,
-		};
-	});
+	return read.array(runsValue, `${prefix}runs`).map((raw, i) => runFromJson(read, name, raw, `${prefix}runs[${i}]`));
 }
 
-function calibrationFromJson(read: JsonReader, raw: JsonValue | undefined, at: string): ImportedCalibration {
+export function calibrationFromJson(read: JsonReader, raw: JsonValue | undefined, at: string): ImportedCalibration {
 	const c = read.object(raw, at);
 	return {
 		createdAt: requiredDate(read, c.createdAt, `${at}.createdAt`),
@@ -315,6 +317,115 @@ export function parseCsvRows(text: string, fileName: string): Array<{line: numbe
 	return rows;
 }
 
+/** What one row of an rqc CSV export says: its run (read only for a run's first row) and its sample. */
+export interface CsvExportRow {
+	/** The run column: rows with the same value belong to one run. */
+	readonly key: string;
+	readonly release: string;
+	readonly run?: Omit<ImportedRun, 'samples'>;
+	readonly sample: ImportedSample;
+}
+
+type CsvColumn = (typeof CSV_COLUMNS)[number];
+const COLUMN_INDEX = new Map<string, number>(CSV_COLUMNS.map((c, i) => [c, i]));
+
+/**
+ * Reads one row of an rqc CSV export, or throws a UserError naming the file, the line and the
+ * column. `isNewRun` asks for the run's fields too (its first row): the environment's JSON is
+ * parsed once per run, not once per sample.
+ */
+export function readCsvExportRow(fields: readonly string[], line: number, fileName: string, isNewRun: (key: string) => boolean): CsvExportRow {
+	const fail = (message: string): never => {
+		throw new UserError(`${fileName}: line ${line}: ${message}`, 'nothing was imported');
+	};
+
+	if (fields.length !== CSV_COLUMNS.length) fail(`expected ${CSV_COLUMNS.length} fields, got ${fields.length} (truncated line?)`);
+	const get = (column: CsvColumn): string => fields[COLUMN_INDEX.get(column)!]!;
+	const number = (column: CsvColumn, isRequired = false): number | undefined => {
+		const raw = get(column);
+		if (raw === '') return isRequired ? fail(`column ${column}: a value is required`) : undefined;
+		const n = Number(raw);
+		if (!Number.isFinite(n)) fail(`column ${column}: expected a number, got ${JSON.stringify(raw)}`);
+		return n;
+	};
+
+	const bool = (column: CsvColumn): boolean | undefined => {
+		const raw = get(column);
+		if (raw === '') return undefined;
+		if (raw !== 'true' && raw !== 'false') fail(`column ${column}: expected true or false, got ${JSON.stringify(raw)}`);
+		return raw === 'true';
+	};
+
+	const date = (column: CsvColumn, isRequired: boolean): Date | undefined => {
+		const raw = get(column);
+		if (raw === '') return isRequired ? fail(`column ${column}: a date is required`) : undefined;
+		const d = new Date(raw);
+		if (Number.isNaN(d.getTime())) fail(`column ${column}: expected a date, got ${JSON.stringify(raw)}`);
+		return d;
+	};
+
+	const json = (column: CsvColumn): JsonObject | undefined => {
+		const raw = get(column);
+		if (raw === '') return undefined;
+		try {
+			const value = JSON.parse(raw) as JsonValue;
+			if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+			return value;
+		} catch {
+			return fail(`column ${column}: expected a JSON object`);
+		}
+	};
+
+	const key = get('run');
+	let run: Omit<ImportedRun, 'samples'> | undefined;
+	if (isNewRun(key)) {
+		const mode = get('mode');
+		const status = get('status');
+		if (!(MODES as readonly string[]).includes(mode)) fail(`column mode: expected ${MODES.join(' or ')}, got ${JSON.stringify(mode)}`);
+		if (!(STATUSES as readonly string[]).includes(status)) fail(`column status: expected ${STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
+		const environment = json('environment');
+		if (!environment) fail('column environment: a JSON object is required');
+		const endedAt = date('ended_at', false);
+		run = {
+			suite: get('suite'),
+			mode: mode as RunMode,
+			status: status as Exclude<RunStatus, 'running'>,
+			...(get('status_reason') === '' ? {} : {statusReason: get('status_reason')}),
+			startedAt: date('started_at', true)!,
+			...(endedAt === undefined ? {} : {endedAt}),
+			environment: environment as ImportedEnvironment,
+			release: get('release'),
+		};
+	}
+
+	const metrics = json('metrics');
+	if (metrics) {
+		for (const [k, v] of Object.entries(metrics)) {
+			if (typeof v !== 'number') fail(`column metrics: ${k} is not a number`);
+		}
+	}
+
+	const sample = definedOnly({
+		caseName: get('case'),
+		iteration: number('iteration', true)!,
+		time: date('time', true)!,
+		wallNs: number('wall_ns', true)!,
+		userUs: number('user_us'),
+		systemUs: number('system_us'),
+		maxRssBytes: number('max_rss_bytes'),
+		exitCode: number('exit_code'),
+		isWarmup: bool('is_warmup'),
+		isOutlier: bool('is_outlier'),
+		metrics: metrics as Record<string, number> | undefined,
+	});
+	return {key, release: get('release'), ...(run ? {run} : {}), sample};
+}
+
+/** Whether a CSV row is the rqc export header. */
+export function isCsvExportHeader(fields: readonly string[]): boolean {
+	return fields.join(',') === CSV_COLUMNS.join(',');
+}
+
 /** Parses an rqc CSV export: rows grouped into runs by the run column. */
 export function parseRqcCsv(text: string, options: ParseOptions): ParsedImport {
 	const fail = (line: number, message: string): never => {
@@ -323,95 +434,20 @@ export function parseRqcCsv(text: string, options: ParseOptions): ParsedImport {
 
 	const rows = parseCsvRows(text.replace(/^\uFEFF/, ''), options.fileName).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
 	const header = rows.shift();
-	if (!header || header.fields.join(',') !== CSV_COLUMNS.join(',')) fail(1, `expected the rqc export header ${CSV_COLUMNS.join(',')}`);
+	if (!header || !isCsvExportHeader(header.fields)) fail(1, `expected the rqc export header ${CSV_COLUMNS.join(',')}`);
 	if (rows.length === 0) fail(2, 'the export has no samples (header only)');
 
 	interface Group {run: Omit<ImportedRun, 'samples'>; samples: ImportedSample[]; release: string}
 	const groups = new Map<string, Group>();
 	for (const {line, fields} of rows) {
-		if (fields.length !== CSV_COLUMNS.length) fail(line, `expected ${CSV_COLUMNS.length} fields, got ${fields.length} (truncated line?)`);
-		const get = (column: (typeof CSV_COLUMNS)[number]): string => fields[CSV_COLUMNS.indexOf(column)]!;
-		const number = (column: (typeof CSV_COLUMNS)[number], isRequired = false): number | undefined => {
-			const raw = get(column);
-			if (raw === '') return isRequired ? fail(line, `column ${column}: a value is required`) : undefined;
-			const n = Number(raw);
-			if (!Number.isFinite(n)) fail(line, `column ${column}: expected a number, got ${JSON.stringify(raw)}`);
-			return n;
-		};
-
-		const bool = (column: (typeof CSV_COLUMNS)[number]): boolean | undefined => {
-			const raw = get(column);
-			if (raw === '') return undefined;
-			if (raw !== 'true' && raw !== 'false') fail(line, `column ${column}: expected true or false, got ${JSON.stringify(raw)}`);
-			return raw === 'true';
-		};
-
-		const date = (column: (typeof CSV_COLUMNS)[number], isRequired: boolean): Date | undefined => {
-			const raw = get(column);
-			if (raw === '') return isRequired ? fail(line, `column ${column}: a date is required`) : undefined;
-			const d = new Date(raw);
-			if (Number.isNaN(d.getTime())) fail(line, `column ${column}: expected a date, got ${JSON.stringify(raw)}`);
-			return d;
-		};
-
-		const json = (column: (typeof CSV_COLUMNS)[number]): JsonObject | undefined => {
-			const raw = get(column);
-			if (raw === '') return undefined;
-			try {
-				const value = JSON.parse(raw) as JsonValue;
-				if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-				return value;
-			} catch {
-				return fail(line, `column ${column}: expected a JSON object`);
-			}
-		};
-
-		const key = get('run');
-		let group = groups.get(key);
+		const row = readCsvExportRow(fields, line, options.fileName, (key) => !groups.has(key));
+		let group = groups.get(row.key);
 		if (!group) {
-			const mode = get('mode');
-			const status = get('status');
-			if (!(MODES as readonly string[]).includes(mode)) fail(line, `column mode: expected ${MODES.join(' or ')}, got ${JSON.stringify(mode)}`);
-			if (!(STATUSES as readonly string[]).includes(status)) fail(line, `column status: expected ${STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
-			const environment = json('environment');
-			if (!environment) fail(line, 'column environment: a JSON object is required');
-			const endedAt = date('ended_at', false);
-			group = {
-				release: get('release'),
-				run: {
-					suite: get('suite'),
-					mode: mode as RunMode,
-					status: status as Exclude<RunStatus, 'running'>,
-					...(get('status_reason') === '' ? {} : {statusReason: get('status_reason')}),
-					startedAt: date('started_at', true)!,
-					...(endedAt === undefined ? {} : {endedAt}),
-					environment: environment as ImportedEnvironment,
-				},
-				samples: [],
-			};
-			groups.set(key, group);
+			group = {release: row.release, run: row.run!, samples: []};
+			groups.set(row.key, group);
 		}
 
-		const metrics = json('metrics');
-		if (metrics) {
-			for (const [k, v] of Object.entries(metrics)) {
-				if (typeof v !== 'number') fail(line, `column metrics: ${k} is not a number`);
-			}
-		}
-
-		group.samples.push(definedOnly({
-			caseName: get('case'),
-			iteration: number('iteration', true)!,
-			time: date('time', true)!,
-			wallNs: number('wall_ns', true)!,
-			userUs: number('user_us'),
-			systemUs: number('system_us'),
-			maxRssBytes: number('max_rss_bytes'),
-			exitCode: number('exit_code'),
-			isWarmup: bool('is_warmup'),
-			isOutlier: bool('is_outlier'),
-			metrics: metrics as Record<string, number> | undefined,
-		}));
+		group.samples.push(row.sample);
 	}
 
 	const read = new JsonReader(options.fileName);

@@ -95,11 +95,23 @@ function checkRun(run: ImportedRun, fail: (field: string, message: string) => ne
 	for (const sample of run.samples) checkSample(sample, fail);
 }
 
-/** Throws a UserError for the first value of a parsed file that cannot be stored faithfully. */
-export function verifyParsedImport(parsed: ParsedImport, fileName: string): ParsedImport {
-	const fail = (field: string, message: string): never => {
+function failIn(fileName: string): (field: string, message: string) => never {
+	return (field: string, message: string): never => {
 		throw new UserError(`${fileName}: ${field} ${message}`, 'fix or regenerate the file; nothing was imported');
 	};
+}
+
+/** Throws a UserError for the first value of one run (or piece of a streamed run) that cannot be stored faithfully. */
+export function verifyImportedRun(run: ImportedRun, fileName: string): ImportedRun {
+	const fail = failIn(fileName);
+	checkRun(run, fail);
+	if (run.release?.includes('\u0000')) fail('release.name', 'holds a NUL character');
+	return run;
+}
+
+/** Throws a UserError for the first value of a parsed file that cannot be stored faithfully. */
+export function verifyParsedImport(parsed: ParsedImport, fileName: string): ParsedImport {
+	const fail = failIn(fileName);
 
 	for (const run of parsed.runs) checkRun(run, fail);
 	if (parsed.release?.name.includes('\u0000')) fail('release.name', 'holds a NUL character');
