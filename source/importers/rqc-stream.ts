@@ -27,6 +27,15 @@ export type RqcStreamItem =
 	}
 	| {readonly kind: 'calibration'; readonly calibration: ImportedCalibration};
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 keeps a slice of a
+ * string pointing into the whole (a 1 MB chunk of the file): a name kept for the length of an
+ * import (a run's suite, its key, a case name) would otherwise keep its chunk alive with it.
+ */
+export function detachString(text: string): string {
+	return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** Samples per piece of a CSV run: a run's rows are handed on in pieces of at most this many. */
 export const CSV_PIECE_SAMPLES = 5000;
 
@@ -529,18 +538,21 @@ async function * streamRqcCsv(chunks: AsyncIterable<string>, fileName: string): 
 	};
 
 	const splitter = new CsvRowSplitter(fileName);
-	const runs = new Map<string, Omit<ImportedRun, 'samples'>>();
+	// The runs met so far, by the run column: their fields are read from their first row only.
+	const runs = new Map<string, {key: string; run: Omit<ImportedRun, 'samples'>}>();
 	let isHeaderRead = false;
 	let rowCount = 0;
 	let isFirstChunk = true;
-	// The run being gathered, its samples so far, and the keys of its samples (a repeated one is refused).
+	// The run being gathered, its samples so far, and the keys of those samples: a repeated one is
+	// refused here with its line; one repeated across pieces of a long run is refused by the store.
 	let current: {key: string; samples: ImportedSample[]; seen: Set<string>} | undefined;
 
 	const flush = (): RqcStreamItem | undefined => {
 		if (!current || current.samples.length === 0) return undefined;
-		const run = runs.get(current.key)!;
+		const {run} = runs.get(current.key)!;
 		const item: RqcStreamItem = {kind: 'run', key: current.key, run: {...run, samples: current.samples}};
 		current.samples = [];
+		current.seen = new Set();
 		return item;
 	};
 
@@ -554,11 +566,17 @@ async function * streamRqcCsv(chunks: AsyncIterable<string>, fileName: string): 
 
 		rowCount++;
 		const read = readCsvExportRow(row.fields, row.line, fileName, (key) => !runs.has(key));
-		if (read.run) runs.set(read.key, read.run);
+		if (read.run) {
+			// Kept for the whole import: copied out of the chunk they were cut from.
+			const {suite, statusReason, release} = read.run;
+			const run = {...read.run, suite: detachString(suite), release: detachString(release ?? ''), ...(statusReason === undefined ? {} : {statusReason: detachString(statusReason)})};
+			runs.set(read.key, {key: detachString(read.key), run});
+		}
+
 		if (current?.key !== read.key) {
 			const item = flush();
 			if (item) yield item;
-			current = {key: read.key, samples: [], seen: new Set()};
+			current = {key: runs.get(read.key)!.key, samples: [], seen: new Set()};
 		}
 
 		const s = read.sample;

@@ -7,7 +7,7 @@ import {UserError} from '../errors.js';
 import {verifyNewReleaseName} from '../names.js';
 import type {ExecutionEnvironment, NewSample, RunMode} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import type {RqcStreamItem} from './rqc-stream.js';
+import {detachString, type RqcStreamItem} from './rqc-stream.js';
 import type {ImportedRun, ImportedSample, ImportFormat, ParsedImport} from './types.js';
 
 /** One parsed file, ready to be written. */
@@ -257,7 +257,9 @@ export async function writeImports(store: Store, files: readonly ImportFile[], o
 
 				const samples = toNewSamples(target.id, run.samples, target.startedAt);
 				const line = written.get(target.id)!;
-				for (const s of samples) line.cases.add(s.caseName);
+				for (const s of samples) {
+					if (!line.cases.has(s.caseName)) line.cases.add(detachString(s.caseName));
+				}
 				if (target.isStored) {
 					// A stored run: only the samples it lacks are added, counted apart.
 					const count = await tx.insertSamples(samples);
