@@ -20,6 +20,9 @@ const rqcExport = (sample: Record<string, unknown>, environment: Record<string, 
 	runs: [{id: 1, suite: 's', mode: 'bare_metal', status: 'completed', startedAt: '2026-01-01T00:00:00.000Z', environment,
 		samples: [{case: 'c', iteration: 0, time: '2026-01-01T00:00:00.000Z', wallNs: 1000, ...sample}]}],
 });
+const CSV_HEADER = 'release,run,suite,mode,status,status_reason,started_at,ended_at,case,iteration,time,wall_ns,user_us,system_us,max_rss_bytes,exit_code,is_warmup,is_outlier,metrics,environment';
+/** An rqc CSV export of `count` good rows (more than one write batch of an import), then `last`. */
+const longCsv = (count: number, last: string) => `${CSV_HEADER}\n${Array.from({length: count}, (_, i) => `v-long,1,s,bare_metal,completed,,2026-01-01T00:00:00Z,,c${i % 50},${i},2026-01-01T00:00:00Z,${1000 + i},,,,,false,false,,"{""runtime"":""bare_metal""}"`).join('\n')}\n${last}\n`;
 const suite = (casesYaml: string) => `name: s\ncases:\n${casesYaml}`;
 const gbench = JSON.parse(fixture('google-benchmark.json')) as {benchmarks: Array<Record<string, unknown>>};
 
@@ -93,6 +96,8 @@ const cases: Case[] = [
 	{name: 'rqc export environment with NUL', args: IMPORT(), files: {'f.json': rqcExport({}, {runtime: 'bare_metal', host: 'a\u0000'})}, message: /environment\.host holds a NUL character/},
 	{name: 'rqc export metric that is not a number', args: IMPORT(), files: {'f.json': rqcExport({metrics: {x: 'y'}})}, message: /metrics\.x: expected a number/},
 	{name: 'go test -3567 ns/op', args: IMPORT('f.txt'), files: {'f.txt': 'goos: linux\ngoarch: amd64\npkg: p\nBenchmarkFib-2   20000   -3567 ns/op\nPASS\n'}, message: /case "BenchmarkFib" sample 0: wall time -3567 ns is not a time/},
+	// issue 13 point 4: a streamed import rolls back the batches it already wrote.
+	{name: 'rqc CSV: a bad row after more rows than one write batch', args: ['import', 'f.csv'], files: {'f.csv': longCsv(12_000, 'v-long,1,s,bare_metal,completed,,2026-01-01T00:00:00Z,,c0,99999,2026-01-01T00:00:00Z,ten,,,,,false,false,,')}, message: /rqc: f\.csv: line 12002: column wall_ns: expected a number, got "ten"$/},
 	{name: 'rqc CSV negative wall_ns', args: IMPORT('f.csv'), files: {'f.csv': 'release,run,suite,mode,status,status_reason,started_at,ended_at,case,iteration,time,wall_ns,user_us,system_us,max_rss_bytes,exit_code,is_warmup,is_outlier,metrics,environment\nv0,1,s,bare_metal,completed,,2026-01-01T00:00:00Z,,c,0,2026-01-01T00:00:00Z,-5,,,,,false,false,,"{""runtime"":""bare_metal""}"\n'}, message: /wall time -5 ns is not a time/},
 	{name: 'hyperfine results and Google Benchmark benchmarks in one file', args: IMPORT(), files: {'f.json': JSON.stringify({results: JSON.parse(hyperfine({})).results, benchmarks: gbench.benchmarks, context: {}})}, message: /holds both hyperfine "results" and Google Benchmark "benchmarks"/},
 	{name: 'empty file', args: IMPORT(), files: {'f.json': ''}, message: /f\.json: the file is empty/},
