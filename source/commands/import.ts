@@ -32,7 +32,7 @@ const HEAD_BYTES = 64 * 1024;
 /** Chunks of a file's text as they are read: UTF-8 decoded across chunk boundaries. */
 async function * readChunks(file: string): AsyncGenerator<string> {
 	try {
-		for await (const chunk of createReadStream(file, {encoding: 'utf8', highWaterMark: 1024 * 1024})) yield chunk as string;
+		for await (const chunk of createReadStream(file, {encoding: 'utf8', highWaterMark: 256 * 1024})) yield chunk as string;
 	} catch (error) {
 		throw new UserError(`cannot read ${file}: ${(error as Error).message}`, 'check the file; nothing was imported');
 	}
