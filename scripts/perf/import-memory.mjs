@@ -82,7 +82,16 @@ async function createDatabase(prefix) {
 			const client = new pg.Client({connectionString: serverUrl});
 			await client.connect();
 			try {
-				await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+				// Another role's session (a monitor visiting every database) can hold it a moment.
+				for (let attempt = 1; ; attempt++) {
+					try {
+						await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+						return;
+					} catch (error) {
+						if (attempt >= 10) throw new Error(`could not drop database ${name}: ${error.message}; drop it by hand`);
+						await new Promise((resolve) => setTimeout(resolve, 2000));
+					}
+				}
 			} finally {
 				await client.end();
 			}
