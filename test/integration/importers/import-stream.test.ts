@@ -3,7 +3,7 @@
  * A streamed import written in batches smaller than one (run, case) gives the same releases,
  * runs, samples and summaries as the whole-file import of before; a broken row near the end of a
  * file leaves the store unchanged; today's JSON and CSV exports still import. Embedded store, and
- * PostgreSQL when it is there.
+ * PostgreSQL and TimescaleDB (samples in hypertables) when they are there.
  */
 import {createWriteStream, readFileSync, writeFileSync} from 'node:fs';
 import {once} from 'node:events';
@@ -17,7 +17,7 @@ import {openStore} from '../../../source/store/open-store.js';
 import type {NewSample, SummaryMetric} from '../../../source/store/records.js';
 import type {Store} from '../../../source/store/store.js';
 import {createTempDir, createTestDatabase} from '../../helpers/postgres.js';
-import {describeWith, requirePostgres} from '../../helpers/services.js';
+import {describeWith, requirePostgres, requireTimescale, timescaleUrl} from '../../helpers/services.js';
 
 const now = new Date('2026-11-30T02:00:00.000Z');
 const start = Date.UTC(2026, 0, 1);
@@ -227,5 +227,25 @@ describeWith([requirePostgres()], 'streamed import into PostgreSQL', () => {
 	streamSuite(async () => {
 		const db = await createTestDatabase();
 		return {store: await openStore({databaseUrl: db.url, pgliteDir: ''}), cleanup: async () => db.drop()};
+	});
+});
+
+describeWith([requireTimescale()], 'streamed import into TimescaleDB', () => {
+	streamSuite(async () => {
+		const db = await createTestDatabase('rqc_ts_stream', timescaleUrl);
+		const cleanup = async () => {
+			// TimescaleDB's job scheduler can hold the database a moment (and the test role may not end it).
+			for (let attempt = 1; ; attempt++) {
+				try {
+					await db.drop();
+					return;
+				} catch (error) {
+					if (attempt >= 10) throw error;
+					await new Promise((resolve) => setTimeout(resolve, 2000));
+				}
+			}
+		};
+
+		return {store: await openStore({databaseUrl: db.url, pgliteDir: ''}), cleanup};
 	});
 });
