@@ -15,6 +15,10 @@
 //
 // Usage: npm run build && node scripts/perf/history-scale.mjs [--store postgres,timescale,pglite]
 //          [--releases 3000] [--cases 50] [--samples 30] [--pglite-releases 1000] [--peer-releases 200]
+//          [--keep] [--reuse NAME] [--only releases]
+// --keep leaves the store built and prints its name (a database, or the embedded store's directory);
+// --reuse NAME measures a kept store again without building it (one store kind per call);
+// --only releases measures point 1 alone.
 // postgres: a random database on RQC_TEST_DATABASE_URL's server (dropped after);
 // timescale: the same on RQC_TEST_TIMESCALE_URL's server, every samples chunk compressed;
 // pglite: the embedded store in a temporary directory. Prints the load average: the machine is shared.
@@ -41,7 +45,11 @@ const {values: args} = parseArgs({options: {
 	'peer-releases': {type: 'string', default: '200'},
 	'peer-limit': {type: 'string', default: '120'},
 	keep: {type: 'boolean', default: false},
+	reuse: {type: 'string'},
+	only: {type: 'string'},
 }});
+if (args.only !== undefined && args.only !== 'releases') throw new Error(`--only ${args.only}: only "releases" is known`);
+if (args.reuse !== undefined && args.store.includes(',')) throw new Error('--reuse NAME needs one --store');
 const CASES = Number(args.cases);
 const PER_CASE = Number(args.samples);
 const PEER_RELEASES = Number(args['peer-releases']);
@@ -122,15 +130,20 @@ function runCli(argv, env) {
 	return {median: medianOf(all), min: Math.min(...all), out};
 }
 
-async function createDatabase(serverUrl, prefix) {
-	const name = `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
-	const admin = new pg.Client({connectionString: serverUrl});
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
+async function createDatabase(serverUrl, prefix, reuse) {
+	const name = reuse ?? `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`--reuse ${name}: not a database name`);
+	if (!reuse) {
+		const admin = new pg.Client({connectionString: serverUrl});
+		await admin.connect();
+		await admin.query(`CREATE DATABASE ${name}`);
+		await admin.end();
+	}
+
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
 	return {
+		name,
 		url: url.toString(),
 		async drop() {
 			const client = new pg.Client({connectionString: serverUrl});
@@ -183,10 +196,8 @@ function copyPeer(url, isTimescale, releaseCount) {
 	}
 }
 
-async function measure(kind, {url, pgliteDir, releases}) {
-	console.log(`\n== ${kind}: ${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
-	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
-	let store = await openStore(config);
+/** Builds the history through rqc's own write path and prints the write rates against psql \\copy. */
+async function build(kind, store, url, releases) {
 	// The bulk write path (an import writes a file's samples in one call), on the empty store,
 	// with the same rows the psql \copy peer writes below; then taken away again.
 	const bulkCount = Math.min(PEER_RELEASES, releases);
@@ -240,7 +251,13 @@ async function measure(kind, {url, pgliteDir, releases}) {
 		const bulk = bulkCount * CASES * PER_CASE / bulkMs * 1000;
 		console.log(`  write rate, the first ${count} releases' ${peer.rows.toLocaleString('en')} rows: psql \\copy ${Math.round(peerRate).toLocaleString('en')} rows/s; rqc in one insertSamples call (as an import) ${Math.round(bulk).toLocaleString('en')} rows/s = ${(bulk / peerRate).toFixed(2)}×; rqc one transaction per release (as nightly runs) ${Math.round(ours).toLocaleString('en')} rows/s = ${(ours / peerRate).toFixed(2)}× (target ≥ 0.5×)  (load ${load()})`);
 	}
+}
 
+async function measure(kind, {url, pgliteDir, releases, isReused}) {
+	console.log(`\n== ${kind}: ${isReused ? 'kept store, ' : ''}${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
+	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
+	let store = await openStore(config);
+	if (!isReused) await build(kind, store, url, releases);
 	// Reopen, as every command does.
 	await store.close();
 	store = await openStore(config);
@@ -282,6 +299,10 @@ async function measure(kind, {url, pgliteDir, releases}) {
 	}
 
 	console.log(`    peer, today's raw-sample listReleases query: ${rawList}`);
+	if (args.only === 'releases') {
+		await store.close();
+		return;
+	}
 
 	// 2. Compare pane's first frame with data, and 4. compare in-process
 	const frame = await timeIt(async () => {
@@ -317,18 +338,20 @@ for (const kind of stores) {
 			continue;
 		}
 
-		const db = await createDatabase(server, 'rqc_hist');
+		const db = await createDatabase(server, 'rqc_hist', args.reuse);
 		try {
-			await measure(kind, {url: db.url, releases: Number(args.releases)});
+			await measure(kind, {url: db.url, releases: Number(args.releases), isReused: args.reuse !== undefined});
 		} finally {
-			if (!args.keep) await db.drop();
+			if (args.keep || args.reuse) console.log(`  kept database ${db.name} (measure again: --store ${kind} --reuse ${db.name})`);
+			else await db.drop();
 		}
 	} else if (kind === 'pglite') {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-history-pglite-'));
+		const dir = args.reuse ?? mkdtempSync(path.join(os.tmpdir(), 'rqc-history-pglite-'));
 		try {
-			await measure(kind, {pgliteDir: path.join(dir, 'pglite'), releases: Number(args['pglite-releases'])});
+			await measure(kind, {pgliteDir: path.join(dir, 'pglite'), releases: Number(args['pglite-releases']), isReused: args.reuse !== undefined});
 		} finally {
-			if (!args.keep) rmSync(dir, {recursive: true, force: true});
+			if (args.keep || args.reuse) console.log(`  kept the embedded store in ${dir} (measure again: --store pglite --reuse ${dir})`);
+			else rmSync(dir, {recursive: true, force: true});
 		}
 	}
 

@@ -2,7 +2,7 @@
 import {EXIT} from '../errors.js';
 import {toJson} from '../json.js';
 import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
-import type {ReleaseSummary, Run} from '../store/records.js';
+import type {ExecutionEnvironment, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
@@ -36,6 +36,37 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 	});
 }
 
+/** The listing of releases read with their runs (Store.listReleasesWithRuns): what summarizeReleases gives. Pure. */
+export function toReleaseListing(releases: readonly ReleaseWithRuns[]): ReleaseListing[] {
+	// Runs with equal environments share one object: each is described once per mode.
+	const described = new Map<ExecutionEnvironment, Map<Run['mode'], string>>();
+	const describe = (environment: ExecutionEnvironment, mode: Run['mode']): string => {
+		let byMode = described.get(environment);
+		if (!byMode) described.set(environment, byMode = new Map());
+		let text = byMode.get(mode);
+		if (text === undefined) byMode.set(mode, text = describeEnvironment(toSideEnvironment(environment, mode)));
+		return text;
+	};
+
+	return releases.map((release) => {
+		const own = release.runs.map((r) => ({id: r.id, suite: r.suite, mode: r.mode, status: r.status, environment: describe(r.environment, r.mode), startedAt: r.startedAt}));
+		return {
+			id: release.id,
+			name: release.name,
+			createdAt: release.createdAt,
+			gitSha: release.gitSha,
+			isDemo: release.isDemo,
+			runCount: release.runCount,
+			sampleCount: release.sampleCount,
+			suites: release.suites,
+			modes: release.modes,
+			lastRunAt: release.lastRunAt,
+			environments: [...new Set(own.map((r) => r.environment))],
+			runs: own,
+		};
+	});
+}
+
 export function formatReleases(listing: readonly ReleaseListing[], hasColor: boolean): string {
 	if (listing.length === 0) return 'no releases yet: run rqc bench run or rqc import';
 	const rows = listing.map((r) => [
@@ -59,8 +90,7 @@ export const releasesCommand: CommandSpec = {
 	flags: {},
 	async run(context) {
 		const store = await context.openStore();
-		const [releases, runs] = await Promise.all([store.listReleases(), store.listRuns({limit: 100_000})]);
-		const listing = summarizeReleases(releases, runs);
+		const listing = toReleaseListing(await store.listReleasesWithRuns({runLimit: 100_000}));
 		if (context.isJson) context.stdout.write(toJson({releases: listing}) + '\n');
 		else context.stdout.write(formatReleases(listing, context.hasColor) + '\n');
 		return EXIT.ok;

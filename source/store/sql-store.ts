@@ -8,7 +8,7 @@ import {summarizeValues, type ValueSummary} from '../stats/summary.js';
 import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
 	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
-	ReleaseSummary, Run, RunCaseSummary, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
+	ReleaseSummary, ReleaseWithRuns, Run, RunCaseSummary, RunMode, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
 } from './records.js';
 import type {Store} from './store.js';
 
@@ -446,6 +446,47 @@ export class SqlStore implements Store {
 			suites: [...(row.suites as string[])].sort(),
 			modes: [...(row.modes as ReleaseSummary['modes'])].sort(),
 			lastRunAt: optDate(row.last_run_at),
+		}));
+	}
+
+	async listReleasesWithRuns(options: {runLimit?: number} = {}): Promise<ReleaseWithRuns[]> {
+		// One row of two JSON texts: parsing one string is far cheaper for a process that starts,
+		// lists and exits than thousands of rows of typed columns (issue 13, point 2). Times are
+		// epoch milliseconds, truncated as the drivers' Date parsing truncates microseconds.
+		const [row] = await this.executor.query<{releases: string; environments: string}>(`
+			WITH run_rows AS (
+				SELECT r.id, r.release_id, r.suite, r.mode, r.status, r.started_at, r.sample_count, r.environment,
+					dense_rank() OVER (ORDER BY r.environment) - 1 AS env,
+					row_number() OVER (ORDER BY r.started_at DESC, r.id DESC) AS recency
+				FROM runs r),
+			run_facts AS (
+				SELECT release_id, count(*) AS run_count, sum(sample_count) AS sample_count, max(started_at) AS last_run_at,
+					array_agg(DISTINCT suite) AS suites, array_agg(DISTINCT mode) AS modes,
+					json_agg(json_build_array(id, suite, mode, status, env, floor(extract(epoch FROM started_at) * 1000)::bigint)
+						ORDER BY started_at DESC, id DESC) FILTER (WHERE recency <= $1) AS runs
+				FROM run_rows GROUP BY release_id)
+			SELECT
+				(SELECT coalesce(json_agg(json_build_array(rel.id, rel.name, floor(extract(epoch FROM rel.created_at) * 1000)::bigint, rel.git_sha, rel.is_demo,
+					coalesce(rf.run_count, 0), coalesce(rf.sample_count, 0), coalesce(rf.suites, '{}'), coalesce(rf.modes, '{}'),
+					floor(extract(epoch FROM rf.last_run_at) * 1000)::bigint, coalesce(rf.runs, '[]')) ORDER BY rel.created_at, rel.id), '[]')
+				 FROM releases rel LEFT JOIN run_facts rf ON rf.release_id = rel.id)::text AS releases,
+				(SELECT coalesce(json_agg(environment ORDER BY env), '[]') FROM (SELECT DISTINCT env, environment FROM run_rows) e)::text AS environments`,
+		[options.runLimit ?? 1000]);
+		type RunTuple = [number, string, RunMode, RunStatus, number, number];
+		type ReleaseTuple = [number, string, number, string | null, boolean, number, number, string[], RunMode[], number | null, RunTuple[]];
+		const environments = JSON.parse(row?.environments ?? '[]') as ExecutionEnvironment[];
+		return (JSON.parse(row?.releases ?? '[]') as ReleaseTuple[]).map(([id, name, createdAt, gitSha, isDemo, runCount, sampleCount, suites, modes, lastRunAt, runs]) => ({
+			id,
+			name,
+			createdAt: new Date(createdAt),
+			gitSha: gitSha ?? undefined,
+			isDemo,
+			runCount,
+			sampleCount,
+			suites: suites.sort(),
+			modes: modes.sort(),
+			lastRunAt: lastRunAt === null ? undefined : new Date(lastRunAt),
+			runs: runs.map(([runId, suite, mode, status, env, startedAt]) => ({id: runId, suite, mode, status, environment: environments[env]!, startedAt: new Date(startedAt)})),
 		}));
 	}
 
