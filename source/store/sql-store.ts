@@ -295,9 +295,42 @@ async function applySampleRetention(tx: Executor, retention: string | undefined)
 	await tx.query("SELECT add_retention_policy('samples', $1::interval)", [retention]);
 }
 
+/**
+ * Whether opening has nothing to do: every migration applied and, where TimescaleDB is in use,
+ * the samples retention as asked. One query (two on TimescaleDB), no lock and no DDL, so a
+ * command that only reads starts quickly (issue 13, point 2). Undefined when the full path
+ * must run (a new or older database, a newer one, TimescaleDB to set up or retention to change).
+ */
+async function checkCurrentSchema(driver: Driver, retention: string | undefined): Promise<{hasTimescale: boolean} | undefined> {
+	let row: {versions: number[] | string | null; preloaded: boolean; available: boolean; installed: boolean} | undefined;
+	try {
+		// pg_available_extensions reads every extension's control file: only asked when preloaded.
+		[row] = await driver.query(`WITH s AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded)
+			SELECT (SELECT array_agg(version ORDER BY version) FROM schema_migrations)::text AS versions, preloaded,
+				preloaded AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed
+			FROM s`);
+	} catch {
+		// No schema_migrations table yet (a new database): the full path creates it.
+		return undefined;
+	}
+
+	const applied = String(row?.versions ?? '{}').replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+	if (applied.length !== migrations.length || migrations.some((m, i) => applied[i] !== m.version)) return undefined;
+	if (driver.kind !== 'postgres' || !row?.available || !row.preloaded) return {hasTimescale: false};
+	if (!row.installed) return undefined;
+	const [job] = await driver.query<{same: boolean | null}>(
+		`SELECT $1::interval = (config->>'drop_after')::interval AS same FROM timescaledb_information.jobs
+		 WHERE proc_name = 'policy_retention' AND hypertable_name = 'samples'`, [retention ?? null]);
+	const isRetentionAsAsked = retention === undefined ? job === undefined : job?.same === true;
+	return isRetentionAsAsked ? {hasTimescale: true} : undefined;
+}
+
 /** Applies pending migrations (and TimescaleDB features when available). Returns the schema version. */
 export async function migrate(driver: Driver, options: {sampleRetention?: string} = {}): Promise<{version: number; hasTimescale: boolean}> {
 	const retention = parseSampleRetention(options.sampleRetention);
+	const current = await checkCurrentSchema(driver, retention);
+	if (current) return {version: LATEST_SCHEMA_VERSION, ...current};
 	await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 	let hasTimescale = false;
