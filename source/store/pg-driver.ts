@@ -1,12 +1,14 @@
 /** PostgreSQL (and TimescaleDB) through node-postgres, with COPY for bulk sample writes. */
 import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
+import {returnNavigator} from './pg-first.js';
 import pg from 'pg';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
 import {toCopyText, type Driver, type Executor} from './driver.js';
 
+returnNavigator();
 // BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
 pg.types.setTypeParser(20, (value) => Number(value));
 
