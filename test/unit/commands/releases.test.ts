@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {formatReleases, summarizeReleases, toReleaseListing, type ReleaseListing} from '../../../source/commands/releases.js';
+import {formatReleases, releasesJson, summarizeReleases, toReleaseListing, type ReleaseListing} from '../../../source/commands/releases.js';
+import {toJson} from '../../../source/json.js';
 import type {ExecutionEnvironment, ReleaseSummary, Run} from '../../../source/store/records.js';
 import {displayWidth} from '../../../source/text/text.js';
 
@@ -50,5 +51,9 @@ describe('toReleaseListing', () => {
 		const expected = summarizeReleases(releases, runs);
 		expect(expected[0]!.environments).toEqual(['docker 2 cpus 1g runner:2', 'bare metal']);
 		expect(JSON.stringify(toReleaseListing(withRuns))).toBe(JSON.stringify(expected));
+		// The JSON text without toJson's replacer: the same bytes, absent values as null.
+		const text = releasesJson(toReleaseListing(withRuns));
+		expect(text).toBe(toJson({releases: expected}));
+		expect(JSON.parse(text).releases[1]).toMatchObject({gitSha: null, lastRunAt: null});
 	});
 });
