@@ -1,7 +1,7 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
 import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
-import type {ExecutionEnvironment, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
+import type {ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
@@ -37,18 +37,15 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 
 /** The listing of releases read with their runs (Store.listReleasesWithRuns): what summarizeReleases gives. Pure. */
 export function toReleaseListing(releases: readonly ReleaseWithRuns[]): ReleaseListing[] {
-	// Runs with equal environments share one object: each is described once per mode.
-	const described = new Map<ExecutionEnvironment, Map<Run['mode'], string>>();
-	const describe = (environment: ExecutionEnvironment, mode: Run['mode']): string => {
-		let byMode = described.get(environment);
-		if (!byMode) described.set(environment, byMode = new Map());
-		let text = byMode.get(mode);
-		if (text === undefined) byMode.set(mode, text = describeEnvironment(toSideEnvironment(environment, mode)));
-		return text;
-	};
-
 	return releases.map((release) => {
-		const own = release.runs.map((r) => ({id: r.id, suite: r.suite, mode: r.mode, status: r.status, environment: describe(r.environment, r.mode), startedAt: r.startedAt}));
+		const own = release.runs.map((r) => ({
+			id: r.id,
+			suite: r.suite,
+			mode: r.mode,
+			status: r.status,
+			environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
+			startedAt: r.startedAt,
+		}));
 		return {
 			id: release.id,
 			name: release.name,

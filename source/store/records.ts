@@ -23,7 +23,7 @@ export interface ReleaseSummary extends Release {
 	readonly lastRunAt: Date | undefined;
 }
 
-/** A run as `rqc releases` lists it. Runs with equal environments share one environment object. */
+/** A run as `rqc releases` lists it. */
 export interface ReleaseRun {
 	readonly id: number;
 	readonly suite: string;

