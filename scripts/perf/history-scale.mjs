@@ -3,7 +3,8 @@
 // and prints, for each store, what a user waits for, beside today's raw-sample query in the
 // same run:
 //   1. `rqc releases --json` as a process, and the store's part of it (target ≤ 150 ms);
-//      peer: the listReleases query before summaries (a raw-sample count per release).
+//      peers: `node -e 0` (Node's own start, the floor), `rqc --version`, `psql -c` of the same
+//      listing query, and the listReleases query before summaries (a raw-sample count per release).
 //   2. The Compare pane's first frame with data: release list, comparison of the two latest,
 //      the first case's history chart (target ≤ 1 s); peer: the chart the way it was loaded
 //      before (two queries per release).
@@ -31,9 +32,10 @@ import {parseArgs} from 'node:util';
 import pg from 'pg';
 import {loadCaseDetail, loadCaseHistory} from '../../dist/compare/case-history.js';
 import {loadComparison} from '../../dist/compare/load-comparison.js';
-import {summarizeReleases} from '../../dist/commands/releases.js';
+import {toReleaseListing} from '../../dist/commands/releases.js';
 import {computeMedianCiSorted} from '../../dist/stats/median-ci.js';
 import {openStore} from '../../dist/store/open-store.js';
+import {RELEASES_WITH_RUNS_SQL} from '../../dist/store/sql-store.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const {values: args} = parseArgs({options: {
@@ -116,19 +118,22 @@ async function rawChart(store, releases, name, deadline) {
 	return {done, isCut: false};
 }
 
-function runCli(argv, env) {
+/** A process run 3 times (5 with times): median and fastest wall time, and its last output. */
+function runProcess(command, argv, env, times = 3) {
 	const all = [];
 	let out = '';
-	for (let i = 0; i < 3; i++) {
+	for (let i = 0; i < times; i++) {
 		const t0 = process.hrtime.bigint();
-		const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
+		const result = spawnSync(command, argv, {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
 		all.push(ms(t0));
-		if (result.status !== 0) throw new Error(`rqc ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+		if (result.status !== 0) throw new Error(`${path.basename(command)} ${argv.join(' ').slice(0, 80)} exited ${result.status}: ${result.stderr}`);
 		out = result.stdout;
 	}
 
 	return {median: medianOf(all), min: Math.min(...all), out};
 }
+
+const runCli = (argv, env, times) => runProcess(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], env, times);
 
 async function createDatabase(serverUrl, prefix, reuse) {
 	const name = reuse ?? `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
@@ -265,14 +270,17 @@ async function measure(kind, {url, pgliteDir, releases, isReused}) {
 	const [base, candidate] = names.slice(-2);
 
 	// 1. rqc releases
-	const listing = await timeIt(async () => summarizeReleases(await store.listReleases(), await store.listRuns({limit: 100_000})));
+	const listing = await timeIt(async () => toReleaseListing(await store.listReleasesWithRuns({runLimit: 100_000})));
 	const cliEnv = url ? {RQC_DATABASE_URL: url} : {RQC_DATA_DIR: path.dirname(pgliteDir), RQC_DATABASE_URL: ''};
 	if (!url) await store.close();
-	const releasesCli = runCli(['releases', '--json'], cliEnv);
-	const versionCli = runCli(['--version'], cliEnv);
+	// Peers in the same minute: Node's own start (the floor), rqc's start, psql of the same query.
+	const floor = runProcess(process.execPath, ['-e', '0'], {}, 5);
+	const releasesCli = runCli(['releases', '--json'], cliEnv, 5);
+	const versionCli = runCli(['--version'], cliEnv, 5);
+	const psqlPeer = url ? runProcess('psql', ['-X', '-A', '-t', '-q', '-d', url, '-c', RELEASES_WITH_RUNS_SQL], {}, 5) : undefined;
 	if (!url) store = await openStore(config);
 	const listed = JSON.parse(releasesCli.out).releases;
-	console.log(`  rqc releases --json: process ${fmt(releasesCli.median)} (rqc --version ${fmt(versionCli.median)}), store part ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last (target ≤ 150 ms)  (load ${load()})`);
+	console.log(`  rqc releases --json: process ${fmt(releasesCli.median)} [fastest ${fmt(releasesCli.min)}]; peers: node -e 0 ${fmt(floor.median)} [${fmt(floor.min)}], rqc --version ${fmt(versionCli.median)} [${fmt(versionCli.min)}], ${psqlPeer ? `psql -c of the same listing query ${fmt(psqlPeer.median)} [${fmt(psqlPeer.min)}]` : 'no psql peer (embedded store)'}; store part in-process ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last (target ≤ 150 ms)  (load ${load()})`);
 	let rawList;
 	if (url) {
 		const client = new pg.Client({connectionString: url});

@@ -413,6 +413,13 @@ export function describeTimescaleProblem(state: TimescaleState): string | undefi
 	return 'TimescaleDB is preloaded but CREATE EXTENSION timescaledb failed (plain tables meanwhile): run it in psql to see why';
 }
 
+/** What listReleasesWithRuns reads (exported for the performance script's psql peer). */
+export const RELEASES_WITH_RUNS_SQL = `SELECT
+	(SELECT coalesce(json_agg(json_build_array(id, name, floor(extract(epoch FROM created_at) * 1000)::bigint, git_sha, is_demo)
+		ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
+	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, floor(extract(epoch FROM started_at) * 1000)::bigint, sample_count)
+		ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`;
+
 export class SqlStore implements Store {
 	readonly driver: 'pglite' | 'postgres';
 
@@ -487,11 +494,7 @@ export class SqlStore implements Store {
 		// for a process that starts, lists and exits than thousands of rows of typed columns, and
 		// the per-release counts are one pass over the runs here (issue 13, point 2). Times are
 		// epoch milliseconds, truncated as the drivers' Date parsing truncates microseconds.
-		const [row] = await this.executor.query<{releases: string; runs: string}>(`SELECT
-			(SELECT coalesce(json_agg(json_build_array(id, name, floor(extract(epoch FROM created_at) * 1000)::bigint, git_sha, is_demo)
-				ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
-			(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, floor(extract(epoch FROM started_at) * 1000)::bigint, sample_count)
-				ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`);
+		const [row] = await this.executor.query<{releases: string; runs: string}>(RELEASES_WITH_RUNS_SQL);
 		type ReleaseTuple = [number, string, number, string | null, boolean];
 		type RunTuple = [number, number, string, RunMode, RunStatus, ExecutionEnvironment, number, number];
 		interface Facts {runCount: number; sampleCount: number; suites: Set<string>; modes: Set<RunMode>; lastRunAt: number; runs: ReleaseWithRuns['runs'][number][]}
