@@ -223,7 +223,9 @@ export async function main(
 	const meowFlags = meowFlagsOf(command);
 	let parsed: {readonly flags: Record<string, unknown>; readonly input: readonly string[]; readonly help?: string; readonly version?: string} | undefined
 		= wantsHelp || argv.includes('--version') ? undefined : parsePlainArgv(argv, meowFlags);
-	if (!parsed) {
+	// meow names the process after package.json's bin (ps shows "rqc"); so does the plain parse.
+	if (parsed) process.title = 'rqc';
+	else {
 		const {default: meow} = await import('meow');
 		const cli = meow(help, {
 			importMeta: import.meta,
