@@ -24,7 +24,7 @@
 // timescale: the same on RQC_TEST_TIMESCALE_URL's server, every samples chunk compressed;
 // pglite: the embedded store in a temporary directory. Prints the load average: the machine is shared.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -118,10 +118,21 @@ async function rawChart(store, releases, name, deadline) {
 	return {done, isCut: false};
 }
 
-/** A process run 3 times (5 with times): median and fastest wall time, and its last output. */
+/** CPU seconds (user + system) of this process's finished children, from /proc/self/stat (10 ms ticks). */
+function childrenCpuSeconds() {
+	const stat = readFileSync('/proc/self/stat', 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/**
+ * A process run 3 times (or `times`): median and fastest wall time, its mean CPU time (user +
+ * system: less swayed than wall time by a busy machine), and its last output.
+ */
 function runProcess(command, argv, env, times = 3) {
 	const all = [];
 	let out = '';
+	const cpu0 = childrenCpuSeconds();
 	for (let i = 0; i < times; i++) {
 		const t0 = process.hrtime.bigint();
 		const result = spawnSync(command, argv, {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
@@ -130,7 +141,7 @@ function runProcess(command, argv, env, times = 3) {
 		out = result.stdout;
 	}
 
-	return {median: medianOf(all), min: Math.min(...all), out};
+	return {median: medianOf(all), min: Math.min(...all), cpu: (childrenCpuSeconds() - cpu0) * 1000 / times, out};
 }
 
 const runCli = (argv, env, times) => runProcess(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], env, times);
@@ -280,7 +291,8 @@ async function measure(kind, {url, pgliteDir, releases, isReused}) {
 	const psqlPeer = url ? runProcess('psql', ['-X', '-A', '-t', '-q', '-d', url, '-c', RELEASES_WITH_RUNS_SQL], {}, 5) : undefined;
 	if (!url) store = await openStore(config);
 	const listed = JSON.parse(releasesCli.out).releases;
-	console.log(`  rqc releases --json: process ${fmt(releasesCli.median)} [fastest ${fmt(releasesCli.min)}]; peers: node -e 0 ${fmt(floor.median)} [${fmt(floor.min)}], rqc --version ${fmt(versionCli.median)} [${fmt(versionCli.min)}], ${psqlPeer ? `psql -c of the same listing query ${fmt(psqlPeer.median)} [${fmt(psqlPeer.min)}]` : 'no psql peer (embedded store)'}; store part in-process ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last (target ≤ 150 ms)  (load ${load()})`);
+	const figure = (run) => `${fmt(run.median)} [fastest ${fmt(run.min)}; CPU ${fmt(run.cpu)}]`;
+	console.log(`  rqc releases --json: process ${figure(releasesCli)} (target ≤ 150 ms); peers: node -e 0 ${figure(floor)}, rqc --version ${figure(versionCli)}, ${psqlPeer ? `psql -c of the same listing query ${figure(psqlPeer)}` : 'no psql peer (embedded store)'}; store part in-process ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last  (load ${load()})`);
 	let rawList;
 	if (url) {
 		const client = new pg.Client({connectionString: url});
