@@ -302,7 +302,7 @@ async function applySampleRetention(tx: Executor, retention: string | undefined)
  * must run (a new or older database, a newer one, TimescaleDB to set up or retention to change).
  */
 async function checkCurrentSchema(driver: Driver, retention: string | undefined): Promise<{hasTimescale: boolean} | undefined> {
-	let row: {versions: number[] | string | null; preloaded: boolean; available: boolean; installed: boolean} | undefined;
+	let row: {versions: string | null; preloaded: boolean; available: boolean; installed: boolean} | undefined;
 	try {
 		// pg_available_extensions reads every extension's control file: only asked when preloaded.
 		[row] = await driver.query(`WITH s AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded)
@@ -311,7 +311,8 @@ async function checkCurrentSchema(driver: Driver, retention: string | undefined)
 				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed
 			FROM s`);
 	} catch {
-		// No schema_migrations table yet (a new database): the full path creates it.
+		// No schema_migrations table yet (a new database): the full path creates it (and reports
+		// any other failure).
 		return undefined;
 	}
 
