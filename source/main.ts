@@ -6,7 +6,7 @@
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import meow, {type AnyFlags} from 'meow';
+import type {AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
 import {getStackEnvFile, loadConfig, verifyConfig, type ConfigFlags} from './config.js';
@@ -147,8 +147,46 @@ function verifyNumberFlags(flags: Readonly<Record<string, unknown>>, specs: Read
 	}
 }
 
+/**
+ * The command line parsed without meow when it is plain: words and boolean flags written as
+ * `--name`, each at most once. Loading meow takes tens of milliseconds, most of a quick command's
+ * own time (issue 13, point 2); everything else (values, short, negated or repeated flags, --help,
+ * --version, unknown flags) goes to meow, and a test checks both give the same for every command.
+ * Returns the flags as meow gives them (defaults, booleans false, repeatable flags []) and the
+ * words, or undefined when meow must parse. Pure.
+ */
+export function parsePlainArgv(argv: readonly string[], flags: Readonly<Record<string, Omit<CommandFlag, 'description'>>>): {flags: Record<string, unknown>; input: string[]} | undefined {
+	const booleans = new Map(Object.entries(flags).filter(([, flag]) => flag.type === 'boolean').map(([name]) => [`--${kebab(name)}`, name]));
+	const given = new Set<string>();
+	const input: string[] = [];
+	for (const token of argv) {
+		if (!token.startsWith('-')) {
+			input.push(token);
+			continue;
+		}
+
+		const name = booleans.get(token);
+		if (name === undefined || token.startsWith('--no-') || given.has(name)) return undefined;
+		given.add(name);
+	}
+
+	const parsed: Record<string, unknown> = {};
+	for (const [name, flag] of Object.entries(flags)) {
+		if (flag.type === 'boolean') parsed[name] = given.has(name) || (flag.default ?? false);
+		else if (flag.isMultiple) parsed[name] = flag.default ?? [];
+		else if (flag.default !== undefined) parsed[name] = flag.default;
+	}
+
+	return {flags: parsed, input};
+}
+
 const stripDescriptions = (flags: Readonly<Record<string, CommandFlag>>): AnyFlags =>
 	Object.fromEntries(Object.entries(flags).map(([name, {description: _d, ...flag}]) => [name, flag])) as AnyFlags;
+
+/** The flags meow is given for a command (or for none): the global ones, the command's, --help and --version. */
+export function meowFlagsOf(command: Pick<CommandSpec, 'flags'> | undefined) {
+	return {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}} satisfies AnyFlags;
+}
 
 interface Io {
 	readonly stdout: NodeJS.WriteStream;
@@ -180,25 +218,36 @@ export async function main(
 	const wantsHelp = argv.includes('--help') || argv.includes('-h');
 	const help = command ? commandHelp(command) : wantsHelp ? mainHelp(await loadAllCommands()) : '';
 
-	// Strict parse: unknown flags are usage errors (meow exits 2 with a message).
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv: joinNegativeValues(argv, {...globalFlags, ...command?.flags}),
-		flags: {...stripDescriptions(globalFlags), ...stripDescriptions(command?.flags ?? {}), help: {type: 'boolean', shortFlag: 'h'}, version: {type: 'boolean', shortFlag: 'v'}},
-		allowUnknownFlags: false,
-		autoHelp: false,
-		autoVersion: false,
-		description: false,
-	});
-	const flags = cli.flags as Record<string, unknown>;
-	const args = command ? cli.input.slice(command.name.split(' ').length) : cli.input;
+	// Strict parse: unknown flags are usage errors (meow exits 2 with a message). A plain command
+	// line is parsed without loading meow; --help and --version always go to meow.
+	const meowFlags = meowFlagsOf(command);
+	let parsed: {readonly flags: Record<string, unknown>; readonly input: readonly string[]; readonly help?: string; readonly version?: string} | undefined
+		= wantsHelp || argv.includes('--version') ? undefined : parsePlainArgv(argv, meowFlags);
+	// meow names the process after package.json's bin (ps shows "rqc"); so does the plain parse.
+	if (parsed) process.title = 'rqc';
+	else {
+		const {default: meow} = await import('meow');
+		const cli = meow(help, {
+			importMeta: import.meta,
+			argv: joinNegativeValues(argv, {...globalFlags, ...command?.flags}),
+			flags: meowFlags,
+			allowUnknownFlags: false,
+			autoHelp: false,
+			autoVersion: false,
+			description: false,
+		});
+		parsed = {flags: cli.flags as Record<string, unknown>, input: cli.input, help: cli.help, version: cli.pkg.version ?? 'unknown'};
+	}
+
+	const {flags} = parsed;
+	const args = command ? parsed.input.slice(command.name.split(' ').length) : [...parsed.input];
 	if (flags.help) {
-		io.stdout.write(`\n${cli.help.replace(/^\n+/, '')}\n`);
+		io.stdout.write(`\n${(parsed.help ?? '').replace(/^\n+/, '')}\n`);
 		return EXIT.ok;
 	}
 
 	if (flags.version) {
-		io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+		io.stdout.write(`${parsed.version ?? 'unknown'}\n`);
 		return EXIT.ok;
 	}
 

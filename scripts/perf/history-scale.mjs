@@ -3,7 +3,8 @@
 // and prints, for each store, what a user waits for, beside today's raw-sample query in the
 // same run:
 //   1. `rqc releases --json` as a process, and the store's part of it (target ≤ 150 ms);
-//      peer: the listReleases query before summaries (a raw-sample count per release).
+//      peers: `node -e 0` (Node's own start, the floor), `rqc --version`, `psql -c` of the same
+//      listing query, and the listReleases query before summaries (a raw-sample count per release).
 //   2. The Compare pane's first frame with data: release list, comparison of the two latest,
 //      the first case's history chart (target ≤ 1 s); peer: the chart the way it was loaded
 //      before (two queries per release).
@@ -15,11 +16,15 @@
 //
 // Usage: npm run build && node scripts/perf/history-scale.mjs [--store postgres,timescale,pglite]
 //          [--releases 3000] [--cases 50] [--samples 30] [--pglite-releases 1000] [--peer-releases 200]
+//          [--keep] [--reuse NAME] [--only releases]
+// --keep leaves the store built and prints its name (a database, or the embedded store's directory);
+// --reuse NAME measures a kept store again without building it (one store kind per call);
+// --only releases measures point 1 alone.
 // postgres: a random database on RQC_TEST_DATABASE_URL's server (dropped after);
 // timescale: the same on RQC_TEST_TIMESCALE_URL's server, every samples chunk compressed;
 // pglite: the embedded store in a temporary directory. Prints the load average: the machine is shared.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -27,9 +32,10 @@ import {parseArgs} from 'node:util';
 import pg from 'pg';
 import {loadCaseDetail, loadCaseHistory} from '../../dist/compare/case-history.js';
 import {loadComparison} from '../../dist/compare/load-comparison.js';
-import {summarizeReleases} from '../../dist/commands/releases.js';
+import {toReleaseListing} from '../../dist/commands/releases.js';
 import {computeMedianCiSorted} from '../../dist/stats/median-ci.js';
 import {openStore} from '../../dist/store/open-store.js';
+import {RELEASES_WITH_RUNS_SQL} from '../../dist/store/sql-store.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const {values: args} = parseArgs({options: {
@@ -41,7 +47,11 @@ const {values: args} = parseArgs({options: {
 	'peer-releases': {type: 'string', default: '200'},
 	'peer-limit': {type: 'string', default: '120'},
 	keep: {type: 'boolean', default: false},
+	reuse: {type: 'string'},
+	only: {type: 'string'},
 }});
+if (args.only !== undefined && args.only !== 'releases') throw new Error(`--only ${args.only}: only "releases" is known`);
+if (args.reuse !== undefined && args.store.includes(',')) throw new Error('--reuse NAME needs one --store');
 const CASES = Number(args.cases);
 const PER_CASE = Number(args.samples);
 const PEER_RELEASES = Number(args['peer-releases']);
@@ -108,29 +118,48 @@ async function rawChart(store, releases, name, deadline) {
 	return {done, isCut: false};
 }
 
-function runCli(argv, env) {
+/** CPU seconds (user + system) of this process's finished children, from /proc/self/stat (10 ms ticks). */
+function childrenCpuSeconds() {
+	const stat = readFileSync('/proc/self/stat', 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/**
+ * A process run 3 times (or `times`): median and fastest wall time, its mean CPU time (user +
+ * system: less swayed than wall time by a busy machine), and its last output.
+ */
+function runProcess(command, argv, env, times = 3) {
 	const all = [];
 	let out = '';
-	for (let i = 0; i < 3; i++) {
+	const cpu0 = childrenCpuSeconds();
+	for (let i = 0; i < times; i++) {
 		const t0 = process.hrtime.bigint();
-		const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
+		const result = spawnSync(command, argv, {env: {...process.env, ...env, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024});
 		all.push(ms(t0));
-		if (result.status !== 0) throw new Error(`rqc ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+		if (result.status !== 0) throw new Error(`${path.basename(command)} ${argv.join(' ').slice(0, 80)} exited ${result.status}: ${result.stderr}`);
 		out = result.stdout;
 	}
 
-	return {median: medianOf(all), min: Math.min(...all), out};
+	return {median: medianOf(all), min: Math.min(...all), cpu: (childrenCpuSeconds() - cpu0) * 1000 / times, out};
 }
 
-async function createDatabase(serverUrl, prefix) {
-	const name = `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
-	const admin = new pg.Client({connectionString: serverUrl});
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
+const runCli = (argv, env, times) => runProcess(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], env, times);
+
+async function createDatabase(serverUrl, prefix, reuse) {
+	const name = reuse ?? `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`--reuse ${name}: not a database name`);
+	if (!reuse) {
+		const admin = new pg.Client({connectionString: serverUrl});
+		await admin.connect();
+		await admin.query(`CREATE DATABASE ${name}`);
+		await admin.end();
+	}
+
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
 	return {
+		name,
 		url: url.toString(),
 		async drop() {
 			const client = new pg.Client({connectionString: serverUrl});
@@ -183,10 +212,8 @@ function copyPeer(url, isTimescale, releaseCount) {
 	}
 }
 
-async function measure(kind, {url, pgliteDir, releases}) {
-	console.log(`\n== ${kind}: ${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
-	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
-	let store = await openStore(config);
+/** Builds the history through rqc's own write path and prints the write rates against psql \\copy. */
+async function build(kind, store, url, releases) {
 	// The bulk write path (an import writes a file's samples in one call), on the empty store,
 	// with the same rows the psql \copy peer writes below; then taken away again.
 	const bulkCount = Math.min(PEER_RELEASES, releases);
@@ -240,7 +267,13 @@ async function measure(kind, {url, pgliteDir, releases}) {
 		const bulk = bulkCount * CASES * PER_CASE / bulkMs * 1000;
 		console.log(`  write rate, the first ${count} releases' ${peer.rows.toLocaleString('en')} rows: psql \\copy ${Math.round(peerRate).toLocaleString('en')} rows/s; rqc in one insertSamples call (as an import) ${Math.round(bulk).toLocaleString('en')} rows/s = ${(bulk / peerRate).toFixed(2)}×; rqc one transaction per release (as nightly runs) ${Math.round(ours).toLocaleString('en')} rows/s = ${(ours / peerRate).toFixed(2)}× (target ≥ 0.5×)  (load ${load()})`);
 	}
+}
 
+async function measure(kind, {url, pgliteDir, releases, isReused}) {
+	console.log(`\n== ${kind}: ${isReused ? 'kept store, ' : ''}${releases} releases × ${CASES} cases × ${PER_CASE} samples = ${(releases * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
+	const config = {databaseUrl: url, pgliteDir: pgliteDir ?? ''};
+	let store = await openStore(config);
+	if (!isReused) await build(kind, store, url, releases);
 	// Reopen, as every command does.
 	await store.close();
 	store = await openStore(config);
@@ -248,14 +281,18 @@ async function measure(kind, {url, pgliteDir, releases}) {
 	const [base, candidate] = names.slice(-2);
 
 	// 1. rqc releases
-	const listing = await timeIt(async () => summarizeReleases(await store.listReleases(), await store.listRuns({limit: 100_000})));
+	const listing = await timeIt(async () => toReleaseListing(await store.listReleasesWithRuns({runLimit: 100_000})));
 	const cliEnv = url ? {RQC_DATABASE_URL: url} : {RQC_DATA_DIR: path.dirname(pgliteDir), RQC_DATABASE_URL: ''};
 	if (!url) await store.close();
-	const releasesCli = runCli(['releases', '--json'], cliEnv);
-	const versionCli = runCli(['--version'], cliEnv);
+	// Peers in the same minute: Node's own start (the floor), rqc's start, psql of the same query.
+	const floor = runProcess(process.execPath, ['-e', '0'], {}, 5);
+	const releasesCli = runCli(['releases', '--json'], cliEnv, 5);
+	const versionCli = runCli(['--version'], cliEnv, 5);
+	const psqlPeer = url ? runProcess('psql', ['-X', '-A', '-t', '-q', '-d', url, '-c', RELEASES_WITH_RUNS_SQL], {}, 5) : undefined;
 	if (!url) store = await openStore(config);
 	const listed = JSON.parse(releasesCli.out).releases;
-	console.log(`  rqc releases --json: process ${fmt(releasesCli.median)} (rqc --version ${fmt(versionCli.median)}), store part ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last (target ≤ 150 ms)  (load ${load()})`);
+	const figure = (run) => `${fmt(run.median)} [fastest ${fmt(run.min)}; CPU ${fmt(run.cpu)}]`;
+	console.log(`  rqc releases --json: process ${figure(releasesCli)} (target ≤ 150 ms); peers: node -e 0 ${figure(floor)}, rqc --version ${figure(versionCli)}, ${psqlPeer ? `psql -c of the same listing query ${figure(psqlPeer)}` : 'no psql peer (embedded store)'}; store part in-process ${fmt(listing.median)} [${fmt(listing.min)}–${fmt(listing.max)}] for ${listed.length} releases, ${listed.at(-1).sampleCount} samples in the last  (load ${load()})`);
 	let rawList;
 	if (url) {
 		const client = new pg.Client({connectionString: url});
@@ -282,6 +319,10 @@ async function measure(kind, {url, pgliteDir, releases}) {
 	}
 
 	console.log(`    peer, today's raw-sample listReleases query: ${rawList}`);
+	if (args.only === 'releases') {
+		await store.close();
+		return;
+	}
 
 	// 2. Compare pane's first frame with data, and 4. compare in-process
 	const frame = await timeIt(async () => {
@@ -317,18 +358,20 @@ for (const kind of stores) {
 			continue;
 		}
 
-		const db = await createDatabase(server, 'rqc_hist');
+		const db = await createDatabase(server, 'rqc_hist', args.reuse);
 		try {
-			await measure(kind, {url: db.url, releases: Number(args.releases)});
+			await measure(kind, {url: db.url, releases: Number(args.releases), isReused: args.reuse !== undefined});
 		} finally {
-			if (!args.keep) await db.drop();
+			if (args.keep || args.reuse) console.log(`  kept database ${db.name} (measure again: --store ${kind} --reuse ${db.name})`);
+			else await db.drop();
 		}
 	} else if (kind === 'pglite') {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'rqc-history-pglite-'));
+		const dir = args.reuse ?? mkdtempSync(path.join(os.tmpdir(), 'rqc-history-pglite-'));
 		try {
-			await measure(kind, {pgliteDir: path.join(dir, 'pglite'), releases: Number(args['pglite-releases'])});
+			await measure(kind, {pgliteDir: path.join(dir, 'pglite'), releases: Number(args['pglite-releases']), isReused: args.reuse !== undefined});
 		} finally {
-			if (!args.keep) rmSync(dir, {recursive: true, force: true});
+			if (args.keep || args.reuse) console.log(`  kept the embedded store in ${dir} (measure again: --store pglite --reuse ${dir})`);
+			else rmSync(dir, {recursive: true, force: true});
 		}
 	}
 

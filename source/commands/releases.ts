@@ -1,8 +1,7 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
-import {toJson} from '../json.js';
 import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
-import type {ReleaseSummary, Run} from '../store/records.js';
+import type {ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
@@ -36,6 +35,44 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 	});
 }
 
+/** The listing of releases read with their runs (Store.listReleasesWithRuns): what summarizeReleases gives. Pure. */
+export function toReleaseListing(releases: readonly ReleaseWithRuns[]): ReleaseListing[] {
+	return releases.map((release) => {
+		const own = release.runs.map((r) => ({
+			id: r.id,
+			suite: r.suite,
+			mode: r.mode,
+			status: r.status,
+			environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
+			startedAt: r.startedAt,
+		}));
+		return {
+			id: release.id,
+			name: release.name,
+			createdAt: release.createdAt,
+			gitSha: release.gitSha,
+			isDemo: release.isDemo,
+			runCount: release.runCount,
+			sampleCount: release.sampleCount,
+			suites: release.suites,
+			modes: release.modes,
+			lastRunAt: release.lastRunAt,
+			environments: [...new Set(own.map((r) => r.environment))],
+			runs: own,
+		};
+	});
+}
+
+/**
+ * `{"releases": [...]}` exactly as toJson writes it, for thousands of releases at a fraction of
+ * the time: the only absent values (gitSha, lastRunAt) become null here, so the plain
+ * JSON.stringify needs no replacer (issue 13, point 2). Pure.
+ */
+export function releasesJson(listing: readonly ReleaseListing[]): string {
+	const releases = listing.map((r) => ({...r, gitSha: r.gitSha ?? null, lastRunAt: r.lastRunAt ?? null}));
+	return JSON.stringify({releases}, null, 2);
+}
+
 export function formatReleases(listing: readonly ReleaseListing[], hasColor: boolean): string {
 	if (listing.length === 0) return 'no releases yet: run rqc bench run or rqc import';
 	const rows = listing.map((r) => [
@@ -59,9 +96,8 @@ export const releasesCommand: CommandSpec = {
 	flags: {},
 	async run(context) {
 		const store = await context.openStore();
-		const [releases, runs] = await Promise.all([store.listReleases(), store.listRuns({limit: 100_000})]);
-		const listing = summarizeReleases(releases, runs);
-		if (context.isJson) context.stdout.write(toJson({releases: listing}) + '\n');
+		const listing = toReleaseListing(await store.listReleasesWithRuns({runLimit: 100_000}));
+		if (context.isJson) context.stdout.write(releasesJson(listing) + '\n');
 		else context.stdout.write(formatReleases(listing, context.hasColor) + '\n');
 		return EXIT.ok;
 	},

@@ -1,13 +1,14 @@
 /** PostgreSQL (and TimescaleDB) through node-postgres, with COPY for bulk sample writes. */
 import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
+import {returnNavigator} from './pg-first.js';
 import pg from 'pg';
-import {from as copyFrom} from 'pg-copy-streams';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
 import {toCopyText, type Driver, type Executor} from './driver.js';
 
+returnNavigator();
 // BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
 pg.types.setTypeParser(20, (value) => Number(value));
 
@@ -25,6 +26,8 @@ function wrap(db: Queryable): Executor {
 		async bulkInsert(table, columns, rows) {
 			if (!('release' in db)) throw new Error('bulkInsert needs a transaction');
 			if (rows.length === 0) return 0;
+			// Loaded on the first bulk write: a command that only reads never pays for it.
+			const {from: copyFrom} = await import('pg-copy-streams');
 			const body = () => Readable.from(encodeRows(rows));
 			// Fast path: COPY straight into the table. If a row already exists (a replayed spool),
 			// roll that back and go through a temporary table that skips the duplicates.

@@ -23,6 +23,21 @@ export interface ReleaseSummary extends Release {
 	readonly lastRunAt: Date | undefined;
 }
 
+/** A run as `rqc releases` lists it. */
+export interface ReleaseRun {
+	readonly id: number;
+	readonly suite: string;
+	readonly mode: RunMode;
+	readonly status: RunStatus;
+	readonly environment: ExecutionEnvironment;
+	readonly startedAt: Date;
+}
+
+/** A release with its summary and its runs, the newest run first. */
+export interface ReleaseWithRuns extends ReleaseSummary {
+	readonly runs: readonly ReleaseRun[];
+}
+
 /** Resource limits of a docker-mode run (or of a calibration). */
 export interface ResourceLimits {
 	readonly cpus?: number;

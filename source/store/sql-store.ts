@@ -8,7 +8,7 @@ import {summarizeValues, type ValueSummary} from '../stats/summary.js';
 import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
 	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
-	ReleaseSummary, Run, RunCaseSummary, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
+	ReleaseSummary, ReleaseWithRuns, Run, RunCaseSummary, RunMode, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
 } from './records.js';
 import type {Store} from './store.js';
 
@@ -295,9 +295,43 @@ async function applySampleRetention(tx: Executor, retention: string | undefined)
 	await tx.query("SELECT add_retention_policy('samples', $1::interval)", [retention]);
 }
 
+/**
+ * Whether opening has nothing to do: every migration applied and, where TimescaleDB is in use,
+ * the samples retention as asked. One query (two on TimescaleDB), no lock and no DDL, so a
+ * command that only reads starts quickly (issue 13, point 2). Undefined when the full path
+ * must run (a new or older database, a newer one, TimescaleDB to set up or retention to change).
+ */
+async function checkCurrentSchema(driver: Driver, retention: string | undefined): Promise<{hasTimescale: boolean} | undefined> {
+	let row: {versions: string | null; preloaded: boolean; available: boolean; installed: boolean} | undefined;
+	try {
+		// pg_available_extensions reads every extension's control file: only asked when preloaded.
+		[row] = await driver.query(`WITH s AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'timescaledb.bgw_launcher_poll_time') AS preloaded)
+			SELECT (SELECT array_agg(version ORDER BY version) FROM schema_migrations)::text AS versions, preloaded,
+				preloaded AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+				EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed
+			FROM s`);
+	} catch {
+		// No schema_migrations table yet (a new database): the full path creates it (and reports
+		// any other failure).
+		return undefined;
+	}
+
+	const applied = String(row?.versions ?? '{}').replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+	if (applied.length !== migrations.length || migrations.some((m, i) => applied[i] !== m.version)) return undefined;
+	if (driver.kind !== 'postgres' || !row?.available || !row.preloaded) return {hasTimescale: false};
+	if (!row.installed) return undefined;
+	const [job] = await driver.query<{same: boolean | null}>(
+		`SELECT $1::interval = (config->>'drop_after')::interval AS same FROM timescaledb_information.jobs
+		 WHERE proc_name = 'policy_retention' AND hypertable_name = 'samples'`, [retention ?? null]);
+	const isRetentionAsAsked = retention === undefined ? job === undefined : job?.same === true;
+	return isRetentionAsAsked ? {hasTimescale: true} : undefined;
+}
+
 /** Applies pending migrations (and TimescaleDB features when available). Returns the schema version. */
 export async function migrate(driver: Driver, options: {sampleRetention?: string} = {}): Promise<{version: number; hasTimescale: boolean}> {
 	const retention = parseSampleRetention(options.sampleRetention);
+	const current = await checkCurrentSchema(driver, retention);
+	if (current) return {version: LATEST_SCHEMA_VERSION, ...current};
 	await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 	let hasTimescale = false;
@@ -380,6 +414,13 @@ export function describeTimescaleProblem(state: TimescaleState): string | undefi
 	return 'TimescaleDB is preloaded but CREATE EXTENSION timescaledb failed (plain tables meanwhile): run it in psql to see why';
 }
 
+/** What listReleasesWithRuns reads (exported for the performance script's psql peer). */
+export const RELEASES_WITH_RUNS_SQL = `SELECT
+	(SELECT coalesce(json_agg(json_build_array(id, name, floor(extract(epoch FROM created_at) * 1000)::bigint, git_sha, is_demo)
+		ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
+	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, floor(extract(epoch FROM started_at) * 1000)::bigint, sample_count)
+		ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`;
+
 export class SqlStore implements Store {
 	readonly driver: 'pglite' | 'postgres';
 
@@ -447,6 +488,49 @@ export class SqlStore implements Store {
 			modes: [...(row.modes as ReleaseSummary['modes'])].sort(),
 			lastRunAt: optDate(row.last_run_at),
 		}));
+	}
+
+	async listReleasesWithRuns(options: {runLimit?: number} = {}): Promise<ReleaseWithRuns[]> {
+		// Two JSON texts in one row, each one sorted aggregate: parsing two strings is far cheaper
+		// for a process that starts, lists and exits than thousands of rows of typed columns, and
+		// the per-release counts are one pass over the runs here (issue 13, point 2). Times are
+		// epoch milliseconds, truncated as the drivers' Date parsing truncates microseconds.
+		const [row] = await this.executor.query<{releases: string; runs: string}>(RELEASES_WITH_RUNS_SQL);
+		type ReleaseTuple = [number, string, number, string | null, boolean];
+		type RunTuple = [number, number, string, RunMode, RunStatus, ExecutionEnvironment, number, number];
+		interface Facts {runCount: number; sampleCount: number; suites: Set<string>; modes: Set<RunMode>; lastRunAt: number; runs: ReleaseWithRuns['runs'][number][]}
+		const limit = options.runLimit ?? 1000;
+		const byRelease = new Map<number, Facts>();
+		const runs = JSON.parse(row?.runs ?? '[]') as RunTuple[];
+		for (let i = 0; i < runs.length; i++) {
+			const [releaseId, id, suite, mode, status, environment, startedAt, sampleCount] = runs[i]!;
+			let facts = byRelease.get(releaseId);
+			if (!facts) byRelease.set(releaseId, facts = {runCount: 0, sampleCount: 0, suites: new Set(), modes: new Set(), lastRunAt: startedAt, runs: []});
+			facts.runCount++;
+			facts.sampleCount += sampleCount;
+			facts.suites.add(suite);
+			facts.modes.add(mode);
+			facts.lastRunAt = Math.max(facts.lastRunAt, startedAt);
+			// The newest runs of the whole store, as listRuns({limit}) gives them.
+			if (i < limit) facts.runs.push({id, suite, mode, status, environment, startedAt: new Date(startedAt)});
+		}
+
+		return (JSON.parse(row?.releases ?? '[]') as ReleaseTuple[]).map(([id, name, createdAt, gitSha, isDemo]) => {
+			const facts = byRelease.get(id);
+			return {
+				id,
+				name,
+				createdAt: new Date(createdAt),
+				gitSha: gitSha ?? undefined,
+				isDemo,
+				runCount: facts?.runCount ?? 0,
+				sampleCount: facts?.sampleCount ?? 0,
+				suites: [...facts?.suites ?? []].sort(),
+				modes: [...facts?.modes ?? []].sort(),
+				lastRunAt: facts ? new Date(facts.lastRunAt) : undefined,
+				runs: facts?.runs ?? [],
+			};
+		});
 	}
 
 	async getRunSummaries(runIds: readonly number[], metric: SummaryMetric = 'wall'): Promise<RunCaseSummary[]> {

@@ -1,6 +1,6 @@
 import type {
 	Calibration, CaseProfile, ContainerSample, NewCalibration, NewRun, NewSample, Release, ReleaseSummary,
-	Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery,
+	ReleaseWithRuns, Run, RunStatus, Sample, SampleQuery, StoreInfo, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery,
 	RunCaseSummary, SummaryMetric,
 } from './records.js';
 
@@ -20,6 +20,12 @@ export interface Store {
 	getRelease(name: string): Promise<Release | undefined>;
 	/** Every release, oldest first, with counts read from the run/case summaries (no sample scan). */
 	listReleases(): Promise<ReleaseSummary[]>;
+	/**
+	 * Every release as listReleases gives it, each with its runs (the newest first), in one query:
+	 * what `rqc releases` prints. Only the runLimit newest runs of the store are listed (default
+	 * 1000); the counts always cover every run.
+	 */
+	listReleasesWithRuns(options?: {runLimit?: number}): Promise<ReleaseWithRuns[]>;
 	/** Deletes a release with its runs and samples; returns whether it existed. */
 	deleteRelease(name: string): Promise<boolean>;
 

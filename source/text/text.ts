@@ -3,7 +3,19 @@
  * colour only when allowed, symbols always, widths in display columns, one byte formatter.
  * Pure. It sits at the bottom of the layers, beside stats/ and errors.ts.
  */
-import stringWidth from 'string-width';
+import {createRequire} from 'node:module';
+
+// string-width and a grapheme segmenter cost tens of milliseconds to load (ICU segmentation data):
+// loaded on the first text that is not plain ASCII, so a command printing JSON never pays for
+// them (issue 13, point 2). Node ≥ 20.19 loads the ES module string-width synchronously.
+const loadModule = createRequire(import.meta.url);
+let measureWidth: ((text: string) => number) | undefined;
+const stringWidth = (text: string): number => {
+	measureWidth ??= (loadModule('string-width') as typeof import('string-width')).default;
+	return measureWidth(text);
+};
+
+let segmenter: Intl.Segmenter | undefined;
 
 const codes = {red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2} as const;
 export type Color = keyof typeof codes;
@@ -27,7 +39,6 @@ export const SYMBOL = {ok: '✓', bad: '✗', warn: '!', off: '-', running: '▶
 // CSI (colours, cursor moves) and OSC (titles, links) sequences: zero columns wide.
 const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
 const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
 /**
  * How many terminal columns text takes: East Asian wide and fullwidth characters (and emoji) 2,
@@ -51,7 +62,8 @@ function* splitColumns(text: string): Generator<{readonly text: string; readonly
 }
 
 function* splitGraphemes(text: string): Generator<{readonly text: string; readonly width: number}> {
-	for (const {segment} of graphemes.segment(text)) yield {text: segment, width: stringWidth(segment)};
+	segmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+	for (const {segment} of segmenter.segment(text)) yield {text: segment, width: stringWidth(segment)};
 }
 
 /**

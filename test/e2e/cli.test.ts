@@ -86,6 +86,24 @@ describe('--json loads neither Ink nor React', () => {
 	});
 });
 
+// issue 13: rqc releases --json starts quickly: no argument parser, width tables or COPY streams.
+describe('rqc releases --json loads only what it uses', () => {
+	it('loads neither meow, string-width, pg-copy-streams, Ink nor React', async () => {
+		const trace = path.join(os.tmpdir(), `rqc-trace-${uniqueSuffix()}`);
+		try {
+			const {exitCode, stdout} = await runCli(['releases', '--json'], {...dataEnv, RQC_TRACE_IMPORTS: trace},
+				{nodeOptions: ['--import', path.join(root, 'test/helpers/trace-imports.mjs')]} as never);
+			expect(exitCode).toBe(0);
+			expect(JSON.parse(stdout)).toHaveProperty('releases');
+			const loaded = readFileSync(trace, 'utf8');
+			expect(loaded).toContain('/dist/commands/releases.js');
+			expect(loaded).not.toMatch(/node_modules\/(meow|string-width|pg-copy-streams|ink|react)\//);
+		} finally {
+			rmSync(trace, {force: true});
+		}
+	});
+});
+
 describeWith([requireDocker(), requirePostgres(), requireRedis()], 'rqc doctor against real services', () => {
 	let db: TestDatabase;
 	beforeAll(async () => {

@@ -175,6 +175,39 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect(profiles.get('odd')!.peakRssBytes).toBe(4096 * 6);
 		expect((await store.getCaseProfiles([])).size).toBe(0);
 	});
+
+	// issue 13: rqc releases reads releases with their runs in one query; it must list what
+	// listReleases and listRuns list, run limit included.
+	it('lists releases with their runs in one query, as listReleases and listRuns give them', async () => {
+		await store.ensureRelease('v-no-runs', {gitSha: 'cafe'});
+		const docker = {runtime: 'docker' as const, image: 'runner:2', limits: {cpus: 2, memoryBytes: 2 ** 30}};
+		const older = await store.createRun({release: 'v-many', suite: 'web', mode: 'docker', environment: docker, startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 7))});
+		await store.insertSamples(samplesFor(older.id, 4));
+		await store.finishRun(older.id, 'completed');
+		const newer = await store.createRun({release: 'v-many', suite: 'api', mode: 'docker', environment: docker, startedAt: new Date(Date.UTC(2026, 0, 2))});
+		await store.finishRun(newer.id, 'failed', {reason: 'boom'});
+		await store.createRun({release: 'v-many', suite: 'api', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, startedAt: new Date(Date.UTC(1969, 11, 31, 23, 59, 59, 999))});
+
+		const runs = await store.listRuns({limit: 100_000});
+		const listed = await store.listReleasesWithRuns({runLimit: 100_000});
+		expect(listed.map(({runs: _runs, ...release}) => release)).toEqual(await store.listReleases());
+		for (const release of listed) {
+			expect(release.runs).toEqual(runs.filter((run) => run.releaseId === release.id)
+				.map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt})));
+		}
+
+		const many = listed.find((r) => r.name === 'v-many')!;
+		expect(many).toMatchObject({runCount: 3, sampleCount: 4, suites: ['api', 'web'], modes: ['bare_metal', 'docker']});
+		expect(many.runs.map((r) => r.id)).toEqual([newer.id, older.id, many.runs[2]!.id]);
+		expect(many.runs[0]!.environment).toEqual(docker);
+		expect(listed.find((r) => r.name === 'v-no-runs')).toMatchObject({gitSha: 'cafe', runCount: 0, sampleCount: 0, suites: [], runs: [], lastRunAt: undefined});
+
+		// Only the newest runs of the store are listed; the counts still cover every run.
+		const limited = await store.listReleasesWithRuns({runLimit: 2});
+		const byId = (a: number, b: number) => a - b;
+		expect(limited.flatMap((r) => r.runs.map((run) => run.id)).sort(byId)).toEqual(runs.slice(0, 2).map((run) => run.id).sort(byId));
+		expect(limited.find((r) => r.name === 'v-many')!.runCount).toBe(3);
+	});
 }
 
 describe('store on embedded PGlite', () => {

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {formatReleases, type ReleaseListing} from '../../../source/commands/releases.js';
+import {formatReleases, releasesJson, summarizeReleases, toReleaseListing, type ReleaseListing} from '../../../source/commands/releases.js';
+import {toJson} from '../../../source/json.js';
+import type {ExecutionEnvironment, ReleaseSummary, Run} from '../../../source/store/records.js';
 import {displayWidth} from '../../../source/text/text.js';
 
 function listing(name: string, runCount: number): ReleaseListing {
@@ -24,5 +26,34 @@ describe('formatReleases', () => {
 		const lines = formatReleases([listing('发布版本', 3), listing('v1', 12)], false).split('\n');
 		const suitesColumn = lines.map((line) => displayWidth(line.slice(0, line.indexOf(line.startsWith('release') ? 'suites' : 'api'))));
 		expect(new Set(suitesColumn).size).toBe(1);
+	});
+});
+
+// issue 13: rqc releases builds its listing from one query's releases-with-runs; the JSON must be
+// the one summarizeReleases gives from listReleases and listRuns, key order included.
+describe('toReleaseListing', () => {
+	it('gives what summarizeReleases gives, byte for byte as JSON', () => {
+		const docker: ExecutionEnvironment = {runtime: 'docker', image: 'runner:2', limits: {cpus: 2, memoryBytes: 2 ** 30}};
+		const bare: ExecutionEnvironment = {runtime: 'bare_metal'};
+		const releases: ReleaseSummary[] = [
+			{id: 1, name: 'v1', createdAt: new Date('2026-11-01T00:00:00Z'), gitSha: 'abc', isDemo: false, runCount: 3, sampleCount: 30, suites: ['api', 'web'], modes: ['bare_metal', 'docker'], lastRunAt: new Date('2026-11-03T00:00:00Z')},
+			{id: 2, name: 'v2', createdAt: new Date('2026-11-02T00:00:00Z'), gitSha: undefined, isDemo: true, runCount: 0, sampleCount: 0, suites: [], modes: [], lastRunAt: undefined},
+		];
+		const run = (id: number, suite: string, mode: Run['mode'], environment: ExecutionEnvironment, day: number): Run => ({
+			id, releaseId: 1, releaseName: 'v1', suite, mode, status: 'completed', statusReason: undefined, startedAt: new Date(Date.UTC(2026, 10, day)),
+			endedAt: undefined, environment, isDemo: false,
+		});
+		const runs = [run(7, 'web', 'docker', docker, 3), run(6, 'api', 'docker', docker, 2), run(5, 'api', 'bare_metal', bare, 1)];
+		const withRuns = releases.map((release) => ({
+			...release,
+			runs: runs.filter((r) => r.releaseId === release.id).map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt})),
+		}));
+		const expected = summarizeReleases(releases, runs);
+		expect(expected[0]!.environments).toEqual(['docker 2 cpus 1g runner:2', 'bare metal']);
+		expect(JSON.stringify(toReleaseListing(withRuns))).toBe(JSON.stringify(expected));
+		// The JSON text without toJson's replacer: the same bytes, absent values as null.
+		const text = releasesJson(toReleaseListing(withRuns));
+		expect(text).toBe(toJson({releases: expected}));
+		expect(JSON.parse(text).releases[1]).toMatchObject({gitSha: null, lastRunAt: null});
 	});
 });
