@@ -22,15 +22,22 @@ function wrap(db: Queryable): Executor {
 		async exec(sql: string) {
 			await db.query(sql);
 		},
-		async bulkInsert(table, columns, rows) {
+		async bulkInsert(table, columns, rows, options = {}) {
 			if (!('release' in db)) throw new Error('bulkInsert needs a transaction');
 			if (rows.length === 0) return 0;
 			const body = () => Readable.from(encodeRows(rows));
+			const copy = async (target: string) => pipeline(body(), db.query(copyFrom(`COPY ${target} (${columns.join(',')}) FROM STDIN`)));
+			// The caller expects no duplicates and retries on one: COPY with nothing around it.
+			if (options.duplicates === 'throw') {
+				await copy(table);
+				return rows.length;
+			}
+
 			// Fast path: COPY straight into the table. If a row already exists (a replayed spool),
 			// roll that back and go through a temporary table that skips the duplicates.
 			await db.query('SAVEPOINT rqc_copy');
 			try {
-				await pipeline(body(), db.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`)));
+				await copy(table);
 				await db.query('RELEASE SAVEPOINT rqc_copy');
 				return rows.length;
 			} catch (error) {
@@ -39,7 +46,7 @@ function wrap(db: Queryable): Executor {
 			}
 
 			await db.query(`CREATE TEMP TABLE rqc_copy_in (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
-			await pipeline(body(), db.query(copyFrom(`COPY rqc_copy_in (${columns.join(',')}) FROM STDIN`)));
+			await copy('rqc_copy_in');
 			const result = await db.query(`INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM rqc_copy_in ON CONFLICT DO NOTHING`);
 			await db.query('DROP TABLE rqc_copy_in');
 			return result.rowCount ?? 0;
@@ -50,7 +57,9 @@ function wrap(db: Queryable): Executor {
 function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string> {
 	const batch: string[] = [];
 	for (const row of rows) {
-		batch.push(row.map((v) => toCopyText(v)).join('\t'));
+		let line = toCopyText(row[0]);
+		for (let i = 1; i < row.length; i++) line += `\t${toCopyText(row[i])}`;
+		batch.push(line);
 		if (batch.length === 5000) {
 			yield batch.join('\n') + '\n';
 			batch.length = 0;
