@@ -2,7 +2,7 @@
 
 export interface Executor {
 	/** Runs one parameterised statement and returns its rows. */
-	query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+	query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
 	/** Runs one or more statements without parameters. */
 	exec(sql: string): Promise<void>;
 	/**
@@ -11,6 +11,14 @@ export interface Executor {
 	 * transaction. Returns the number of rows written.
 	 */
 	bulkInsert(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, options?: BulkInsertOptions): Promise<number>;
+}
+
+export interface QueryOptions {
+	/**
+	 * A name under which the driver may keep the statement prepared on its connection (parsed and
+	 * planned once), for a statement on a hot path. One name, one text, always.
+	 */
+	readonly name?: string;
 }
 
 /** How bulkInsert treats rows that collide with the unique index. */

@@ -6,7 +6,7 @@ import {from as copyFrom} from 'pg-copy-streams';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
-import {toCopyText, type Driver, type Executor} from './driver.js';
+import {toCopyText, type Driver, type Executor, type QueryOptions} from './driver.js';
 
 // BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -15,8 +15,9 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 function wrap(db: Queryable): Executor {
 	return {
-		async query<R>(sql: string, params?: readonly unknown[]) {
-			const result = await db.query(sql, params as unknown[] | undefined);
+		async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+			const values = params as unknown[] | undefined;
+			const result = options?.name === undefined ? await db.query(sql, values) : await db.query({name: options.name, text: sql, values});
 			return result.rows as R[];
 		},
 		async exec(sql: string) {
@@ -123,9 +124,9 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 		...base,
 		kind: 'postgres',
 		location: redactUrl(url),
-		async query<R>(sql: string, params?: readonly unknown[]) {
+		async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
 			try {
-				return await base.query<R>(sql, params);
+				return await base.query<R>(sql, params, options);
 			} catch (error) {
 				throw asServiceError(error, url);
 			}

@@ -298,6 +298,8 @@ async function writeBatchSummaries(tx: Executor, runIds: readonly number[], pair
 			(SELECT coalesce(array_agg(run_id ORDER BY run_id, case_name), '{}') AS stale_runs,
 				coalesce(array_agg(case_name ORDER BY run_id, case_name), '{}') AS stale_cases FROM stale) st`,
 		[...columns, [...runIds]],
+		// Once per batch of every run: parsed and planned once per connection.
+		{name: 'rqc_batch_summaries'},
 	);
 	const staleRuns = row?.stale_runs ?? [];
 	const staleCases = row?.stale_cases ?? [];
@@ -582,17 +584,19 @@ export class SqlStore implements Store {
 	}
 
 	async createRun(run: NewRun): Promise<Run> {
-		return this.transaction(async (store) => {
-			const self = store as SqlStore;
-			const release = await self.ensureRelease(run.release, {gitSha: run.gitSha, isDemo: run.isDemo});
-			const rows = await self.executor.query<Row>(
-				`INSERT INTO runs (release_id, suite, mode, status, started_at, ended_at, environment, is_demo)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *, $9::text AS release_name`,
-				[release.id, run.suite, run.mode, run.status ?? 'running', run.startedAt ?? new Date(), run.endedAt ?? null,
-					JSON.stringify(run.environment), run.isDemo ?? false, release.name],
-			);
-			return toRun(rows[0]!);
-		});
+		// The release (as ensureRelease) and the run in one statement: one round trip, no
+		// transaction of its own (issue 13: a nightly run's every write counts).
+		const rows = await this.executor.query<Row>(
+			`WITH rel AS (
+				INSERT INTO releases (name, git_sha, is_demo) VALUES ($1, $2, $3)
+				ON CONFLICT (name) DO UPDATE SET git_sha = COALESCE(releases.git_sha, EXCLUDED.git_sha)
+				RETURNING id)
+			INSERT INTO runs (release_id, suite, mode, status, started_at, ended_at, environment, is_demo)
+			VALUES ((SELECT id FROM rel), $4, $5, $6, $7, $8, $9, $3) RETURNING *, $1::text AS release_name`,
+			[run.release, run.gitSha ?? null, run.isDemo ?? false, run.suite, run.mode, run.status ?? 'running', run.startedAt ?? new Date(), run.endedAt ?? null,
+				JSON.stringify(run.environment)],
+		);
+		return toRun(rows[0]!);
 	}
 
 	async finishRun(id: number, status: Exclude<RunStatus, 'running'>, options: {reason?: string; endedAt?: Date; environment?: Partial<ExecutionEnvironment>} = {}): Promise<void> {
