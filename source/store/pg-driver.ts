@@ -6,7 +6,7 @@ import pg from 'pg';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
-import {toCopyText, type Driver, type Executor} from './driver.js';
+import {toCopyText, type Driver, type Executor, type QueryOptions} from './driver.js';
 
 returnNavigator();
 // BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
@@ -16,24 +16,32 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 function wrap(db: Queryable): Executor {
 	return {
-		async query<R>(sql: string, params?: readonly unknown[]) {
-			const result = await db.query(sql, params as unknown[] | undefined);
+		async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+			const values = params as unknown[] | undefined;
+			const result = options?.name === undefined ? await db.query(sql, values) : await db.query({name: options.name, text: sql, values});
 			return result.rows as R[];
 		},
 		async exec(sql: string) {
 			await db.query(sql);
 		},
-		async bulkInsert(table, columns, rows) {
+		async bulkInsert(table, columns, rows, options = {}) {
 			if (!('release' in db)) throw new Error('bulkInsert needs a transaction');
 			if (rows.length === 0) return 0;
 			// Loaded on the first bulk write: a command that only reads never pays for it.
 			const {from: copyFrom} = await import('pg-copy-streams');
 			const body = () => Readable.from(encodeRows(rows));
+			const copy = async (target: string) => pipeline(body(), db.query(copyFrom(`COPY ${target} (${columns.join(',')}) FROM STDIN`)));
+			// The caller expects no duplicates and retries on one: COPY with nothing around it.
+			if (options.duplicates === 'throw') {
+				await copy(table);
+				return rows.length;
+			}
+
 			// Fast path: COPY straight into the table. If a row already exists (a replayed spool),
 			// roll that back and go through a temporary table that skips the duplicates.
 			await db.query('SAVEPOINT rqc_copy');
 			try {
-				await pipeline(body(), db.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`)));
+				await copy(table);
 				await db.query('RELEASE SAVEPOINT rqc_copy');
 				return rows.length;
 			} catch (error) {
@@ -42,7 +50,7 @@ function wrap(db: Queryable): Executor {
 			}
 
 			await db.query(`CREATE TEMP TABLE rqc_copy_in (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
-			await pipeline(body(), db.query(copyFrom(`COPY rqc_copy_in (${columns.join(',')}) FROM STDIN`)));
+			await copy('rqc_copy_in');
 			const result = await db.query(`INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM rqc_copy_in ON CONFLICT DO NOTHING`);
 			await db.query('DROP TABLE rqc_copy_in');
 			return result.rowCount ?? 0;
@@ -53,7 +61,9 @@ function wrap(db: Queryable): Executor {
 function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string> {
 	const batch: string[] = [];
 	for (const row of rows) {
-		batch.push(row.map((v) => toCopyText(v)).join('\t'));
+		let line = toCopyText(row[0]);
+		for (let i = 1; i < row.length; i++) line += `\t${toCopyText(row[i])}`;
+		batch.push(line);
 		if (batch.length === 5000) {
 			yield batch.join('\n') + '\n';
 			batch.length = 0;
@@ -117,9 +127,9 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 		...base,
 		kind: 'postgres',
 		location: redactUrl(url),
-		async query<R>(sql: string, params?: readonly unknown[]) {
+		async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
 			try {
-				return await base.query<R>(sql, params);
+				return await base.query<R>(sql, params, options);
 			} catch (error) {
 				throw asServiceError(error, url);
 			}

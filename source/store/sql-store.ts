@@ -224,9 +224,8 @@ function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
 	return [...pairs.values()];
 }
 
-/** Upserts the summary rows of some pairs: a wall row always, cpu and rss rows when they have values. */
-async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promise<void> {
-	if (pairs.length === 0) return;
+/** The summary rows of some pairs as one array per column: a wall row always, cpu and rss rows when they have values. */
+function toSummaryColumns(pairs: readonly PairValues[]): unknown[][] {
 	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
 	for (const pair of pairs) {
 		for (const metric of SUMMARY_METRICS) {
@@ -239,12 +238,21 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
 		}
 	}
 
+	return columns;
+}
+
+const SUMMARY_PARAMS = SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ');
+
+/** Upserts the summary rows of some pairs, recounting their runs' samples. */
+async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promise<void> {
+	if (pairs.length === 0) return;
+	const columns = toSummaryColumns(pairs);
 	const updates = SUMMARY_COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 	// One statement: the rows, and the runs' sample counts (the cases it did not touch keep theirs).
 	await tx.query(
 		`WITH up AS (
 			INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
-			SELECT * FROM unnest(${SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ')})
+			SELECT * FROM unnest(${SUMMARY_PARAMS})
 			ON CONFLICT (run_id, case_name, metric) DO UPDATE SET ${updates}
 			RETURNING run_id, case_name, metric, sample_count)
 		UPDATE runs r SET sample_count =
@@ -254,6 +262,72 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
 		WHERE r.id IN (SELECT up.run_id FROM up)`,
 		columns,
 	);
+}
+
+/**
+ * Writes the summaries of a batch whose every sample was just stored, in one statement: each
+ * pair's rows from the batch when the pair has no wall row yet (its samples are all in the batch),
+ * and the runs' sample counts raised by those pairs. Answers the batch's runs that do not exist
+ * (nothing is written for them; the caller refuses the batch) and the pairs that had a wall row,
+ * whose summaries the caller recomputes from the stored samples (a case written in two batches).
+ * Such a pair may get a cpu or rss row from the batch here: the batch is stored, so the
+ * recomputation has those values too and overwrites it.
+ */
+async function writeBatchSummaries(tx: Executor, runIds: readonly number[], pairs: readonly PairValues[]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
+	const columns = toSummaryColumns(pairs);
+	const n = SUMMARY_COLUMNS.length;
+	const [row] = await tx.query<{missing: Array<number | string>; stale_runs: Array<number | string>; stale_cases: string[]}>(
+		`WITH batch AS (
+			SELECT * FROM unnest(${SUMMARY_PARAMS}) AS b (${SUMMARY_COLUMNS.join(', ')})),
+		known AS (SELECT r.id FROM runs r WHERE r.id = ANY($${n + 1}::bigint[])),
+		up AS (
+			INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
+			SELECT b.* FROM batch b JOIN known k ON k.id = b.run_id
+			ON CONFLICT (run_id, case_name, metric) DO NOTHING
+			RETURNING run_id, case_name, metric, sample_count),
+		counted AS (
+			UPDATE runs r SET sample_count = r.sample_count + u.n
+			FROM (SELECT up.run_id, sum(up.sample_count) AS n FROM up WHERE up.metric = 'wall' GROUP BY up.run_id) u
+			WHERE r.id = u.run_id
+			RETURNING r.id),
+		stale AS (
+			SELECT b.run_id, b.case_name FROM batch b JOIN known k ON k.id = b.run_id WHERE b.metric = 'wall'
+			EXCEPT SELECT up.run_id, up.case_name FROM up WHERE up.metric = 'wall')
+		SELECT m.missing, st.stale_runs, st.stale_cases
+		FROM (SELECT coalesce(array_agg(id), '{}') AS missing FROM unnest($${n + 1}::bigint[]) AS m (id) WHERE m.id NOT IN (SELECT id FROM known)) m,
+			(SELECT coalesce(array_agg(run_id ORDER BY run_id, case_name), '{}') AS stale_runs,
+				coalesce(array_agg(case_name ORDER BY run_id, case_name), '{}') AS stale_cases FROM stale) st`,
+		[...columns, [...runIds]],
+		// Once per batch of every run: parsed and planned once per connection.
+		{name: 'rqc_batch_summaries'},
+	);
+	const staleRuns = row?.stale_runs ?? [];
+	const staleCases = row?.stale_cases ?? [];
+	return {
+		missing: (row?.missing ?? []).map(num),
+		stale: staleRuns.map((runId, i) => ({runId: num(runId), caseName: staleCases[i]!})),
+	};
+}
+
+/** The error for samples whose runs do not exist (a foreign key's check, once per batch). */
+function refuseUnknownRuns(missing: readonly number[]): Error {
+	return new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
+}
+
+/**
+ * Writes a batch of samples and the summaries of every (run, case) it touched, in the caller's
+ * transaction: from the batch itself when it is all the pair has (a run writing a finished case,
+ * an import), else recomputed from the stored samples (a spool replay, a second batch).
+ */
+async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
+	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates});
+	// Some rows were duplicates: the batch's figures are not the pairs' figures.
+	const isAllNew = written === rows.length;
+	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? pairs : []);
+	if (missing.length > 0) throw refuseUnknownRuns(missing);
+	const again = isAllNew ? stale : pairs;
+	if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
+	return written;
 }
 
 /** Fills the summaries of every stored run (the migration that adds them, on a store with history). */
@@ -594,17 +668,19 @@ export class SqlStore implements Store {
 	}
 
 	async createRun(run: NewRun): Promise<Run> {
-		return this.transaction(async (store) => {
-			const self = store as SqlStore;
-			const release = await self.ensureRelease(run.release, {gitSha: run.gitSha, isDemo: run.isDemo});
-			const rows = await self.executor.query<Row>(
-				`INSERT INTO runs (release_id, suite, mode, status, started_at, ended_at, environment, is_demo)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *, $9::text AS release_name`,
-				[release.id, run.suite, run.mode, run.status ?? 'running', run.startedAt ?? new Date(), run.endedAt ?? null,
-					JSON.stringify(run.environment), run.isDemo ?? false, release.name],
-			);
-			return toRun(rows[0]!);
-		});
+		// The release (as ensureRelease) and the run in one statement: one round trip, no
+		// transaction of its own (issue 13: a nightly run's every write counts).
+		const rows = await this.executor.query<Row>(
+			`WITH rel AS (
+				INSERT INTO releases (name, git_sha, is_demo) VALUES ($1, $2, $3)
+				ON CONFLICT (name) DO UPDATE SET git_sha = COALESCE(releases.git_sha, EXCLUDED.git_sha)
+				RETURNING id)
+			INSERT INTO runs (release_id, suite, mode, status, started_at, ended_at, environment, is_demo)
+			VALUES ((SELECT id FROM rel), $4, $5, $6, $7, $8, $9, $3) RETURNING *, $1::text AS release_name`,
+			[run.release, run.gitSha ?? null, run.isDemo ?? false, run.suite, run.mode, run.status ?? 'running', run.startedAt ?? new Date(), run.endedAt ?? null,
+				JSON.stringify(run.environment)],
+		);
+		return toRun(rows[0]!);
 	}
 
 	async finishRun(id: number, status: Exclude<RunStatus, 'running'>, options: {reason?: string; endedAt?: Date; environment?: Partial<ExecutionEnvironment>} = {}): Promise<void> {
@@ -636,27 +712,26 @@ export class SqlStore implements Store {
 			s.exitCode ?? null, s.isWarmup ?? false, s.isOutlier ?? false, s.metrics ? JSON.stringify(s.metrics) : null,
 		]);
 		const runIds = [...new Set(samples.map((s) => s.runId))];
+		const pairs = groupNewSamples(samples);
+		if (!this.isInTransaction) {
+			// A nightly run's batch, in a transaction of its own: COPY with no SAVEPOINT and no
+			// check before it, then one statement for the summaries that also finds unknown runs
+			// (issue 13: four round trips with BEGIN and COMMIT). A duplicate (a replayed spool)
+			// rolls all of it back; then again below, skipping the samples stored before.
+			try {
+				return await this.db.transaction(async (tx) => writeSampleBatch(tx, rows, runIds, pairs, 'throw'));
+			} catch (error) {
+				if ((error as {code?: string}).code !== '23505') throw error;
+			}
+		}
+
 		return this.inTransaction(async (tx) => {
-			// What a foreign key would check, once per batch instead of once per row; with it, the
-			// cases these runs already have summaries for (that is, samples stored before).
-			const known = await tx.query<{id: number | string; cases: string[] | null}>(
-				`SELECT r.id, array_agg(DISTINCT cs.case_name) FILTER (WHERE cs.case_name IS NOT NULL) AS cases
-				 FROM runs r LEFT JOIN run_case_summaries cs ON cs.run_id = r.id AND cs.metric = 'wall'
-				 WHERE r.id = ANY($1::bigint[]) GROUP BY r.id`, [runIds]);
+			// In a caller's transaction (an import) nothing may be written for an unknown run, even
+			// for a caller that goes on after the error: check first, once per batch.
+			const known = await tx.query<{id: number | string}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
 			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
-			if (missing.length > 0) throw new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
-			const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows);
-			// The summaries of every (run, case) this batch touched, in the same transaction: from
-			// the batch itself when it is all the pair has (a run writing a finished case, an
-			// import), else recomputed from the stored samples (a spool replay, a second batch).
-			const stored = new Set(known.flatMap((row) => (row.cases ?? []).map((name) => `${num(row.id)}\u0000${name}`)));
-			const pairs = groupNewSamples(samples);
-			const isAllNew = written === samples.length;
-			const fresh = pairs.filter((p) => isAllNew && !stored.has(`${p.runId}\u0000${p.caseName}`));
-			const again = pairs.filter((p) => !fresh.includes(p));
-			await writeSummaries(tx, fresh);
-			if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
-			return written;
+			if (missing.length > 0) throw refuseUnknownRuns(missing);
+			return writeSampleBatch(tx, rows, runIds, pairs, 'skip');
 		});
 	}
 

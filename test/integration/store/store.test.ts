@@ -125,6 +125,19 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect(await store.getRelease('v-half')).toBeUndefined();
 	});
 
+	// issue 13: the run check moved after the COPY on a batch's own transaction; nothing may stay
+	it('writes nothing of a batch that names an unknown run, alone or in a transaction that goes on after the error', async () => {
+		const run = await store.createRun({release: 'v-unknown-run', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const batch = [...samplesFor(run.id, 4), {runId: 987_655, caseName: 'c', iteration: 0, time: new Date(), wallNs: 1}];
+		await expect(store.insertSamples(batch)).rejects.toThrow(/runs that do not exist: 987655/);
+		await store.transaction(async (tx) => {
+			await expect(tx.insertSamples(batch)).rejects.toThrow(/runs that do not exist: 987655/);
+		});
+		expect(await store.countSamples(run.id)).toBe(0);
+		expect(await store.getRunSummaries([run.id])).toEqual([]);
+		expect((await store.listReleases()).find((r) => r.name === 'v-unknown-run')?.sampleCount).toBe(0);
+	});
+
 	it('refuses samples of a run that does not exist, and deletes a release with its samples', async () => {
 		await expect(store.insertSamples([{runId: 987_654, caseName: 'c', iteration: 0, time: new Date(), wallNs: 1}])).rejects.toThrow(/runs that do not exist: 987654/);
 		const run = await store.createRun({release: 'v-delete', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});

@@ -80,6 +80,18 @@ function summariesSuite(prepare: () => Promise<Harness>) {
 		expect((await store.listReleases()).find((r) => r.name === 'sum-2')?.sampleCount).toBe(7);
 	});
 
+	// issue 13: a batch's own rows are written only for cases new to the run; a case seen before is recomputed
+	it('recomputes a case whose second batch brings the first cpu and rss figures', async () => {
+		const run = await newRun('sum-late-cpu');
+		await store.insertSamples(samples(run.id, 'c', [10, 20], {userUs: undefined, systemUs: undefined, maxRssBytes: undefined}));
+		expect(await store.getRunSummaries([run.id], 'cpu')).toEqual([]);
+		await store.insertSamples(samples(run.id, 'c', [30, 40, 50], {}, at(1)));
+		expect((await store.getRunSummaries([run.id], 'wall')).map((s) => [s.sampleCount, s.n, s.median])).toEqual([[5, 5, 30]]);
+		expect((await store.getRunSummaries([run.id], 'cpu')).map((s) => [s.sampleCount, s.n, s.min, s.max])).toEqual([[5, 3, 105, 107]]);
+		expect((await store.getRunSummaries([run.id], 'rss')).map((s) => [s.n, s.max])).toEqual([[3, 3000]]);
+		expect((await store.listReleases()).find((r) => r.name === 'sum-late-cpu')?.sampleCount).toBe(5);
+	});
+
 	it('rolls summaries back with a failed transaction', async () => {
 		const run = await newRun('sum-rollback');
 		await expect(store.transaction(async (tx) => {

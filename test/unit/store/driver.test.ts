@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {buildInsert, rowsPerStatement, toCopyText} from '../../../source/store/driver.js';
+import {buildInsert, rowsPerStatement, toCopyText, toIsoText} from '../../../source/store/driver.js';
 
 describe('COPY text encoding', () => {
 	it.each([
@@ -15,6 +15,19 @@ describe('COPY text encoding', () => {
 		[{a: 'b\tc'}, '{"a":"b\\\\tc"}'],
 	])('%j → %s', (value, expected) => {
 		expect(toCopyText(value)).toBe(expected);
+	});
+});
+
+// issue 13: the bulk write path formats dates itself; it must give toISOString's text
+describe('ISO text of a date', () => {
+	it('matches toISOString across days, years and before 1970', () => {
+		const times = [0, -1, 1, 999, 1000, 86_399_999, 86_400_000, -86_400_001, Date.UTC(2026, 1, 28, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 12), Date.UTC(1969, 11, 31, 23, 0, 0, 5), Date.UTC(10_000, 0, 1, 1, 2, 3, 4), Date.UTC(-1, 5, 6, 7, 8, 9, 10)];
+		for (let t = Date.UTC(2025, 11, 31, 22); t < Date.UTC(2026, 0, 1, 2); t += 997_123) times.push(t);
+		for (const time of times) expect(toIsoText(new Date(time))).toBe(new Date(time).toISOString());
+	});
+
+	it('throws for an invalid date, as toISOString does', () => {
+		expect(() => toIsoText(new Date(Number.NaN))).toThrow(RangeError);
 	});
 });
 
