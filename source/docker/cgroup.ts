@@ -12,8 +12,8 @@ import {closeSync, existsSync, openSync, readFileSync, readSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+	getFlatKeyedValue,
 	parseBlkioV1,
-	parseFlatKeyed,
 	parseIoStatV2,
 	parseNetDev,
 	parseProcStatSystemNs,
@@ -293,7 +293,7 @@ export async function readCgroupReading(
 		cpuTotalNs = parseSingleValue(cpuText) ?? 0;
 		usage = parseSingleValue(usageText) ?? 0;
 		limit = parseSingleValue(limitText);
-		inactiveFile = parseFlatKeyed(statText).total_inactive_file ?? 0;
+		inactiveFile = getFlatKeyedValue(statText, 'total_inactive_file') ?? 0;
 		block = parseBlkioV1(blkText);
 		pidsText = pids;
 	} else {
@@ -305,10 +305,10 @@ export async function readCgroupReading(
 			readOptionalFile(paths.blkioFile),
 			readOptionalFile(path.join(paths.pids, 'pids.current')),
 		];
-		cpuTotalNs = (parseFlatKeyed(cpuStat).usage_usec ?? 0) * 1000;
+		cpuTotalNs = (getFlatKeyedValue(cpuStat, 'usage_usec') ?? 0) * 1000;
 		usage = parseSingleValue(current) ?? 0;
 		limit = parseSingleValue(max);
-		inactiveFile = parseFlatKeyed(statText).inactive_file ?? 0;
+		inactiveFile = getFlatKeyedValue(statText, 'inactive_file') ?? 0;
 		block = parseIoStatV2(ioText);
 		pidsText = pids;
 	}
