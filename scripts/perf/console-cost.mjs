@@ -152,6 +152,9 @@ function rqcEnv(store, extra = {}) {
 		XDG_CONFIG_HOME: path.join(temp, 'config'),
 		RQC_DATA_DIR: path.join(temp, `data-${store.name}`),
 		RQC_PROJECT: project,
+		// A lock directory of this run's own: another user's benchmark run holding the host's lock
+		// would make the measured console quiet (no sampling) and its figure meaningless.
+		RQC_LOCK_DIR: temp,
 		TERM: 'xterm-256color',
 		NODE_ENV: 'production',
 		...(store.url ? {RQC_DATABASE_URL: store.url} : {}),

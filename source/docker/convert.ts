@@ -258,6 +258,24 @@ export function parseFlatKeyed(text: string): Record<string, number> {
 	return out;
 }
 
+/**
+ * One value of a flat-keyed file ("key value" lines) without parsing the rest: memory.stat has
+ * some 35 lines and the monitor needs one of them, per container, every second. Pure.
+ */
+export function getFlatKeyedValue(text: string, key: string): number | undefined {
+	const prefix = `${key} `;
+	let start = 0;
+	if (!text.startsWith(prefix)) {
+		const at = text.indexOf(`\n${prefix}`);
+		if (at < 0) return undefined;
+		start = at + 1;
+	}
+
+	const end = text.indexOf('\n', start);
+	const value = Number(text.slice(start + prefix.length, end < 0 ? undefined : end).trim());
+	return Number.isFinite(value) ? value : undefined;
+}
+
 /** A single-number cgroup file ("max" and empty text become undefined). */
 export function parseSingleValue(text: string): number | undefined {
 	const trimmed = text.trim();

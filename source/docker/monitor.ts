@@ -334,6 +334,7 @@ export function createContainerMonitor(options: MonitorOptions): ContainerMonito
 		async close() {
 			stopAll.abort();
 			await loop;
+			sampler.close();
 			listeners.clear();
 		},
 		getSnapshot() {
@@ -387,9 +388,16 @@ export async function getContainerStatus(options: StatusOnceOptions): Promise<Co
 	const records = await getContainers(options.docker, {project: options.project, isAll: options.isAll});
 	const sampler = createStatsSampler({docker: options.docker, isLocal: options.isLocal, hostRoot: options.hostRoot});
 	const targets = records.filter((r) => r.state === 'running' && r.pid > 0).map((r) => ({id: r.id, pid: r.pid}));
-	const first = await sampler.sample(targets, options.signal);
-	await sleep(options.intervalMs ?? 500, options.signal ?? new AbortController().signal);
-	const second = await sampler.sample(targets, options.signal);
+	let first: Map<string, StatsReading>;
+	let second: Map<string, StatsReading>;
+	try {
+		first = await sampler.sample(targets, options.signal);
+		await sleep(options.intervalMs ?? 500, options.signal ?? new AbortController().signal);
+		second = await sampler.sample(targets, options.signal);
+	} finally {
+		sampler.close();
+	}
+
 	return records.map((record) => {
 		const reading = second.get(record.id);
 		return {record, sample: reading ? computeSample(first.get(record.id), reading) : undefined};

@@ -7,7 +7,7 @@
 import type {DockerClient} from './client.js';
 import {isNotFound, toDockerError} from './containers.js';
 import {readingFromEngineStats, type EngineStatsJson, type StatsReading} from './convert.js';
-import {readCgroupReading, readHostCpu, resolveCgroupPaths, type CgroupPaths} from './cgroup.js';
+import {CounterFiles, readCgroupReading, readHostCpu, resolveCgroupPaths, type CgroupPaths} from './cgroup.js';
 
 export type SamplingMode = 'cgroup' | 'engine';
 
@@ -22,8 +22,10 @@ export interface StatsSampler {
 	readonly mode: SamplingMode;
 	/** One reading per target that could be read; vanished containers are left out. */
 	sample(targets: readonly SampleTarget[], signal?: AbortSignal): Promise<Map<string, StatsReading>>;
-	/** Forget cached paths of a container (it restarted or vanished). */
+	/** Forget cached paths of a container (it restarted or vanished), closing its open files. */
 	forget(id: string): void;
+	/** Closes the counter files kept open between readings. */
+	close(): void;
 }
 
 export interface SamplerOptions {
@@ -67,6 +69,7 @@ export function createStatsSampler(options: SamplerOptions): StatsSampler {
 	const now = options.now ?? Date.now;
 	const hostRoot = options.hostRoot ?? '/';
 	const paths = new Map<string, {pid: number; paths: CgroupPaths | undefined}>();
+	const files = new CounterFiles();
 	const concurrency = options.concurrency ?? 6;
 	// Online CPUs and the host's memory change (almost) never: re-read them once a minute.
 	let hostStatic: {onlineCpus: number; memoryBytes: number; readAt: number} | undefined;
@@ -80,16 +83,18 @@ export function createStatsSampler(options: SamplerOptions): StatsSampler {
 	const viaCgroup = async (target: SampleTarget, host: Awaited<ReturnType<typeof readHostCpu>>, at: number): Promise<StatsReading | undefined | 'fallback'> => {
 		let cached = paths.get(target.id);
 		if (!cached || cached.pid !== target.pid) {
+			files.forget(target.id);
 			cached = {pid: target.pid, paths: await resolveCgroupPaths(target.id, target.pid, hostRoot)};
 			paths.set(target.id, cached);
 		}
 
 		if (!cached.paths) return 'fallback';
 		try {
-			return await readCgroupReading(cached.paths, target.pid, host, at, hostRoot);
+			return await readCgroupReading(cached.paths, target.pid, host, at, hostRoot, (file) => files.read(file, target.id));
 		} catch {
 			// The cgroup vanished (stopped or removed): forget it; the next round re-resolves.
 			paths.delete(target.id);
+			files.forget(target.id);
 			return undefined;
 		}
 	};
@@ -98,6 +103,10 @@ export function createStatsSampler(options: SamplerOptions): StatsSampler {
 		mode: options.isLocal ? 'cgroup' : 'engine',
 		forget(id) {
 			paths.delete(id);
+			files.forget(id);
+		},
+		close() {
+			files.close();
 		},
 		async sample(targets, signal) {
 			const out = new Map<string, StatsReading>();

@@ -38,14 +38,20 @@ export const SYMBOL = {ok: '✓', bad: '✗', warn: '!', off: '-', running: '▶
 
 // CSI (colours, cursor moves) and OSC (titles, links) sequences: zero columns wide.
 const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
-const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+/**
+ * Text made only of characters one column wide, one UTF-16 unit each, that never combine: printable
+ * ASCII and the symbols rqc draws with (·, …, arrows, box drawing and blocks, ▶, ●, ✓, ✗). Its
+ * width is its length, with no grapheme segmentation (a Services frame measures its chart lines
+ * every second; a unit test checks each of these against string-width).
+ */
+export const NARROW_TEXT = /^[\u0020-\u007E\u00B7\u2026\u2190-\u2195\u2500-\u259F\u25B6\u25CF\u2713\u2717]*$/;
 
 /**
  * How many terminal columns text takes: East Asian wide and fullwidth characters (and emoji) 2,
  * combining marks and ANSI sequences 0, ambiguous-width symbols (…, ±, ✓) 1. Pure.
  */
 export function displayWidth(text: string): number {
-	if (PRINTABLE_ASCII.test(text)) return text.length;
+	if (NARROW_TEXT.test(text)) return text.length;
 	return stringWidth(text);
 }
 
@@ -72,7 +78,7 @@ function* splitGraphemes(text: string): Generator<{readonly text: string; readon
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
-	const isPlain = PRINTABLE_ASCII.test(text);
+	const isPlain = NARROW_TEXT.test(text);
 	const textWidth = isPlain ? text.length : stringWidth(text);
 	if (textWidth > width) {
 		if (width === 1) return '…';

@@ -76,7 +76,8 @@ export function App({services, initialPane = 'services', bindings = defaultKeyma
 	return (
 		<Box flexDirection="column" width={width}>
 			<Tabs pane={state.pane}/>
-			<Box height={paneHeight} flexDirection="column" overflow="hidden">
+			{/* Clipped vertically only: every pane fits its lines to the width, and a horizontal clip makes Ink slice and re-measure every line of every frame. */}
+			<Box height={paneHeight} flexDirection="column" overflowY="hidden">
 				{state.isHelpOpen ? <HelpOverlay bindings={bindings} height={paneHeight} scope={state.pane}/> : null}
 				{(Object.keys(paneComponents) as PaneId[]).map((id) => {
 					const Pane = paneComponents[id];

@@ -35,7 +35,8 @@ async function waitForScreen(predicate: (text: string) => boolean, timeout = 30_
 describe('the TUI in a real terminal', () => {
 	it('starts, switches panes, opens help, and quits on q', async () => {
 		// `; echo` keeps the pane alive after rqc exits, so its exit status can be read.
-		const command = `env RQC_DATA_DIR=${temp.dir} NO_COLOR=1 node ${cliPath}; echo "rqc exited with $?"; sleep 60`;
+		// A private lock directory: another run holding this host's lock would make the console quiet.
+		const command = `env RQC_DATA_DIR=${temp.dir} RQC_LOCK_DIR=${temp.dir} NO_COLOR=1 node ${cliPath}; echo "rqc exited with $?"; sleep 60`;
 		tmux('new-session', '-d', '-s', 'rqc', '-x', '80', '-y', '24', command);
 
 		const first = await waitForScreen((s) => s.includes('[1 Services]'));

@@ -61,15 +61,23 @@ export type ServicesAction =
 
 const progressive: Record<ContainerAction, string> = {start: 'starting', stop: 'stopping', restart: 'restarting'};
 
-/** Keeps the selection inside the list and the selected row inside the visible window. */
+/**
+ * Keeps the selection inside the list and the selected row inside the visible window. Returns the
+ * same object when neither moves: 'sync' follows every new snapshot, and a new object would make
+ * React render (and Ink compose) the whole frame a second time each second (issue 10, point 7).
+ */
 function place(state: ServicesState, index: number, {ids, pageSize}: ListContext): ServicesState {
-	if (ids.length === 0) return {...state, selectedId: undefined, scrollTop: 0};
+	if (ids.length === 0) return withPlace(state, undefined, 0);
 	const i = Math.min(Math.max(0, index), ids.length - 1);
 	const rows = Math.max(1, pageSize);
 	let top = Math.min(state.scrollTop, Math.max(0, ids.length - rows));
 	if (i < top) top = i;
 	if (i >= top + rows) top = i - rows + 1;
-	return {...state, selectedId: ids[i], scrollTop: Math.max(0, top)};
+	return withPlace(state, ids[i], Math.max(0, top));
+}
+
+function withPlace(state: ServicesState, selectedId: string | undefined, scrollTop: number): ServicesState {
+	return state.selectedId === selectedId && state.scrollTop === scrollTop ? state : {...state, selectedId, scrollTop};
 }
 
 function indexOf(state: ServicesState, ids: readonly string[]): number {

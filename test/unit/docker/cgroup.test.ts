@@ -1,8 +1,10 @@
-import {readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {
 	candidateCgroupDirs,
+	CounterFiles,
 	detectCgroupVersion,
 	parseCpuList,
 	parseProcCgroup,
@@ -96,5 +98,79 @@ describe('pure helpers', () => {
 		['0-1', 2], ['0', 1], ['0-3,6', 5], ['0-3,6-7\n', 6], ['', 0],
 	])('parseCpuList(%j) = %i', (text, expected) => {
 		expect(parseCpuList(text)).toBe(expected);
+	});
+});
+
+// issue 10: counter files stay open between readings, read fresh from offset 0, and are closed with their container.
+describe('CounterFiles', () => {
+	const withDir = (body: (dir: string) => void): void => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'rqc-counters-'));
+		try {
+			body(dir);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	};
+
+	it('keeps a file open and reads its current content each time', () => {
+		withDir((dir) => {
+			const files = new CounterFiles();
+			const file = path.join(dir, 'cpuacct.usage');
+			writeFileSync(file, '100\n');
+			expect(files.read(file, 'a')).toBe('100\n');
+			writeFileSync(file, '250\n');
+			expect(files.read(file, 'a')).toBe('250\n');
+			expect(files.openCount).toBe(1);
+			// Still open: removing the name does not stop the reads (a closed file would throw ENOENT).
+			rmSync(file);
+			expect(files.read(file, 'a')).toBe('250\n');
+			files.close();
+		});
+	});
+
+	it('closes a group on forget, and reads a file longer than its buffer whole', () => {
+		withDir((dir) => {
+			const files = new CounterFiles();
+			const long = path.join(dir, 'memory.stat');
+			const text = Array.from({length: 3000}, (_, i) => `key_${i} ${i}`).join('\n');
+			writeFileSync(long, text);
+			expect(files.read(long, 'a')).toBe(text);
+			const other = path.join(dir, 'pids.current');
+			writeFileSync(other, '2\n');
+			files.read(other, 'b');
+			files.forget('a');
+			expect(files.openCount).toBe(1);
+			rmSync(long);
+			expect(() => files.read(long, 'a')).toThrow(/ENOENT/);
+			files.close();
+			expect(files.openCount).toBe(0);
+		});
+	});
+
+	it('gives the same reading as files read whole (recorded v1 tree)', async () => {
+		const root = path.join(fixtures, 'cgroup-v1');
+		const {id, pid} = container('cgroup-v1');
+		const paths = (await resolveCgroupPaths(id, pid, root))!;
+		const host = await readHostCpu(root);
+		const files = new CounterFiles();
+		const kept = await readCgroupReading(paths, pid, host, 1000, root, (file) => files.read(file, id));
+		expect(files.openCount).toBeGreaterThanOrEqual(5);
+		expect(kept).toEqual(await readCgroupReading(paths, pid, host, 1000, root));
+		files.close();
+	});
+
+	it('keeps at most its limit open, and none after close', () => {
+		withDir((dir) => {
+			const files = new CounterFiles(1);
+			const [one, two] = ['one', 'two'].map((name) => path.join(dir, name));
+			writeFileSync(one!, '1');
+			writeFileSync(two!, '2');
+			expect(files.read(one!, 'a')).toBe('1');
+			expect(files.read(two!, 'a')).toBe('2');
+			expect(files.openCount).toBe(1);
+			files.close();
+			expect(files.read(two!, 'a')).toBe('2');
+			expect(files.openCount).toBe(0);
+		});
 	});
 });

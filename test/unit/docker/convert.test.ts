@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
 	computeNetworkIo,
 	computeRate,
 	computeSample,
+	getFlatKeyedValue,
 	getOnlineCpus,
 	parseBlkioV1,
 	parseFlatKeyed,
@@ -22,6 +23,9 @@ import {
 } from '../../../source/docker/convert.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../fixtures/docker-stats');
+/** Files under dir whose name matches, at any depth. */
+const findFiles = (dir: string, name: RegExp): string[] => readdirSync(dir, {recursive: true, encoding: 'utf8'})
+	.filter((file) => name.test(path.basename(file))).map((file) => path.join(dir, file));
 const load = (name: string): EngineStatsJson => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8')) as EngineStatsJson;
 const MiB = 1024 * 1024;
 
@@ -176,6 +180,30 @@ describe('cgroup and /proc text parsers', () => {
 		expect(Math.abs(ns - engine.cpu_stats!.system_cpu_usage!)).toBeLessThan(2e9);
 		expect(parseProcStatSystemNs('intr 1 2 3')).toBeUndefined();
 		expect(parseProcStatSystemNs('cpu  1 2 x 4 5 6 7')).toBeUndefined();
+	});
+
+	// issue 10: the monitor reads one key of memory.stat / cpu.stat without parsing the rest.
+	it.each([
+		['the first line', 'cache 10\ntotal_inactive_file 20\n', 'cache', 10],
+		['a later line', 'cache 10\ntotal_inactive_file 20\n', 'total_inactive_file', 20],
+		['a key that only ends another key', 'total_inactive_file 20\ninactive_file 7\n', 'inactive_file', 7],
+		['a missing key', 'total_inactive_file 20\n', 'inactive_file', undefined],
+		['the last line without a newline', 'a 1\nusage_usec 1234', 'usage_usec', 1234],
+		['a value that is not a number', 'usage_usec x\n', 'usage_usec', undefined],
+	] as const)('gets one flat-keyed value: %s', (_name, text, key, expected) => {
+		expect(getFlatKeyedValue(text, key)).toBe(expected);
+	});
+
+	it('gets every key of recorded memory.stat and cpu.stat files as the full parser does', () => {
+		const files = [
+			'cgroup-v1/sys/fs/cgroup/memory/docker',
+			'cgroup-v2/sys/fs/cgroup',
+		].flatMap((dir) => findFiles(path.join(fixtures, dir), /^(memory|cpu)\.stat$/));
+		expect(files.length).toBeGreaterThanOrEqual(2);
+		for (const file of files) {
+			const text = readFileSync(file, 'utf8');
+			for (const [key, value] of Object.entries(parseFlatKeyed(text))) expect(getFlatKeyedValue(text, key)).toBe(value);
+		}
 	});
 
 	it('parses flat keyed files, single values and "max"', () => {

@@ -1,5 +1,6 @@
+import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {displayWidth, fit, formatBytes, type ByteStyle} from '../../../source/text/text.js';
+import {displayWidth, fit, NARROW_TEXT, formatBytes, type ByteStyle} from '../../../source/text/text.js';
 
 const red = (text: string): string => `\u001B[31m${text}\u001B[0m`;
 
@@ -23,6 +24,32 @@ describe('displayWidth', () => {
 	});
 });
 
+// issue 10: the no-segmentation fast path is exact: every character it admits is one column wide.
+describe('NARROW_TEXT', () => {
+	it('admits only characters string-width measures as one column', () => {
+		const admitted: string[] = [];
+		for (let code = 0; code <= 0xFFFF; code++) {
+			const char = String.fromCharCode(code);
+			if (NARROW_TEXT.test(char)) admitted.push(char);
+		}
+
+		expect(admitted.length).toBeGreaterThan(95 + 160);
+		expect(admitted.filter((char) => stringWidth(char) !== 1)).toEqual([]);
+		const all = admitted.join('');
+		expect(displayWidth(all)).toBe(stringWidth(all));
+	});
+
+	it.each([
+		['a chart line', '   86%┤   ╭─╮  ╰╯'],
+		['a hint line', '↑/↓ select · l logs'],
+		['an emoji presentation selector is not narrow', '▶\uFE0F'],
+		['a combining mark is not narrow', 'e\u0301'],
+	])('%s measures as string-width does', (_name, text) => {
+		expect(displayWidth(text)).toBe(stringWidth(text));
+		expect(displayWidth(fit(text, 12))).toBe(12);
+	});
+});
+
 describe('fit', () => {
 	it.each([
 		['pads left-aligned', 'ab', 4, 'left', 'ab  '],
@@ -39,6 +66,7 @@ describe('fit', () => {
 		['truncates after a combining mark', 'cafe\u0301sxyz', 5, 'left', 'cafe\u0301…'],
 		['pads coloured text by visible width', red('ok'), 4, 'left', `${red('ok')}  `],
 		['truncates coloured text and resets the colour', red('abcdef'), 4, 'left', '\u001B[31mabc\u001B[0m…'],
+		['truncates box drawing by columns', '──┼──┤', 4, 'left', '──┼…'],
 	] as const)('%s', (_name, text, width, align, expected) => {
 		const result = fit(text, width, align);
 		expect(result).toBe(expected);

@@ -29,6 +29,15 @@ describe('reduceServices', () => {
 		expect(state.selectedId).toBeUndefined();
 	});
 
+	// issue 10: a sync that moves nothing returns the same state, so a new snapshot costs one frame, not two.
+	it('returns the same state from a sync or a move that changes nothing', () => {
+		const state = run([{type: 'sync', ...list}, {type: 'move', delta: 5, ...list}]);
+		expect(reduceServices(state, {type: 'sync', ids: [...ids], pageSize: 4})).toBe(state);
+		expect(reduceServices(state, {type: 'move', delta: 0, ...list})).toBe(state);
+		expect(reduceServices(initialServicesState, {type: 'sync', ids: [], pageSize: 4})).toBe(initialServicesState);
+		expect(reduceServices(state, {type: 'sync', ids: [...ids], pageSize: 2})).not.toBe(state);
+	});
+
 	it('types, edits, applies and cancels a filter', () => {
 		let state = run([{type: 'open-filter'}, {type: 'filter-type', text: 'dbx'}, {type: 'filter-backspace'}]);
 		expect(state).toMatchObject({mode: 'filter', filterDraft: 'db', filter: ''});
