@@ -21,7 +21,7 @@ export const WORKLOADS: ReadonlyArray<{readonly name: string; readonly descripti
 	{name: 'page-faults', description: 'anonymous 32 MiB maps touched page by page'},
 	{name: 'syscalls', description: 'getppid and one-byte pipe write/read'},
 	{name: 'spawn', description: 'fork + exec of itself and wait'},
-	{name: 'file-io', description: 'write 24 MiB in 64 KiB blocks, fsync, read back, remove, in the scratch directory'},
+	{name: 'file-io', description: 'twice: write 48 MiB in 64 KiB blocks, fsync, read back, remove, in the scratch directory'},
 ];
 
 /** The C source of the workloads. */

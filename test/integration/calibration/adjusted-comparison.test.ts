@@ -25,14 +25,19 @@ import {describeWith, requireDocker, uniqueSuffix} from '../../helpers/services.
 const IMAGE = 'rqc-busybox:test';
 const suffix = uniqueSuffix();
 const limits = {cpus: 1, memory: '512m'};
-const WORKLOADS_USED = ['cpu-int', 'syscalls', 'file-io'];
+// cpu-float, not cpu-int, for the CPU kind: under load on this VM cpu-int's CPU time spreads 2-3%
+// an iteration (its integer ports are shared with the host's other hyperthread, most likely) and
+// its overhead interval stays near ±1.2% in the budget; cpu-float's spreads 0.3%.
+const WORKLOADS_USED = ['cpu-float', 'syscalls', 'file-io'];
 
 function probeSuite(directory: string, scalePct: number) {
 	const command = (kind: string) => ['./rqc-probe', kind, '--scale', String(scalePct)];
+	// The I/O probe's CPU time spreads ±6-10% per iteration under load (the fsync's writeback is
+	// shared with the kernel's flusher threads): it needs more samples than the CPU probe (±1-3%).
 	return makeSuite({
 		name: 'probe',
-		defaults: {iterations: 10, warmup: 1},
-		cases: [{name: 'probe-cpu', command: command('cpu'), cwd: '.'}, {name: 'probe-io', command: command('io'), cwd: '.'}],
+		defaults: {warmup: 1},
+		cases: [{name: 'probe-cpu', command: command('cpu'), cwd: '.', iterations: 4}, {name: 'probe-io', command: command('io'), cwd: '.', iterations: 12}],
 	}, path.join(directory, 'probe.yaml'));
 }
 
@@ -53,15 +58,17 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		calibration = await runCalibration({image: IMAGE, limits, workloads: WORKLOADS_USED, rounds: 3, iterationsPerRound: 2, maxTimeMs: 150_000}, deps);
 		const same = probeSuite(fixture.dataDir, 100);
 		const slower = probeSuite(fixture.dataDir, 105);
-		// Alternate the sides so load drift on this shared machine falls on all three alike.
-		for (let i = 0; i < 3; i++) {
+		// Alternate the sides, in short runs, so load drift on this shared machine falls on all three
+		// alike: a CPU-bound program's CPU time rises by 4-10% while the neighbours time-slice the
+		// cores (thousands of context switches a second), and that comes and goes within minutes.
+		for (let i = 0; i < 8; i++) {
 			expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base, isInterleaved: true}, deps)).status).toBe('completed');
 			expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
 			expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
 		}
 
 		loads.push(os.loadavg()[0]!);
-	}, 480_000);
+	}, 600_000);
 
 	afterAll(async () => {
 		await fixture?.cleanup();
@@ -73,27 +80,41 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		expect(calibration.suite).toBeUndefined();
 		expect(Object.keys(calibration.cases).sort()).toEqual([...WORKLOADS_USED].sort());
 		expect(calibration.details?.kind).toBe('workloads');
-		expect(calibration.details?.profiles?.['cpu-int']?.cpuPerWall).toBeGreaterThan(0);
+		expect(calibration.details?.profiles?.['cpu-float']?.cpuPerWall).toBeGreaterThan(0);
 		expect(calibration.details?.quality?.rounds).toBeGreaterThanOrEqual(3);
 		expect(calibration.details?.quality?.widestPct).toBeGreaterThan(0);
 	});
 
-	// The issue's claims (±3%, the 5% regression seen) are not reached on this machine: at load 1.5
-	// in CI the probe's own CPU time spread over ±10% between iterations, and the file-io overhead
-	// moved between sessions (×1.04 to ×1.11), so rqc rightly says "undecided: calibration too
-	// coarse". What holds, and is asserted, is that each probe is adjusted by the workload that fits
-	// its profile and that the adjusted verdict is never a wrong decision (issue 15 stays open).
-	for (const [caseName, workload] of [['probe-cpu', 'cpu-int'], ['probe-io', 'file-io']] as const) {
-		it(`${caseName} is adjusted by ${workload}; the same release never reads as a change, the 5% slower one never as faster or the same`, async () => {
+	// Issue 15 point 5, for the CPU-bound probe: the same release bare vs container reads "no
+	// significant change" after adjustment with the interval within ±3%, and the 5% slower release
+	// in the container is a regression against the bare-metal base (held in 5 of 5 runs at load
+	// 5-9, one with two extra busy loops). For the I/O-bound probe it does not hold here: the CPU-time overhead of file I/O in the
+	// container moves between ×1.01 and ×1.09 from one session to the next on this shared disk (the
+	// writeback of an fsync is shared with the kernel's flusher threads, and the neighbours' dirty
+	// pages decide who does it), and file-io's overhead was above the probe's in 5 of 7 runs, so the
+	// same release read as an "improvement" in 2 of 7 runs. Asserted for it: the profile match, and
+	// that the 5% slower release never reads as faster or unchanged (issue 15 stays open for I/O).
+	const describeRow = (row: {changePct?: number; changeLowPct?: number; changeHighPct?: number; verdict: string}): string => `${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}`;
+	for (const [caseName, workload] of [['probe-cpu', 'cpu-float'], ['probe-io', 'file-io']] as const) {
+		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no significant change within ±3%, the 5% slower one a regression' : 'the 5% slower release never reads as faster or unchanged'}`, async () => {
 			const same = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
 			expect(same.isAdjusted).toBe(true);
 			const sameRow = same.result.cases.find((r) => r.caseName === caseName)!;
-			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
-			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
-			expect(['no significant change', 'undecided: calibration too coarse'], describeReport(same)).toContain(sameRow.verdict);
 			const slower = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${next}@docker`, metric: 'cpu'});
 			const slowerRow = slower.result.cases.find((r) => r.caseName === caseName)!;
-			expect(['regression', 'slower, within threshold', 'undecided: calibration too coarse'], describeReport(slower)).toContain(slowerRow.verdict);
+			const measured = calibration.cases[workload]?.cpu;
+			// One line per case with the figures, for the record of runs on this shared machine.
+			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}]; load ${loads.map((l) => l.toFixed(1)).join('→')}; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
+			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
+			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
+			if (caseName === 'probe-cpu') {
+				expect(sameRow.verdict, describeReport(same)).toBe('no significant change');
+				expect(sameRow.changeLowPct, describeReport(same)).toBeGreaterThanOrEqual(-3);
+				expect(sameRow.changeHighPct, describeReport(same)).toBeLessThanOrEqual(3);
+				expect(slowerRow.verdict, describeReport(slower)).toBe('regression');
+			} else {
+				expect(['regression', 'slower, within threshold', 'undecided: calibration too coarse'], describeReport(slower)).toContain(slowerRow.verdict);
+			}
 		});
 	}
 });
