@@ -135,7 +135,11 @@ async function profile(kind, serverUrl) {
 				await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 				break;
 			} catch (error) {
-				if (attempt >= 10) throw new Error(`could not drop database ${name}: ${error.message}; drop it by hand`);
+				if (attempt >= 10) {
+					console.error(`could not drop database ${name}: ${error.message}; drop it by hand`);
+					process.exitCode = 1;
+					break;
+				}
 				await new Promise((resolve) => setTimeout(resolve, 2000));
 			}
 		}
