@@ -51,15 +51,16 @@ describeWith([requirePostgres()], 'rqc releases / compare through the built bina
 	});
 
 	it('rqc compare --json: the documented shape, a regression found, exit 0 without --fail-on-regression', async () => {
-		// A 10% threshold: two runs of `sleep 0.02` a few seconds apart can differ significantly by
-		// a few percent on a shared host (seen in CI); the moved case is +125%.
-		const {exitCode, stdout, stderr} = await runCli(['compare', a, b, '--json', '--threshold', '10%'], env);
+		// A 25% threshold: two runs of `sleep 0.02` a few seconds apart can differ significantly by
+		// a few percent on a shared host, and by over 10% at load 8 (both seen in CI rehearsals);
+		// the moved case is +125%.
+		const {exitCode, stdout, stderr} = await runCli(['compare', a, b, '--json', '--threshold', '25%'], env);
 		expect(exitCode, stderr).toBe(0);
 		const report = JSON.parse(stdout);
 		expect(report).toMatchObject({
 			base: {release: a, environmentLabel: 'bare metal', runIds: [expect.any(Number), expect.any(Number)]},
 			candidate: {release: b},
-			metric: 'wall', unit: 'ns', alpha: 0.05, thresholdPct: 10, minSamples: 6,
+			metric: 'wall', unit: 'ns', alpha: 0.05, thresholdPct: 25, minSamples: 6,
 			isAdjusted: false, hasRegression: true,
 			counts: {'regression': 1, 'improvement': 0, 'too few samples': 0, 'failing': 0, 'missing': 0},
 			correction: {method: 'holm', cases: 3}, commonCases: 3, gate: {isFailing: true, reasons: ['1 regression']},
