@@ -273,8 +273,7 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
  * Such a pair may get a cpu or rss row from the batch here: the batch is stored, so the
  * recomputation has those values too and overwrites it.
  */
-async function writeBatchSummaries(tx: Executor, runIds: readonly number[], pairs: readonly PairValues[]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
-	const columns = toSummaryColumns(pairs);
+async function writeBatchSummaries(tx: Executor, runIds: readonly number[], columns: readonly unknown[][]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
 	const n = SUMMARY_COLUMNS.length;
 	const [row] = await tx.query<{missing: Array<number | string>; stale_runs: Array<number | string>; stale_cases: string[]}>(
 		`WITH batch AS (
@@ -320,10 +319,14 @@ function refuseUnknownRuns(missing: readonly number[]): Error {
  * an import), else recomputed from the stored samples (a spool replay, a second batch).
  */
 async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
-	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates});
+	// The batch's summaries are computed while the server stores its samples.
+	let columns: unknown[][] | undefined;
+	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates, whileWriting() {
+		columns = toSummaryColumns(pairs);
+	}});
 	// Some rows were duplicates: the batch's figures are not the pairs' figures.
 	const isAllNew = written === rows.length;
-	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? pairs : []);
+	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? columns ?? toSummaryColumns(pairs) : toSummaryColumns([]));
 	if (missing.length > 0) throw refuseUnknownRuns(missing);
 	const again = isAllNew ? stale : pairs;
 	if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
