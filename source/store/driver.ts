@@ -30,6 +30,12 @@ export interface BulkInsertOptions {
 	 * caller then retries with 'skip'. A driver may still skip instead (PGlite does).
 	 */
 	readonly duplicates?: 'skip' | 'throw';
+	/**
+	 * The caller's own work, done while the server stores the rows (issue 13: a nightly batch's
+	 * summaries are computed during its COPY): called once, after the rows are on their way
+	 * where the driver can tell, else before it returns. What it throws, bulkInsert throws.
+	 */
+	readonly whileWriting?: () => void;
 }
 
 export interface Driver extends Executor {

@@ -1,5 +1,5 @@
 /** PostgreSQL (and TimescaleDB) through node-postgres, with COPY for bulk sample writes. */
-import {pipeline} from 'node:stream/promises';
+import {finished, pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import {returnNavigator} from './pg-first.js';
 import pg from 'pg';
@@ -29,8 +29,34 @@ function wrap(db: Queryable): Executor {
 			if (rows.length === 0) return 0;
 			// Loaded on the first bulk write: a command that only reads never pays for it.
 			const {from: copyFrom} = await import('pg-copy-streams');
-			const body = () => Readable.from(encodeRows(rows));
-			const copy = async (target: string) => pipeline(body(), db.query(copyFrom(`COPY ${target} (${columns.join(',')}) FROM STDIN`)));
+			let whileWriting = options.whileWriting;
+			let failure: {error: unknown} | undefined;
+			const work = () => {
+				const fn = whileWriting;
+				whileWriting = undefined;
+				try {
+					fn?.();
+				} catch (error) {
+					failure ??= {error};
+				}
+			};
+
+			const copy = async (target: string) => {
+				const stream = db.query(copyFrom(`COPY ${target} (${columns.join(',')}) FROM STDIN`));
+				if (rows.length <= COPY_CHUNK_ROWS) {
+					// One chunk, written straight (no Readable and pipeline around it); the caller's
+					// work runs once the rows have gone to the server, while it stores them.
+					stream.write(encodeRows(rows).next().value ?? '', work);
+					stream.end();
+					await finished(stream);
+				} else {
+					await pipeline(Readable.from(encodeRows(rows)), stream);
+				}
+
+				work();
+				if (failure) throw failure.error;
+			};
+
 			// The caller expects no duplicates and retries on one: COPY with nothing around it.
 			if (options.duplicates === 'throw') {
 				await copy(table);
@@ -58,13 +84,16 @@ function wrap(db: Queryable): Executor {
 	};
 }
 
+/** Rows per chunk of a COPY's data: a bulk write's memory stays flat. */
+const COPY_CHUNK_ROWS = 5000;
+
 function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string> {
 	const batch: string[] = [];
 	for (const row of rows) {
 		let line = toCopyText(row[0]);
 		for (let i = 1; i < row.length; i++) line += `\t${toCopyText(row[i])}`;
 		batch.push(line);
-		if (batch.length === 5000) {
+		if (batch.length === COPY_CHUNK_ROWS) {
 			yield batch.join('\n') + '\n';
 			batch.length = 0;
 		}

@@ -55,7 +55,9 @@ function wrap(db: PGlite | Transaction): Executor {
 		async exec(sql: string) {
 			await db.exec(sql);
 		},
-		async bulkInsert(table, columns, rows) {
+		async bulkInsert(table, columns, rows, options = {}) {
+			// In-process: nothing to overlap with.
+			options.whileWriting?.();
 			const perStatement = rowsPerStatement(columns.length);
 			let written = 0;
 			for (let start = 0; start < rows.length; start += perStatement) {

@@ -273,13 +273,12 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
  * Such a pair may get a cpu or rss row from the batch here: the batch is stored, so the
  * recomputation has those values too and overwrites it.
  */
-async function writeBatchSummaries(tx: Executor, runIds: readonly number[], pairs: readonly PairValues[]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
-	const columns = toSummaryColumns(pairs);
+async function writeBatchSummaries(tx: Executor, runIds: readonly number[], columns: readonly unknown[][]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
 	const n = SUMMARY_COLUMNS.length;
 	const [row] = await tx.query<{missing: Array<number | string>; stale_runs: Array<number | string>; stale_cases: string[]}>(
 		`WITH batch AS (
 			SELECT * FROM unnest(${SUMMARY_PARAMS}) AS b (${SUMMARY_COLUMNS.join(', ')})),
-		known AS (SELECT r.id FROM runs r WHERE r.id = ANY($${n + 1}::bigint[])),
+		known AS (SELECT r.id FROM runs r WHERE r.id = ANY($${n + 1}::bigint[]) FOR KEY SHARE),
 		up AS (
 			INSERT INTO run_case_summaries (${SUMMARY_COLUMNS.join(', ')})
 			SELECT b.* FROM batch b JOIN known k ON k.id = b.run_id
@@ -320,10 +319,14 @@ function refuseUnknownRuns(missing: readonly number[]): Error {
  * an import), else recomputed from the stored samples (a spool replay, a second batch).
  */
 async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
-	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates});
+	// The batch's summaries are computed while the server stores its samples.
+	let columns: unknown[][] | undefined;
+	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates, whileWriting() {
+		columns = toSummaryColumns(pairs);
+	}});
 	// Some rows were duplicates: the batch's figures are not the pairs' figures.
 	const isAllNew = written === rows.length;
-	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? pairs : []);
+	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? columns ?? toSummaryColumns(pairs) : toSummaryColumns([]));
 	if (missing.length > 0) throw refuseUnknownRuns(missing);
 	const again = isAllNew ? stale : pairs;
 	if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
@@ -660,8 +663,13 @@ export class SqlStore implements Store {
 	async deleteRelease(name: string): Promise<boolean> {
 		return this.transaction(async (store) => {
 			const {executor} = store as SqlStore;
-			// samples has no foreign key (see the migration): its rows go first, by hand.
-			await executor.query('DELETE FROM samples WHERE run_id IN (SELECT r.id FROM runs r JOIN releases rel ON rel.id = r.release_id WHERE rel.name = $1)', [name]);
+			// samples and summaries have no foreign key (see the migrations): their rows go first, by hand.
+			const runs = 'SELECT r.id FROM runs r JOIN releases rel ON rel.id = r.release_id WHERE rel.name = $1';
+			// The runs first, locked: a batch being written for one of them (which holds its run
+			// FOR KEY SHARE, as a foreign key would) commits before its rows are deleted below.
+			await executor.query(`${runs} FOR UPDATE OF r`, [name]);
+			await executor.query(`DELETE FROM samples WHERE run_id IN (${runs})`, [name]);
+			await executor.query(`DELETE FROM run_case_summaries WHERE run_id IN (${runs})`, [name]);
 			const rows = await executor.query('DELETE FROM releases WHERE name = $1 RETURNING id', [name]);
 			return rows.length > 0;
 		});
@@ -865,7 +873,9 @@ export class SqlStore implements Store {
 		return this.transaction(async (store) => {
 			const {executor} = store as SqlStore;
 			// Demo runs filed under a user's release go; the release stays unless it is demo-only.
+			await executor.query('SELECT id FROM runs WHERE is_demo FOR UPDATE');
 			await executor.query('DELETE FROM samples WHERE run_id IN (SELECT id FROM runs WHERE is_demo)');
+			await executor.query('DELETE FROM run_case_summaries WHERE run_id IN (SELECT id FROM runs WHERE is_demo)');
 			await executor.query('DELETE FROM runs WHERE is_demo');
 			const releases = await executor.query('DELETE FROM releases WHERE is_demo AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.release_id = releases.id) RETURNING id');
 			const calibrations = await executor.query('DELETE FROM calibrations WHERE is_demo RETURNING id');

@@ -109,6 +109,41 @@ function summariesSuite(prepare: () => Promise<Harness>) {
 		expect(await store.getRunSummaries([run.id])).toEqual([]);
 	});
 
+	// issue 13: summaries have no foreign key (migration 4): every path that deletes runs deletes them.
+	it('leaves no orphan summaries when demo data is removed, from a demo release or a user\'s release', async () => {
+		const demo = await store.createRun({release: 'sum-demo', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, isDemo: true});
+		const filed = await store.createRun({release: 'sum-user', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, isDemo: true});
+		const kept = await newRun('sum-user');
+		await store.insertSamples([...samples(demo.id, 'd', [1, 2]), ...samples(filed.id, 'd', [3, 4]), ...samples(kept.id, 'd', [5, 6])]);
+		await store.removeDemoData();
+		expect(await store.getRunSummaries([demo.id, filed.id])).toEqual([]);
+		expect((await store.getRunSummaries([kept.id])).map((s) => [s.runId, s.sampleCount])).toEqual([[kept.id, 2]]);
+		expect(await store.deleteRelease('sum-user')).toBe(true);
+		expect(await store.getRunSummaries([kept.id])).toEqual([]);
+	});
+
+	it('has no foreign key on summaries, and a store at migration 3 upgrades to that', async () => {
+		const noKey = `DO $$ BEGIN
+			IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'run_case_summaries'::regclass AND contype = 'f') THEN RAISE EXCEPTION 'summaries still have a foreign key'; END IF;
+			IF NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 4) THEN RAISE EXCEPTION 'migration 4 not recorded'; END IF;
+		END $$;`;
+		const run = await newRun('sum-upgrade');
+		await store.insertSamples(samples(run.id, 'u', [4, 5, 6]));
+		await store.close();
+		await harness.raw(noKey);
+		// Back to migration 3: the foreign key of migration 2, migration 4 not applied.
+		await harness.raw(`ALTER TABLE run_case_summaries ADD CONSTRAINT run_case_summaries_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs (id) ON DELETE CASCADE;
+			DELETE FROM schema_migrations WHERE version = 4;`);
+		await expect(harness.raw(noKey)).rejects.toThrow('foreign key');
+		store = await harness.open();
+		await store.close();
+		await harness.raw(noKey);
+		store = await harness.open();
+		expect((await store.getRunSummaries([run.id])).map((s) => [s.caseName, s.median])).toEqual([['u', 5]]);
+		expect(await store.deleteRelease('sum-upgrade')).toBe(true);
+		expect(await store.getRunSummaries([run.id])).toEqual([]);
+	});
+
 	it('gives per-release medians per case and way of measuring, in first-run order', async () => {
 		const older = await newRun('series-b', 'bare_metal', at(10));
 		const newer = await newRun('series-a', 'bare_metal', at(20));
