@@ -12,6 +12,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {ContainerView} from '../../docker/monitor.js';
 import {fitColumns, formatCells, getContainerMark, renderHeader, renderRow, type RowTone} from '../../docker/present.js';
+import {fit} from '../../text/text.js';
 
 export interface ContainerTableProps {
 	/** The rows after the filter, in display order. */
@@ -29,11 +30,29 @@ const toneColor: Record<RowTone, string | undefined> = {bad: 'red', warn: 'yello
 export function ContainerTable({views, selectedId, scrollTop, rows, width, now}: ContainerTableProps) {
 	const columns = fitColumns(width);
 	const textColumns = columns.filter((c) => c.key !== 'mark');
+	// The name column (always kept, first after the mark) gets a text node of its own: its padding
+	// up to the next column is then left to Ink's blank background instead of being tokenised and
+	// measured as ~20 spaces a row every frame (issue 10 point 7). The selected row keeps its
+	// padding and gap so its inverse bar still spans the whole row.
+	const [nameColumn, ...restColumns] = textColumns;
+	const nameWidth = nameColumn ? nameColumn.fittedWidth : 0;
 	const visible = views.slice(scrollTop, scrollTop + Math.max(0, rows));
-	// The state symbols get a text node of their own and the rest of the table one more (rows as
-	// nested spans): every line is already fitted to the width, the rows stay plain ASCII (Ink
-	// measures ASCII without grapheme segmentation), and two text nodes measure far faster than
-	// one per row; the frame budget is 10 ms at 50 containers.
+	const rowParts = visible.map((view) => {
+		const cells = formatCells(view, now);
+		const isSelected = view.record.id === selectedId;
+		const name = fit(cells.name, nameWidth);
+		return {
+			view,
+			isSelected,
+			tone: getContainerMark(view.record).tone,
+			name: isSelected ? `${name} ` : name.trimEnd(),
+			rest: renderRow(cells, restColumns),
+		};
+	});
+	// The state symbols get a text node of their own, the names one and the rest of the table one
+	// more (rows as nested spans): every line is already fitted to the width, the rows stay plain
+	// ASCII (Ink measures ASCII without grapheme segmentation), and three text nodes measure far
+	// faster than one per row; the frame budget is 10 ms at 50 containers.
 	return (
 		<Box flexDirection="row" width={width}>
 			<Box flexDirection="column" width={2}>
@@ -50,18 +69,25 @@ export function ContainerTable({views, selectedId, scrollTop, rows, width, now}:
 					})}
 				</Text>
 			</Box>
-			<Text>
-				<Text bold>{renderHeader(textColumns)}</Text>
-				{visible.map((view) => {
-					const isSelected = view.record.id === selectedId;
-					const tone = getContainerMark(view.record).tone;
-					return (
-						<React.Fragment key={view.record.id}>
+			<Box flexDirection="column" width={nameWidth + 1} flexShrink={0}>
+				<Text>
+					<Text bold>{nameColumn ? renderHeader([nameColumn]).trimEnd() : ''}</Text>
+					{rowParts.map((part) => (
+						<React.Fragment key={part.view.record.id}>
 							{'\n'}
-							<Text color={toneColor[tone]} inverse={isSelected}>{renderRow(formatCells(view, now), textColumns)}</Text>
+							<Text color={toneColor[part.tone]} inverse={part.isSelected}>{part.name}</Text>
 						</React.Fragment>
-					);
-				})}
+					))}
+				</Text>
+			</Box>
+			<Text>
+				<Text bold>{renderHeader(restColumns)}</Text>
+				{rowParts.map((part) => (
+					<React.Fragment key={part.view.record.id}>
+						{'\n'}
+						<Text color={toneColor[part.tone]} inverse={part.isSelected}>{part.rest}</Text>
+					</React.Fragment>
+				))}
 			</Text>
 		</Box>
 	);

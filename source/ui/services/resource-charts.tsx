@@ -32,6 +32,14 @@ export function plotSeries(values: readonly number[], width: number, lines: numb
 	return text.split('\n').slice(0, lines).map((line) => fit(line, width));
 }
 
+/**
+ * Lines joined for one <Text>, their trailing padding dropped: the chart's box has a fixed width,
+ * and every character written costs Ink tokenising and measuring each frame (issue 10 point 7).
+ */
+function joinTrimmed(lines: readonly string[]): string {
+	return lines.map((line) => line.trimEnd()).join('\n');
+}
+
 export function ResourceCharts({history, width, height, memoryLimitBytes}: ResourceChartsProps) {
 	if (height < 3) return null;
 	const isSideBySide = width >= 50;
@@ -47,8 +55,8 @@ export function ResourceCharts({history, width, height, memoryLimitBytes}: Resou
 	const memLines = plotSeries(memory, chartWidth, chartLines, Math.max(...memory, 1) * 1.1, (value) => formatBytes(value, 'compact'));
 	const block = (title: string, lines: string[], color: string) => (
 		<Box flexDirection="column" width={chartWidth}>
-			<Text bold wrap="truncate">{fit(title, chartWidth)}</Text>
-			<Text color={color} wrap="truncate">{lines.join('\n')}</Text>
+			<Text bold wrap="truncate">{fit(title, chartWidth).trimEnd()}</Text>
+			<Text color={color} wrap="truncate">{joinTrimmed(lines)}</Text>
 		</Box>
 	);
 

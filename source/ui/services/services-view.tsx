@@ -134,7 +134,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 	const lowerHeight = height - 2;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text color={engineColor} wrap="truncate">{fit(engineLine, width)}</Text>
+			<Text color={engineColor} wrap="truncate">{fit(engineLine, width).trimEnd()}</Text>
 			{isLogs
 				? <LogsView source={source} containerId={selected.record.id} name={getDisplayName(selected.record)} width={width} height={lowerHeight}/>
 				: (
@@ -152,7 +152,7 @@ export function ServicesView({source, isActive, width, height, onCaptureInput, o
 							: null}
 					</Box>
 				)}
-			<Text color={bottom.color} wrap="truncate">{fit(bottom.text, width)}</Text>
+			<Text color={bottom.color} wrap="truncate">{fit(bottom.text, width).trimEnd()}</Text>
 		</Box>
 	);
 }
