@@ -102,9 +102,11 @@ function boundsSuite(prepare: () => Promise<Harness>) {
 			await store.finishRun(run.id, 'completed');
 		}
 
+		// Values in a stable order: string_agg's follows the plan.
+		const sorted = (rows: Array<{runId: number; caseName: string; values: number[]}>) => rows.map((row) => ({...row, values: [...row.values].sort((a, b) => a - b)}));
 		const read = async () => ({
-			values: await store.getSampleValues({runIds: [base.id, candidate.id], metric: 'wall'}),
-			cpu: await store.getSampleValues({runIds: [base.id, candidate.id], metric: 'cpu'}),
+			values: sorted(await store.getSampleValues({runIds: [base.id, candidate.id], metric: 'wall'})),
+			cpu: sorted(await store.getSampleValues({runIds: [base.id, candidate.id], metric: 'cpu'})),
 			failed: await store.getFailedIterations({runIds: [base.id, candidate.id]}),
 			profiles: [...(await store.getCaseProfiles([base.id, candidate.id])).entries()],
 			samples: await store.getSamples({release: 'bounds-cand', includeWarmup: true}),
