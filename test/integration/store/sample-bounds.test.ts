@@ -6,8 +6,12 @@
  * microsecond); and the raw-sample queries, which bound samples.time with it, answer exactly as
  * without it (a run whose range is unknown keeps the unbounded query).
  */
+import {readdirSync} from 'node:fs';
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import pg from 'pg';
+import {parseFiles} from '../../../source/commands/import.js';
+import {writeImports} from '../../../source/importers/write-imports.js';
 import {loadComparison} from '../../../source/compare/load-comparison.js';
 import {openStore} from '../../../source/store/open-store.js';
 import type {NewSample} from '../../../source/store/records.js';
@@ -21,6 +25,9 @@ interface Harness {
 	raw(sql: string): Promise<Array<Record<string, unknown>>>;
 	cleanup(): Promise<void>;
 }
+
+const fixtures = path.resolve(import.meta.dirname, '../../../fixtures/importers');
+const fixtureFiles = readdirSync(fixtures).filter((f) => /\.(json|txt)$/.test(f)).sort().map((f) => path.join(fixtures, f));
 
 const day = (n: number, ms = 0): Date => new Date(Date.UTC(2025, 2, 1 + n) + ms);
 
@@ -87,6 +94,15 @@ function boundsSuite(prepare: () => Promise<Harness>) {
 		expect(await store.deleteRelease('bounds-1')).toBe(true);
 		expect(await ranges([nightly.id])).toEqual([]);
 		expect(await store.getSampleValues({runIds: [nightly.id, imported.id], metric: 'wall'})).toEqual([{runId: imported.id, caseName: 'a', values: [30, 31, 32]}]);
+	});
+
+	it('records the range of every run an import of the fixture files writes', async () => {
+		const summary = await writeImports(store, await parseFiles(fixtureFiles), {release: 'bounds-import', now: day(200)});
+		const runIds = summary.runs.map((r) => r.runId);
+		expect(runIds).toHaveLength(fixtureFiles.length);
+		const found = await ranges(runIds);
+		expect(found.every((r) => r.actualFirst !== null)).toBe(true);
+		expect(found.map((r) => [r.first, r.last])).toEqual(found.map((r) => [r.actualFirst, r.actualLast]));
 	});
 
 	it('answers the raw-sample queries and a comparison the same with and without recorded ranges', async () => {
