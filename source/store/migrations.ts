@@ -148,6 +148,20 @@ ALTER TABLE calibrations ADD COLUMN details JSONB NOT NULL DEFAULT '{}'::jsonb;
 ALTER TABLE run_case_summaries DROP CONSTRAINT IF EXISTS run_case_summaries_run_id_fkey;
 `,
 	},
+	{
+		// Issue 13: the time range of a run's samples, so the raw-sample queries of a compare bound
+		// samples.time and TimescaleDB plans only the chunks that hold them. Kept by every write of
+		// samples (widened, never narrowed); NULL when the run has none. Not started_at/ended_at:
+		// imported samples may fall outside them.
+		version: 5,
+		name: 'run sample time range',
+		sql: `
+ALTER TABLE runs ADD COLUMN first_sample_at TIMESTAMPTZ, ADD COLUMN last_sample_at TIMESTAMPTZ;
+UPDATE runs r SET first_sample_at = b.lo, last_sample_at = b.hi
+FROM (SELECT run_id, min(time) AS lo, max(time) AS hi FROM samples GROUP BY run_id) b
+WHERE r.id = b.run_id;
+`,
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)!.version;

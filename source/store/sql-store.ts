@@ -190,6 +190,25 @@ async function refreshSummaries(tx: Executor, target: {runIds: readonly number[]
 	})));
 }
 
+/** Each run's earliest and latest sample time in a batch, as ISO text (the statement casts them). */
+type SampleBounds = ReadonlyMap<number, readonly [string, string]>;
+
+function getBatchBounds(samples: readonly NewSample[]): SampleBounds {
+	const times = new Map<number, [number, number]>();
+	for (const s of samples) {
+		const at = s.time.getTime();
+		const range = times.get(s.runId);
+		if (range) {
+			range[0] = Math.min(range[0], at);
+			range[1] = Math.max(range[1], at);
+		} else {
+			times.set(s.runId, [at, at]);
+		}
+	}
+
+	return new Map([...times].map(([runId, [lo, hi]]) => [runId, [new Date(lo).toISOString(), new Date(hi).toISOString()]]));
+}
+
 /** Groups samples about to be written by (run, case), with the same rules as refreshSummaries. */
 function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
 	const pairs = new Map<string, PairValues>();
@@ -271,9 +290,11 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
  * (nothing is written for them; the caller refuses the batch) and the pairs that had a wall row,
  * whose summaries the caller recomputes from the stored samples (a case written in two batches).
  * Such a pair may get a cpu or rss row from the batch here: the batch is stored, so the
- * recomputation has those values too and overwrites it.
+ * recomputation has those values too and overwrites it. The same statement widens each run's
+ * sample time range (first_sample_at, last_sample_at) to the batch's, duplicates included: a
+ * range wider than the stored samples is still right, one narrower is not.
  */
-async function writeBatchSummaries(tx: Executor, runIds: readonly number[], columns: readonly unknown[][]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
+async function writeBatchSummaries(tx: Executor, runIds: readonly number[], bounds: SampleBounds, columns: readonly unknown[][]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
 	const n = SUMMARY_COLUMNS.length;
 	const [row] = await tx.query<{missing: Array<number | string>; stale_runs: Array<number | string>; stale_cases: string[]}>(
 		`WITH batch AS (
@@ -285,9 +306,11 @@ async function writeBatchSummaries(tx: Executor, runIds: readonly number[], colu
 			ON CONFLICT (run_id, case_name, metric) DO NOTHING
 			RETURNING run_id, case_name, metric, sample_count),
 		counted AS (
-			UPDATE runs r SET sample_count = r.sample_count + u.n
-			FROM (SELECT up.run_id, sum(up.sample_count) AS n FROM up WHERE up.metric = 'wall' GROUP BY up.run_id) u
-			WHERE r.id = u.run_id
+			UPDATE runs r SET sample_count = r.sample_count + coalesce(u.n, 0),
+				first_sample_at = least(r.first_sample_at, t.lo), last_sample_at = greatest(r.last_sample_at, t.hi)
+			FROM unnest($${n + 1}::bigint[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[]) AS t (id, lo, hi)
+			LEFT JOIN (SELECT up.run_id, sum(up.sample_count) AS n FROM up WHERE up.metric = 'wall' GROUP BY up.run_id) u ON u.run_id = t.id
+			WHERE r.id = t.id
 			RETURNING r.id),
 		stale AS (
 			SELECT b.run_id, b.case_name FROM batch b JOIN known k ON k.id = b.run_id WHERE b.metric = 'wall'
@@ -296,7 +319,7 @@ async function writeBatchSummaries(tx: Executor, runIds: readonly number[], colu
 		FROM (SELECT coalesce(array_agg(id), '{}') AS missing FROM unnest($${n + 1}::bigint[]) AS m (id) WHERE m.id NOT IN (SELECT id FROM known)) m,
 			(SELECT coalesce(array_agg(run_id ORDER BY run_id, case_name), '{}') AS stale_runs,
 				coalesce(array_agg(case_name ORDER BY run_id, case_name), '{}') AS stale_cases FROM stale) st`,
-		[...columns, [...runIds]],
+		[...columns, [...runIds], runIds.map((id) => bounds.get(id)![0]), runIds.map((id) => bounds.get(id)![1])],
 		// Once per batch of every run: parsed and planned once per connection.
 		{name: 'rqc_batch_summaries'},
 	);
@@ -318,7 +341,7 @@ function refuseUnknownRuns(missing: readonly number[]): Error {
  * transaction: from the batch itself when it is all the pair has (a run writing a finished case,
  * an import), else recomputed from the stored samples (a spool replay, a second batch).
  */
-async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
+async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], bounds: SampleBounds, pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
 	// The batch's summaries are computed while the server stores its samples.
 	let columns: unknown[][] | undefined;
 	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates, whileWriting() {
@@ -326,7 +349,7 @@ async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unkno
 	}});
 	// Some rows were duplicates: the batch's figures are not the pairs' figures.
 	const isAllNew = written === rows.length;
-	const {missing, stale} = await writeBatchSummaries(tx, runIds, isAllNew ? columns ?? toSummaryColumns(pairs) : toSummaryColumns([]));
+	const {missing, stale} = await writeBatchSummaries(tx, runIds, bounds, isAllNew ? columns ?? toSummaryColumns(pairs) : toSummaryColumns([]));
 	if (missing.length > 0) throw refuseUnknownRuns(missing);
 	const again = isAllNew ? stale : pairs;
 	if (again.length > 0) await refreshSummaries(tx, {runIds: again.map((p) => p.runId), caseNames: again.map((p) => p.caseName)});
@@ -497,6 +520,22 @@ export const RELEASES_WITH_RUNS_SQL = `SELECT
 		ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
 	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, floor(extract(epoch FROM started_at) * 1000)::bigint, sample_count)
 		ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`;
+
+/** The earliest and latest sample time of some runs, as the server's text. */
+interface SampleTimeRange {
+	readonly first: string;
+	readonly last: string;
+}
+
+/** The condition that bounds a raw-sample query on runs' samples by their time range: parameters $2 and $3. */
+function timeBound(range: SampleTimeRange | undefined): string {
+	return range ? ' AND s.time BETWEEN $2::timestamptz AND $3::timestamptz' : '';
+}
+
+/** A raw-sample query's parameters (its run ids) and the time range's when there is one. */
+function withTimeRange(runIds: readonly number[], range: SampleTimeRange | undefined): unknown[] {
+	return range ? [[...runIds], range.first, range.last] : [[...runIds]];
+}
 
 export class SqlStore implements Store {
 	readonly driver: 'pglite' | 'postgres';
@@ -721,13 +760,14 @@ export class SqlStore implements Store {
 		]);
 		const runIds = [...new Set(samples.map((s) => s.runId))];
 		const pairs = groupNewSamples(samples);
+		const bounds = getBatchBounds(samples);
 		if (!this.isInTransaction) {
 			// A nightly run's batch, in a transaction of its own: COPY with no SAVEPOINT and no
 			// check before it, then one statement for the summaries that also finds unknown runs
 			// (issue 13: four round trips with BEGIN and COMMIT). A duplicate (a replayed spool)
 			// rolls all of it back; then again below, skipping the samples stored before.
 			try {
-				return await this.db.transaction(async (tx) => writeSampleBatch(tx, rows, runIds, pairs, 'throw'));
+				return await this.db.transaction(async (tx) => writeSampleBatch(tx, rows, runIds, bounds, pairs, 'throw'));
 			} catch (error) {
 				if ((error as {code?: string}).code !== '23505') throw error;
 			}
@@ -739,7 +779,7 @@ export class SqlStore implements Store {
 			const known = await tx.query<{id: number | string}>('SELECT id FROM runs WHERE id = ANY($1::bigint[])', [runIds]);
 			const missing = runIds.filter((id) => !known.some((row) => num(row.id) === id));
 			if (missing.length > 0) throw refuseUnknownRuns(missing);
-			return writeSampleBatch(tx, rows, runIds, pairs, 'skip');
+			return writeSampleBatch(tx, rows, runIds, bounds, pairs, 'skip');
 		});
 	}
 
@@ -756,6 +796,13 @@ export class SqlStore implements Store {
 	async getSamples(query: SampleQuery): Promise<Sample[]> {
 		const release = await this.getRelease(query.release);
 		if (!release) throw new UserError(`unknown release "${query.release}"`, 'see the known ones with rqc releases');
+		const runIds = query.runIds ? [...query.runIds] : null;
+		const statuses = [...(query.statuses ?? ['completed', 'aborted'])];
+		const range = await this.getSampleTimeRange(
+			'r.release_id = $1 AND ($2::text IS NULL OR r.suite = $2) AND ($3::bigint[] IS NULL OR r.id = ANY($3::bigint[])) AND r.status = ANY($4::text[])',
+			[release.id, query.suite ?? null, runIds, statuses]);
+		if (range === 'none') return [];
+		const params = [release.id, query.suite ?? null, query.caseName ?? null, runIds, query.includeWarmup ?? false, statuses];
 		const rows = await this.executor.query<Row>(
 			`SELECT s.* FROM samples s JOIN runs r ON r.id = s.run_id
 			 WHERE r.release_id = $1
@@ -763,10 +810,9 @@ export class SqlStore implements Store {
 			   AND ($3::text IS NULL OR s.case_name = $3)
 			   AND ($4::bigint[] IS NULL OR r.id = ANY($4::bigint[]))
 			   AND ($5::boolean OR NOT s.is_warmup)
-			   AND r.status = ANY($6::text[])
+			   AND r.status = ANY($6::text[])${range ? '\n\t\t\t   AND s.time BETWEEN $7::timestamptz AND $8::timestamptz' : ''}
 			 ORDER BY s.case_name, s.run_id, s.iteration, s.time`,
-			[release.id, query.suite ?? null, query.caseName ?? null, query.runIds ? [...query.runIds] : null,
-				query.includeWarmup ?? false, [...(query.statuses ?? ['completed', 'aborted'])]],
+			range ? [...params, range.first, range.last] : params,
 		);
 		return rows.map(toSample);
 	}
@@ -774,25 +820,29 @@ export class SqlStore implements Store {
 	async getSampleValues(query: {readonly runIds: readonly number[]; readonly metric: 'wall' | 'cpu' | 'rss'}): Promise<Array<{runId: number; caseName: string; values: number[]}>> {
 		if (query.runIds.length === 0) return [];
 		const expression = METRIC_EXPRESSIONS[query.metric];
+		const range = await this.getRunsSampleTimeRange(query.runIds);
+		if (range === 'none') return [];
 		// One row per run and case with the values joined server-side: far fewer rows to parse.
 		const rows = await this.executor.query<{run_id: number | string; case_name: string; v: string}>(
 			`SELECT s.run_id, s.case_name, string_agg((${expression})::text, ',') AS v
 			 FROM samples s
-			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0) AND (${expression}) IS NOT NULL
+			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0) AND (${expression}) IS NOT NULL${timeBound(range)}
 			 GROUP BY s.run_id, s.case_name ORDER BY s.case_name, s.run_id`,
-			[[...query.runIds]],
+			withTimeRange(query.runIds, range),
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, values: row.v.split(',').map(Number)}));
 	}
 
 	async getFailedIterations(query: {readonly runIds: readonly number[]}): Promise<Array<{runId: number; caseName: string; count: number; firstExitCode: number}>> {
 		if (query.runIds.length === 0) return [];
+		const range = await this.getRunsSampleTimeRange(query.runIds);
+		if (range === 'none') return [];
 		const rows = await this.executor.query<{run_id: number | string; case_name: string; n: number | string; first: number | string}>(
 			`SELECT s.run_id, s.case_name, count(*) AS n, (array_agg(s.exit_code ORDER BY s.time, s.iteration))[1] AS first
 			 FROM samples s
-			 WHERE s.run_id = ANY($1::bigint[]) AND s.exit_code IS NOT NULL AND s.exit_code <> 0
+			 WHERE s.run_id = ANY($1::bigint[]) AND s.exit_code IS NOT NULL AND s.exit_code <> 0${timeBound(range)}
 			 GROUP BY s.run_id, s.case_name ORDER BY s.case_name, s.run_id`,
-			[[...query.runIds]],
+			withTimeRange(query.runIds, range),
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, count: num(row.n), firstExitCode: num(row.first)}));
 	}
@@ -812,13 +862,15 @@ export class SqlStore implements Store {
 	async getCaseProfiles(runIds: readonly number[]): Promise<Map<string, CaseProfile>> {
 		const profiles = new Map<string, CaseProfile>();
 		if (runIds.length === 0) return profiles;
+		const range = await this.getRunsSampleTimeRange(runIds);
+		if (range === 'none') return profiles;
 		const rows = await this.executor.query<{case_name: string; wall: string | number | null; user_us: string | number | null; system_us: string | number | null; rss: string | number | null}>(
 			`SELECT s.case_name, avg(s.wall_ns) AS wall, avg(coalesce(s.user_us, 0)) AS user_us, avg(coalesce(s.system_us, 0)) AS system_us, max(s.max_rss_bytes) AS rss
 			 FROM samples s
 			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0)
-			   AND s.wall_ns IS NOT NULL AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)
+			   AND s.wall_ns IS NOT NULL AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)${timeBound(range)}
 			 GROUP BY s.case_name`,
-			[[...runIds]],
+			withTimeRange(runIds, range),
 		);
 		for (const row of rows) {
 			const wallUs = Number(row.wall) / 1000;
@@ -829,6 +881,30 @@ export class SqlStore implements Store {
 		}
 
 		return profiles;
+	}
+
+	/** The sample time range of some runs: see getSampleTimeRange. */
+	private async getRunsSampleTimeRange(runIds: readonly number[]): Promise<SampleTimeRange | 'none' | undefined> {
+		return this.getSampleTimeRange('r.id = ANY($1::bigint[])', [[...runIds]]);
+	}
+
+	/**
+	 * The time range of the samples of the runs that match a condition on `runs r` (issue 13): one
+	 * small query on runs, so the raw-sample query that follows bounds samples.time with literal
+	 * parameters and TimescaleDB plans only the chunks that hold them (planning every chunk of a
+	 * compressed store took over a second). 'none' when the runs have no samples; undefined when a
+	 * run with samples has no recorded range (the query then goes without a bound).
+	 */
+	private async getSampleTimeRange(condition: string, params: readonly unknown[]): Promise<SampleTimeRange | 'none' | undefined> {
+		// As text: a Date would drop the microseconds of a sample stored by another client.
+		const [row] = await this.executor.query<{first: string | null; last: string | null; unknown: boolean | null}>(
+			`SELECT min(r.first_sample_at)::text AS first, max(r.last_sample_at)::text AS last,
+				bool_or(r.first_sample_at IS NULL AND r.sample_count > 0) AS unknown
+			 FROM runs r WHERE ${condition}`,
+			[...params],
+		);
+		if (!row || row.unknown) return undefined;
+		return row.first === null || row.last === null ? 'none' : {first: row.first, last: row.last};
 	}
 
 	async countSamples(runId: number): Promise<number> {

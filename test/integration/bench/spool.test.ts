@@ -35,6 +35,21 @@ async function countRows(url: string, runId: number): Promise<{total: number; di
 	}
 }
 
+// issue 13: a run's recorded sample time range is exactly its stored samples' (not narrower: it bounds the compare's queries).
+async function isRangeExact(url: string, runId: number): Promise<boolean> {
+	const client = new pg.Client({connectionString: url});
+	await client.connect();
+	try {
+		const {rows} = await client.query<{exact: boolean}>(
+			`SELECT r.first_sample_at = (SELECT min(s.time) FROM samples s WHERE s.run_id = r.id)
+				AND r.last_sample_at = (SELECT max(s.time) FROM samples s WHERE s.run_id = r.id) AS exact
+			 FROM runs r WHERE r.id = $1`, [runId]);
+		return rows[0]?.exact === true;
+	} finally {
+		await client.end();
+	}
+}
+
 describeWith([requirePostgresBinaries()], 'the spool with PostgreSQL stopped mid-run', () => {
 	let server: ThrowawayPostgres;
 	let store: Store;
@@ -72,6 +87,7 @@ describeWith([requirePostgresBinaries()], 'the spool with PostgreSQL stopped mid
 		expect(notices.some((n) => /database is unreachable/.test(n)), notices.join('\n')).toBe(true);
 		expect(result).toMatchObject({status: 'completed', samplesTaken: 27, samplesStored: 27, spoolFile: undefined});
 		expect(await countRows(server.url, result.runId)).toEqual({total: 27, distinct: 27});
+		expect(await isRangeExact(server.url, result.runId)).toBe(true);
 		expect((await store.getRun(result.runId))?.status).toBe('completed');
 		expect(await readdir(getSpoolDir(temp.dir))).toEqual([]);
 	});
@@ -99,6 +115,7 @@ describeWith([requirePostgresBinaries()], 'the spool with PostgreSQL stopped mid
 		const replay = await replaySpools(store, temp.dir, {onlyRunId: runId});
 		expect(replay).toMatchObject({files: 1, samplesWritten: 18, samplesAlreadyStored: 9, runsFinished: 1, errors: []});
 		expect(await countRows(server.url, runId)).toEqual({total: 27, distinct: 27});
+		expect(await isRangeExact(server.url, runId)).toBe(true);
 		expect(await store.getRun(runId)).toMatchObject({status: 'completed'});
 		expect(await readdir(getSpoolDir(temp.dir))).toEqual([]);
 		const again = await replaySpools(store, temp.dir, {onlyRunId: runId});

@@ -76,6 +76,26 @@ describeWith([requireTimescale()], 'store on TimescaleDB', () => {
 		expect(series[0]!.points.map((p) => [p.release, p.median])).toEqual([['ts-old-1', 13], ['ts-old-2', 22.5]]);
 	});
 
+	// issue 13: the runs' sample time ranges bound the raw-sample queries, so only chunks that hold them are planned
+	it('records the time range of writes into compressed chunks and reads them through it', async () => {
+		const [first] = (await store.listRuns({release: 'ts-old-1'}));
+		const [imported] = (await store.listRuns({release: 'ts-old-2'}));
+		const ranges = (await sql.query<{id: string; first: Date; last: Date}>(
+			'SELECT id, first_sample_at AS first, last_sample_at AS last FROM runs WHERE id = ANY($1::bigint[]) ORDER BY id', [[first!.id, imported!.id]])).rows;
+		expect(ranges.map((r) => [Number(r.id), r.first.getTime(), r.last.getTime()])).toEqual([
+			[first!.id, old.getTime(), old.getTime() + 60_000],
+			[imported!.id, old.getTime(), old.getTime() + 5000],
+		]);
+		await compressAll();
+		expect(await uncompressed()).toBe(0);
+		const values = await store.getSampleValues({runIds: [first!.id, imported!.id], metric: 'wall'});
+		expect(values.map((v) => ({...v, values: [...v.values].sort((a, b) => a - b)}))).toEqual([
+			{runId: first!.id, caseName: 'c', values: [10, 11, 12, 13, 14, 15, 16]},
+			{runId: imported!.id, caseName: 'c', values: [20, 21, 22, 23, 24, 25]},
+		]);
+		expect([...(await store.getCaseProfiles([first!.id])).keys()]).toEqual(['c']);
+	});
+
 	it('deletes a release whose samples are compressed, with its summaries', async () => {
 		const run = await store.createRun({release: 'ts-gone', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, startedAt: old});
 		await store.insertSamples(batch(run.id, 'gone', [1, 2, 3]));
