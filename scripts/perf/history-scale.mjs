@@ -38,6 +38,7 @@ import {toReleaseListing} from '../../dist/commands/releases.js';
 import {computeMedianCiSorted} from '../../dist/stats/median-ci.js';
 import {openStore} from '../../dist/store/open-store.js';
 import {RELEASES_WITH_RUNS_SQL} from '../../dist/store/sql-store.js';
+import {createDatabase} from './databases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const {values: args} = parseArgs({options: {
@@ -147,42 +148,6 @@ function runProcess(command, argv, env, times = 3) {
 }
 
 const runCli = (argv, env, times) => runProcess(process.execPath, [path.join(root, 'dist/cli.js'), ...argv], env, times);
-
-async function createDatabase(serverUrl, prefix, reuse) {
-	const name = reuse ?? `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
-	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`--reuse ${name}: not a database name`);
-	if (!reuse) {
-		const admin = new pg.Client({connectionString: serverUrl});
-		await admin.connect();
-		await admin.query(`CREATE DATABASE ${name}`);
-		await admin.end();
-	}
-
-	const url = new URL(serverUrl);
-	url.pathname = `/${name}`;
-	return {
-		name,
-		url: url.toString(),
-		async drop() {
-			const client = new pg.Client({connectionString: serverUrl});
-			await client.connect();
-			try {
-				// Another role's session (a monitor visiting every database) can hold it a moment.
-				for (let attempt = 1; ; attempt++) {
-					try {
-						await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-						return;
-					} catch (error) {
-						if (attempt >= 10) throw new Error(`could not drop database ${name}: ${error.message}; drop it by hand`);
-						await new Promise((resolve) => setTimeout(resolve, 2000));
-					}
-				}
-			} finally {
-				await client.end();
-			}
-		},
-	};
-}
 
 /**
  * The psql \copy peers, on the first releaseCount releases' rows, each into an empty table like

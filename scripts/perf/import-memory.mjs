@@ -21,6 +21,7 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import pg from 'pg';
 import {openStore} from '../../dist/store/open-store.js';
+import {createDatabase} from './databases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const {values: args} = parseArgs({options: {
@@ -65,38 +66,6 @@ function samplesOf(runId, r, time) {
 	}
 
 	return out;
-}
-
-async function createDatabase(prefix) {
-	const name = `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
-	const admin = new pg.Client({connectionString: serverUrl});
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	const url = new URL(serverUrl);
-	url.pathname = `/${name}`;
-	return {
-		name,
-		url: url.toString(),
-		async drop() {
-			const client = new pg.Client({connectionString: serverUrl});
-			await client.connect();
-			try {
-				// Another role's session (a monitor visiting every database) can hold it a moment.
-				for (let attempt = 1; ; attempt++) {
-					try {
-						await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-						return;
-					} catch (error) {
-						if (attempt >= 10) throw new Error(`could not drop database ${name}: ${error.message}; drop it by hand`);
-						await new Promise((resolve) => setTimeout(resolve, 2000));
-					}
-				}
-			} finally {
-				await client.end();
-			}
-		},
-	};
 }
 
 /** Runs a command under GNU time -v: its peak RSS (bytes), wall time (ms) and output. */
@@ -144,7 +113,7 @@ try {
 	console.log(`import memory: ${RELEASES} releases × ${CASES} cases × ${PER_CASE} samples = ${(RELEASES * CASES * PER_CASE).toLocaleString('en')} samples  (load ${load()})`);
 	let sourceUrl = args['source-url'];
 	if (!sourceUrl) {
-		const source = await createDatabase('rqc_impmem_src');
+		const source = await createDatabase(serverUrl, 'rqc_impmem_src');
 		made.push(source);
 		sourceUrl = source.url;
 		console.log(`building the source store in ${source.name} through rqc's write path`);
@@ -166,7 +135,7 @@ try {
 		const exported = timed(process.execPath, [cli, 'export', '--all', '--format', format, '--output', file], {RQC_DATABASE_URL: sourceUrl});
 		console.log(`  rqc export --all --format ${format}: peak RSS ${mb(exported.rss)}, ${fmtS(exported.ms)}, file ${mb(statSync(file).size)}  (load ${load()})`);
 
-		const target = await createDatabase('rqc_impmem_dst');
+		const target = await createDatabase(serverUrl, 'rqc_impmem_dst');
 		made.push(target);
 		const imported = timed(process.execPath, [cli, 'import', file, '--json'], {RQC_DATABASE_URL: target.url});
 		const [counts] = await query(target.url, `SELECT (SELECT count(*) FROM samples)::bigint AS samples, (SELECT count(*) FROM releases)::bigint AS releases,
