@@ -29,11 +29,13 @@ describeWith([requirePostgres()], 'the environment of a bare-metal case', () => 
 			RQC_DATABASE_URL: database.url, RQC_DATA_DIR: path.join(temp.dir, 'data'), LANG: 'C.UTF-8', TZ: 'UTC',
 			PGPASSWORD: 'Pg-Zz93-hidden', DATABASE_URL: 'postgres://u:Db-Zz93-hidden@h/d', DOCKER_HOST: 'unix:///var/run/docker.sock',
 			AWS_SECRET_ACCESS_KEY: 'Aws-Zz93-hidden', RQC_PROJECT: 'rqc-env-test',
+			// A lock of its own: another run on this host (another user's tests) never makes it wait.
+			RQC_LOCK_DIR: temp.dir,
 		}, {cwd: temp.dir});
 		expect(result.exitCode, result.stderr).toBe(0);
 		const names = readFileSync(out, 'utf8').split('\n').map((line) => line.split('=')[0]).filter(Boolean);
 		expect(names).toEqual(expect.arrayContaining(['PATH', 'HOME', 'LANG', 'TZ', 'SUITE_VALUE', 'OUT', 'RQC_SCRATCH_DIR', 'RQC_SUITE_DIR']));
-		for (const name of ['RQC_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD', 'DOCKER_HOST', 'AWS_SECRET_ACCESS_KEY', 'RQC_PROJECT', 'RQC_DATA_DIR']) {
+		for (const name of ['RQC_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD', 'DOCKER_HOST', 'AWS_SECRET_ACCESS_KEY', 'RQC_PROJECT', 'RQC_DATA_DIR', 'RQC_LOCK_DIR']) {
 			expect(names).not.toContain(name);
 		}
 
