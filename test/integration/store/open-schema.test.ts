@@ -6,21 +6,14 @@
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LATEST_SCHEMA_VERSION} from '../../../source/store/migrations.js';
-import {openStore} from '../../../source/store/open-store.js';
-import type {Store} from '../../../source/store/store.js';
-import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
 import {describeWith, requirePostgres} from '../../helpers/services.js';
+import {pgliteHarness, postgresHarness, type StoreHarness} from '../../helpers/store-harness.js';
 
 const UNDO_MIGRATION_3 = 'ALTER TABLE calibrations DROP COLUMN suite, DROP COLUMN release, DROP COLUMN details; DELETE FROM schema_migrations WHERE version = 3;';
 const NEWER = `INSERT INTO schema_migrations (version, name) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from a newer rqc')`;
 
-interface Harness {
-	open(): Promise<Store>;
-	raw(sql: string): Promise<void>;
-}
-
-function openSchemaSuite(prepare: () => Promise<Harness & {cleanup(): Promise<void>}>) {
-	let harness: Harness & {cleanup(): Promise<void>};
+function openSchemaSuite(prepare: () => Promise<StoreHarness>) {
+	let harness: StoreHarness;
 	beforeAll(async () => {
 		harness = await prepare();
 		await (await harness.open()).close();
@@ -52,57 +45,29 @@ function openSchemaSuite(prepare: () => Promise<Harness & {cleanup(): Promise<vo
 }
 
 describe('opening the embedded PGlite store by its schema version', () => {
-	openSchemaSuite(async () => {
-		const temp = createTempDir();
-		return {
-			open: async () => openStore({databaseUrl: undefined, pgliteDir: temp.dir}),
-			async raw(sql) {
-				const {PGlite} = await import('@electric-sql/pglite');
-				const db = await PGlite.create(temp.dir);
-				try {
-					await db.exec(sql);
-				} finally {
-					await db.close();
-				}
-			},
-			async cleanup() {
-				temp.cleanup();
-			},
-		};
-	});
+	openSchemaSuite(async () => pgliteHarness());
 });
 
 describeWith([requirePostgres()], 'opening a PostgreSQL store by its schema version', () => {
-	let db: TestDatabase;
-	const open = async () => openStore({databaseUrl: db.url, pgliteDir: ''});
-	const raw = async (sql: string) => {
-		const client = new pg.Client({connectionString: db.url});
-		await client.connect();
-		try {
-			await client.query(sql);
-		} finally {
-			await client.end();
-		}
-	};
-
+	let harness: StoreHarness & {readonly url: string};
 	openSchemaSuite(async () => {
-		db = await createTestDatabase('rqc_open');
-		return {open, raw, cleanup: async () => db.drop()};
+		harness = await postgresHarness('rqc_open');
+		return harness;
 	});
 
 	it('opens a current store without the migration lock, and waits for it when there is work', async () => {
 		// Another rqc migrating holds the lock.
-		const migrating = new pg.Client({connectionString: db.url});
+		const migrating = new pg.Client({connectionString: harness.url});
 		await migrating.connect();
 		try {
 			await migrating.query('SELECT pg_advisory_lock(7413901)');
-			const current = await open();
+			const current = await harness.open();
 			expect(await current.listReleasesWithRuns()).toEqual([]);
 			await current.close();
 
 			await migrating.query(UNDO_MIGRATION_3);
 			let isOpen = false;
-			const opening = open().then((store) => {
+			const opening = harness.open().then((store) => {
 				isOpen = true;
 				return store;
 			});

@@ -9,22 +9,13 @@
 import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import pg from 'pg';
 import {parseFiles} from '../../../source/commands/import.js';
 import {writeImports} from '../../../source/importers/write-imports.js';
 import {loadComparison} from '../../../source/compare/load-comparison.js';
-import {openStore} from '../../../source/store/open-store.js';
 import type {NewSample} from '../../../source/store/records.js';
 import type {Store} from '../../../source/store/store.js';
-import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
 import {describeWith, requirePostgres} from '../../helpers/services.js';
-
-interface Harness {
-	open(): Promise<Store>;
-	/** Runs SQL on the store's database while the store is closed; answers the last statement's rows. */
-	raw(sql: string): Promise<Array<Record<string, unknown>>>;
-	cleanup(): Promise<void>;
-}
+import {pgliteHarness, postgresHarness, type StoreHarness} from '../../helpers/store-harness.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../fixtures/importers');
 const fixtureFiles = readdirSync(fixtures).filter((f) => /\.(json|txt)$/.test(f)).sort().map((f) => path.join(fixtures, f));
@@ -35,8 +26,8 @@ function batch(runId: number, caseName: string, walls: readonly number[], start:
 	return walls.map((wallNs, iteration) => ({runId, caseName, iteration, time: new Date(start.getTime() + iteration * 1000), wallNs, userUs: 50 + iteration, systemUs: 5, maxRssBytes: 4096, exitCode: 0, ...extra}));
 }
 
-function boundsSuite(prepare: () => Promise<Harness>) {
-	let harness: Harness;
+function boundsSuite(prepare: () => Promise<StoreHarness>) {
+	let harness: StoreHarness;
 	let store: Store;
 	beforeAll(async () => {
 		harness = await prepare();
@@ -165,42 +156,9 @@ function boundsSuite(prepare: () => Promise<Harness>) {
 }
 
 describe('sample time ranges on embedded PGlite', () => {
-	boundsSuite(async () => {
-		const temp = createTempDir();
-		return {
-			open: async () => openStore({databaseUrl: undefined, pgliteDir: temp.dir}),
-			async raw(sql) {
-				const {PGlite} = await import('@electric-sql/pglite');
-				const db = await PGlite.create(temp.dir);
-				try {
-					const results = await db.exec(sql);
-					return (results.at(-1)?.rows ?? []) as Array<Record<string, unknown>>;
-				} finally {
-					await db.close();
-				}
-			},
-			cleanup: async () => temp.cleanup(),
-		};
-	});
+	boundsSuite(async () => pgliteHarness());
 });
 
 describeWith([requirePostgres()], 'sample time ranges on PostgreSQL', () => {
-	boundsSuite(async () => {
-		const db: TestDatabase = await createTestDatabase();
-		return {
-			open: async () => openStore({databaseUrl: db.url, pgliteDir: ''}),
-			async raw(sql) {
-				const client = new pg.Client({connectionString: db.url});
-				await client.connect();
-				try {
-					const result = await client.query(sql);
-					const last = Array.isArray(result) ? (result as pg.QueryResult[]).at(-1) : result;
-					return (last?.rows ?? []) as Array<Record<string, unknown>>;
-				} finally {
-					await client.end();
-				}
-			},
-			cleanup: async () => db.drop(),
-		};
-	});
+	boundsSuite(async () => postgresHarness());
 });

@@ -4,20 +4,11 @@
  * store that already has history, and what history views (listReleases, getMedianSeries) read.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import pg from 'pg';
-import {openStore} from '../../../source/store/open-store.js';
 import type {NewSample, RunMode} from '../../../source/store/records.js';
 import type {Store} from '../../../source/store/store.js';
 import {summarizeValues} from '../../../source/stats/summary.js';
-import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
 import {describeWith, requirePostgres} from '../../helpers/services.js';
-
-interface Harness {
-	open(): Promise<Store>;
-	/** Runs SQL on the store's database while the store is closed. */
-	raw(sql: string): Promise<void>;
-	cleanup(): Promise<void>;
-}
+import {pgliteHarness, postgresHarness, type StoreHarness} from '../../helpers/store-harness.js';
 
 const at = (day: number): Date => new Date(Date.UTC(2025, 0, 1 + day));
 
@@ -25,8 +16,8 @@ function samples(runId: number, caseName: string, walls: readonly number[], extr
 	return walls.map((wallNs, iteration) => ({runId, caseName, iteration, time, wallNs, userUs: 100 + iteration, systemUs: 5, maxRssBytes: 1000 * (iteration + 1), exitCode: 0, ...extra}));
 }
 
-function summariesSuite(prepare: () => Promise<Harness>) {
-	let harness: Harness;
+function summariesSuite(prepare: () => Promise<StoreHarness>) {
+	let harness: StoreHarness;
 	let store: Store;
 	beforeAll(async () => {
 		harness = await prepare();
@@ -184,39 +175,9 @@ function summariesSuite(prepare: () => Promise<Harness>) {
 }
 
 describe('summaries on embedded PGlite', () => {
-	summariesSuite(async () => {
-		const temp = createTempDir();
-		return {
-			open: async () => openStore({databaseUrl: undefined, pgliteDir: temp.dir}),
-			async raw(sql) {
-				const {PGlite} = await import('@electric-sql/pglite');
-				const db = await PGlite.create(temp.dir);
-				try {
-					await db.exec(sql);
-				} finally {
-					await db.close();
-				}
-			},
-			cleanup: async () => temp.cleanup(),
-		};
-	});
+	summariesSuite(async () => pgliteHarness());
 });
 
 describeWith([requirePostgres()], 'summaries on PostgreSQL', () => {
-	summariesSuite(async () => {
-		const db: TestDatabase = await createTestDatabase();
-		return {
-			open: async () => openStore({databaseUrl: db.url, pgliteDir: ''}),
-			async raw(sql) {
-				const client = new pg.Client({connectionString: db.url});
-				await client.connect();
-				try {
-					await client.query(sql);
-				} finally {
-					await client.end();
-				}
-			},
-			cleanup: async () => db.drop(),
-		};
-	});
+	summariesSuite(async () => postgresHarness());
 });
