@@ -12,6 +12,18 @@ export interface ReleaseListing extends ReleaseSummary {
 	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: Date}>;
 }
 
+/** A run as the listing shows it: its environment described in words. Pure. */
+function toListedRun(r: Pick<Run, 'id' | 'suite' | 'mode' | 'status' | 'environment' | 'startedAt'>) {
+	return {
+		id: r.id,
+		suite: r.suite,
+		mode: r.mode,
+		status: r.status,
+		environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
+		startedAt: r.startedAt,
+	};
+}
+
 /** Joins release summaries with their runs. Pure. */
 export function summarizeReleases(releases: readonly ReleaseSummary[], runs: readonly Run[]): ReleaseListing[] {
 	// Grouped once: thousands of releases times thousands of runs must not be a nested scan.
@@ -23,14 +35,7 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 	}
 
 	return releases.map((release) => {
-		const own = (byRelease.get(release.id) ?? []).map((r) => ({
-			id: r.id,
-			suite: r.suite,
-			mode: r.mode,
-			status: r.status,
-			environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
-			startedAt: r.startedAt,
-		}));
+		const own = (byRelease.get(release.id) ?? []).map(toListedRun);
 		return {...release, environments: [...new Set(own.map((r) => r.environment))], runs: own};
 	});
 }
@@ -38,14 +43,7 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 /** The listing of releases read with their runs (Store.listReleasesWithRuns): what summarizeReleases gives. Pure. */
 export function toReleaseListing(releases: readonly ReleaseWithRuns[]): ReleaseListing[] {
 	return releases.map((release) => {
-		const own = release.runs.map((r) => ({
-			id: r.id,
-			suite: r.suite,
-			mode: r.mode,
-			status: r.status,
-			environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
-			startedAt: r.startedAt,
-		}));
+		const own = release.runs.map(toListedRun);
 		return {
 			id: release.id,
 			name: release.name,
