@@ -15,7 +15,7 @@
  *
  * Usage: npm run build && node scripts/perf/console-cost.mjs [--window 30] [--warmup 10] [--n 20]
  *        [--stores pglite,postgres] [--panes 1,2,3] [--no-busy] [--quiet-check] [--rounds 5]
- *        [--cli dist/cli.js]
+ *        [--cli dist/cli.js] [--node-options="--max-semi-space-size=4"] (given to every rqc process)
  * PostgreSQL: RQC_PERF_DATABASE_URL or RQC_TEST_DATABASE_URL (a database rqc_perf_<random> is
  * created on that server and dropped after). Docker: a local engine and the rqc-busybox:test image.
  * Targets: idle <= 0.3 % of a core on every pane, either store; N = 20 busy containers: rqc plus
@@ -43,6 +43,7 @@ const {values: args} = parseArgs({
 		'quiet-check': {type: 'boolean', default: false},
 		rounds: {type: 'string', default: '5'},
 		cli: {type: 'string', default: ''},
+		'node-options': {type: 'string', default: ''},
 		columns: {type: 'string', default: '120'},
 		rows: {type: 'string', default: '40'},
 	},
@@ -157,6 +158,7 @@ function rqcEnv(store, extra = {}) {
 		RQC_LOCK_DIR: temp,
 		TERM: 'xterm-256color',
 		NODE_ENV: 'production',
+		...(args['node-options'] ? {NODE_OPTIONS: args['node-options']} : {}),
 		...(store.url ? {RQC_DATABASE_URL: store.url} : {}),
 		...extra,
 	};
