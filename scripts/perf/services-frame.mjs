@@ -4,7 +4,10 @@
  * selected (its charts shown), drawn by Ink into a terminal-sized stream at 120x40; every frame
  * has new numbers. Prints CPU per frame (median of rounds) and the bytes Ink wrote per frame.
  * Compare two builds in the same run: --dist dist-base (a copy of an older dist/) beside dist.
- * Usage: npm run build && node scripts/perf/services-frame.mjs [--frames 200] [--rounds 5] [--dist dist,dist-base] [--dump prefix]
+ * With --alloc: also what a frame allocates (V8's sampling heap profiler, objects the young and
+ * old collections freed included) and where, the 15 largest sites; the profiler slows the frames,
+ * so read CPU from a run without it.
+ * Usage: npm run build && node scripts/perf/services-frame.mjs [--frames 200] [--rounds 5] [--dist dist,dist-base] [--dump prefix] [--alloc]
  */
 import {writeFileSync} from 'node:fs';
 import {Writable} from 'node:stream';
@@ -14,7 +17,7 @@ import {parseArgs} from 'node:util';
 
 process.env.NODE_ENV ??= 'production';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const {values: args} = parseArgs({options: {frames: {type: 'string', default: '200'}, rounds: {type: 'string', default: '5'}, dist: {type: 'string', default: 'dist'}, dump: {type: 'string', default: ''}}});
+const {values: args} = parseArgs({options: {frames: {type: 'string', default: '200'}, rounds: {type: 'string', default: '5'}, dist: {type: 'string', default: 'dist'}, dump: {type: 'string', default: ''}, alloc: {type: 'boolean', default: false}}});
 const React = (await import('react')).default;
 const {render} = await import('ink');
 
@@ -58,6 +61,34 @@ class Source {
 	start() {}
 }
 
+/** The sampling heap profiler through the inspector, when --alloc asks for it. */
+let post;
+if (args.alloc) {
+	const {Session} = await import('node:inspector');
+	const session = new Session();
+	session.connect();
+	post = (method, params) => new Promise((resolve, reject) => {
+		session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)));
+	});
+}
+
+/** Bytes allocated by site (function, file, line) over a profile's whole tree. */
+function allocationSites(profile) {
+	const sites = new Map();
+	let total = 0;
+	const walk = (node) => {
+		const frame = node.callFrame;
+		const file = frame.url.replace(/.*node_modules\//, '').replace(/.*\/(dist[^/]*)\//, '$1/');
+		const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+		total += node.selfSize;
+		sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
+		for (const child of node.children) walk(child);
+	};
+	walk(profile.head);
+	return {total, sites};
+}
+
+const allocations = new Map();
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 const FRAMES = Number(args.frames);
 const results = new Map();
@@ -76,10 +107,15 @@ for (let round = 0; round < Number(args.rounds); round++) {
 		for (let i = 0; i < 20; i++) { source.tick(); await sleep(5); }
 		await sleep(100);
 		bytes = 0;
+		if (post) await post('HeapProfiler.startSampling', {samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true});
 		const c0 = process.cpuUsage();
 		for (let i = 0; i < FRAMES; i++) { source.tick(); await sleep(3); }
 		await sleep(50);
 		const used = process.cpuUsage(c0);
+		if (post) {
+			const {profile} = await post('HeapProfiler.stopSampling');
+			if (!allocations.has(dist)) allocations.set(dist, allocationSites(profile));
+		}
 		instance.unmount();
 		if (args.dump) writeFileSync(`${args.dump}.${path.basename(dist)}.txt`, last);
 		const ms = (used.user + used.system) / 1000 / FRAMES;
@@ -93,4 +129,8 @@ console.log(`Services pane, ${N} busy containers, 120x40, ${FRAMES} frames x ${a
 for (const [dist, list] of results) {
 	const ms = list.map((r) => r.ms).sort((a, b) => a - b);
 	console.log(`${dist.padEnd(10)} CPU per frame median ${ms[Math.floor(ms.length / 2)].toFixed(2)} ms (rounds ${ms.map((m) => m.toFixed(2)).join(' ')}); bytes per frame ${Math.round(list[0].bytes)}`);
+}
+for (const [dist, {total, sites}] of allocations) {
+	console.log(`${dist}: ${Math.round(total / FRAMES / 1024).toLocaleString('en')} KB allocated a frame (first round, sampled); the largest sites, KB a frame:`);
+	for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${(bytes / FRAMES / 1024).toFixed(1).padStart(8)}  ${site}`);
 }
