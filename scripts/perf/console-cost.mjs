@@ -6,7 +6,8 @@
  *   - a minimal Ink app that redraws a clock every second (Ink's own floor for a live screen),
  *   - rqc idle on each pane (Services, Benchmarks, Compare) with the embedded store and PostgreSQL,
  *   - rqc on the Services pane watching N busy containers, plus what dockerd, containerd and the
- *     containers' shims spend above their baseline without a console,
+ *     containers' shims spend above their baseline without a console, beside a minimal Ink app that
+ *     draws a table of N rows with new numbers every second (Ink's floor for such a screen),
  *   - with --quiet-check: the median of a CPU-bound bare-metal case with a console open on the
  *     Services pane (N containers) against no console, in alternating runs.
  * CPU is utime+stime from /proc/<pid>/stat over the window (% of one core), RSS is VmRSS at the
@@ -147,6 +148,34 @@ function Clock() {
 render(React.createElement(Clock));
 `);
 
+// The busy case's peer: Ink drawing a screen like the Services pane's (a table of N rows, coloured
+// cells, every number new every second) with nothing behind it: Ink's own floor for that screen.
+const inkTable = path.join(temp, 'ink-table.mjs');
+writeFileSync(inkTable, `
+import React, {useEffect, useState} from ${JSON.stringify(path.join(root, 'node_modules/react/index.js'))};
+import {render, Box, Text} from ${JSON.stringify(path.join(root, 'node_modules/ink/build/index.js'))};
+process.env.NODE_ENV ??= 'production';
+const h = React.createElement;
+function Table() {
+	const [t, setT] = useState(0);
+	useEffect(() => {
+		const timer = setInterval(() => setT((x) => x + 1), 1000);
+		return () => clearInterval(timer);
+	}, []);
+	const rows = [];
+	for (let i = 0; i < ${N}; i++) {
+		const cpu = ((i * 7 + t * 13) % 50 + 40 + (t % 10) / 10).toFixed(1);
+		rows.push(h(Box, {key: i},
+			h(Text, null, ('busy-' + i).padEnd(33)),
+			h(Text, {color: 'green'}, 'running'.padEnd(11)),
+			h(Text, {dimColor: true}, 'none'.padEnd(10)),
+			h(Text, null, cpu.padStart(6) + '  ' + String(600 + (i + t) % 40).padStart(5) + ' KiB / 2.0 GiB' + String(t).padStart(6) + 's  0' + String((t * 31 + i) % 900).padStart(8) + ' B/s' + '0 B/s'.padStart(10) + '  2')));
+	}
+	return h(Box, {flexDirection: 'column'}, h(Text, {bold: true}, 'NAME'.padEnd(33) + 'STATE'.padEnd(11) + 'HEALTH'.padEnd(10) + '  CPU%   MEM/LIMIT'), ...rows);
+}
+render(h(Table));
+`);
+
 function rqcEnv(store, extra = {}) {
 	return {
 		HOME: temp,
@@ -261,6 +290,7 @@ async function main() {
 					await sleep(3000);
 					rows.push(await measureCommand('engine baseline: N busy containers, no console', 'sleep 3600', {}));
 					rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres`, `node ${cli}`, rqcEnv({name: 'postgres', url}), ['1']));
+					rows.push(await measureCommand(`peer: Ink table of ${N} rows, new numbers every second`, `node ${inkTable}`, {TERM: 'xterm-256color', NODE_ENV: 'production'}));
 				}
 
 				if (args['quiet-check']) await quietCheck({name: 'postgres', url});
