@@ -527,14 +527,17 @@ interface SampleTimeRange {
 	readonly last: string;
 }
 
-/** The condition that bounds a raw-sample query on runs' samples by their time range: parameters $2 and $3. */
-function timeBound(range: SampleTimeRange | undefined): string {
-	return range ? ' AND s.time BETWEEN $2::timestamptz AND $3::timestamptz' : '';
+/**
+ * The condition that bounds a raw-sample query on runs' samples by their time range, in the two
+ * parameters after the query's own `before` ones ($2 and $3 after a list of run ids).
+ */
+function timeBound(range: SampleTimeRange | undefined, before = 1): string {
+	return range ? ` AND s.time BETWEEN $${before + 1}::timestamptz AND $${before + 2}::timestamptz` : '';
 }
 
-/** A raw-sample query's parameters (its run ids) and the time range's when there is one. */
-function withTimeRange(runIds: readonly number[], range: SampleTimeRange | undefined): unknown[] {
-	return range ? [[...runIds], range.first, range.last] : [[...runIds]];
+/** A raw-sample query's parameters, and the time range's after them when there is one. */
+function withTimeRange(params: readonly unknown[], range: SampleTimeRange | undefined): unknown[] {
+	return range ? [...params, range.first, range.last] : [...params];
 }
 
 export class SqlStore implements Store {
@@ -810,9 +813,9 @@ export class SqlStore implements Store {
 			   AND ($3::text IS NULL OR s.case_name = $3)
 			   AND ($4::bigint[] IS NULL OR r.id = ANY($4::bigint[]))
 			   AND ($5::boolean OR NOT s.is_warmup)
-			   AND r.status = ANY($6::text[])${range ? '\n\t\t\t   AND s.time BETWEEN $7::timestamptz AND $8::timestamptz' : ''}
+			   AND r.status = ANY($6::text[])${timeBound(range, params.length)}
 			 ORDER BY s.case_name, s.run_id, s.iteration, s.time`,
-			range ? [...params, range.first, range.last] : params,
+			withTimeRange(params, range),
 		);
 		return rows.map(toSample);
 	}
@@ -828,7 +831,7 @@ export class SqlStore implements Store {
 			 FROM samples s
 			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0) AND (${expression}) IS NOT NULL${timeBound(range)}
 			 GROUP BY s.run_id, s.case_name ORDER BY s.case_name, s.run_id`,
-			withTimeRange(query.runIds, range),
+			withTimeRange([[...query.runIds]], range),
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, values: row.v.split(',').map(Number)}));
 	}
@@ -842,7 +845,7 @@ export class SqlStore implements Store {
 			 FROM samples s
 			 WHERE s.run_id = ANY($1::bigint[]) AND s.exit_code IS NOT NULL AND s.exit_code <> 0${timeBound(range)}
 			 GROUP BY s.run_id, s.case_name ORDER BY s.case_name, s.run_id`,
-			withTimeRange(query.runIds, range),
+			withTimeRange([[...query.runIds]], range),
 		);
 		return rows.map((row) => ({runId: num(row.run_id), caseName: row.case_name, count: num(row.n), firstExitCode: num(row.first)}));
 	}
@@ -870,7 +873,7 @@ export class SqlStore implements Store {
 			 WHERE s.run_id = ANY($1::bigint[]) AND NOT s.is_warmup AND (s.exit_code IS NULL OR s.exit_code = 0)
 			   AND s.wall_ns IS NOT NULL AND (s.user_us IS NOT NULL OR s.system_us IS NOT NULL)${timeBound(range)}
 			 GROUP BY s.case_name`,
-			withTimeRange(runIds, range),
+			withTimeRange([[...runIds]], range),
 		);
 		for (const row of rows) {
 			const wallUs = Number(row.wall) / 1000;
