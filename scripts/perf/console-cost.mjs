@@ -17,6 +17,11 @@
  * Usage: npm run build && node scripts/perf/console-cost.mjs [--window 30] [--warmup 10] [--n 20]
  *        [--stores pglite,postgres] [--panes 1,2,3] [--no-busy] [--quiet-check] [--rounds 5]
  *        [--cli dist/cli.js] [--node-options="--max-semi-space-size=4"] (given to every rqc process)
+ *        [--busy-only] [--alt-cli other/dist/cli.js] [--alt-node-options="…"] [--busy-rounds 3]
+ * --busy-only measures the busy case alone (no idle panes, no top or clock peers); with --alt-cli
+ * the busy case alternates the two builds --busy-rounds times each (an A/B of a change: the CPU
+ * of one 30 s window moves by ±0.5 % of a core from run to run, more than many changes);
+ * --alt-node-options replaces --node-options for the alternate build.
  * PostgreSQL: RQC_PERF_DATABASE_URL or RQC_TEST_DATABASE_URL (a database rqc_perf_<random> is
  * created on that server and dropped after). Docker: a local engine and the rqc-busybox:test image.
  * Targets: idle <= 0.3 % of a core on every pane, either store; N = 20 busy containers: rqc plus
@@ -45,6 +50,10 @@ const {values: args} = parseArgs({
 		rounds: {type: 'string', default: '5'},
 		cli: {type: 'string', default: ''},
 		'node-options': {type: 'string', default: ''},
+		'busy-only': {type: 'boolean', default: false},
+		'alt-cli': {type: 'string', default: ''},
+		'alt-node-options': {type: 'string', default: ''},
+		'busy-rounds': {type: 'string', default: '1'},
 		columns: {type: 'string', default: '120'},
 		rows: {type: 'string', default: '40'},
 	},
@@ -264,8 +273,11 @@ async function main() {
 	tmux('new-session', '-d', '-s', 'keeper', 'sleep 86400');
 	const rows = [];
 	log(`${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; window ${WINDOW_S} s after ${WARMUP_S} s; terminal ${COLUMNS}x${ROWS}; ${cli}`);
-	rows.push(await measureCommand('peer: top -d 1', 'top -d 1', {TERM: 'xterm-256color'}));
-	rows.push(await measureCommand('peer: Ink clock (redraws every second)', `node ${inkClock}`, {TERM: 'xterm-256color'}));
+	if (!args['busy-only']) {
+		rows.push(await measureCommand('peer: top -d 1', 'top -d 1', {TERM: 'xterm-256color'}));
+		rows.push(await measureCommand('peer: Ink clock (redraws every second)', `node ${inkClock}`, {TERM: 'xterm-256color'}));
+	}
+
 	const stores = [];
 	const wanted = args.stores.split(',');
 	const panes = args.panes.split(',').filter((p) => p in paneNames);
@@ -274,6 +286,7 @@ async function main() {
 		// Create the store (and apply migrations) first: the idle figure is not the first start's work.
 		const prepared = spawnSync('node', [cli, 'releases', '--json'], {encoding: 'utf8', env: {...process.env, ...rqcEnv(store)}});
 		if (prepared.status !== 0) throw new Error(`cannot prepare the ${store.name} store: ${prepared.stderr}`);
+		if (args['busy-only']) return;
 		for (const pane of panes) {
 			rows.push(await measureCommand(`rqc idle, ${paneNames[pane]} pane, ${store.name}`, `node ${cli}`, rqcEnv(store), [pane]));
 		}
@@ -289,7 +302,12 @@ async function main() {
 				if (!args['no-busy']) {
 					await sleep(3000);
 					rows.push(await measureCommand('engine baseline: N busy containers, no console', 'sleep 3600', {}));
-					rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres`, `node ${cli}`, rqcEnv({name: 'postgres', url}), ['1']));
+					const altCli = args['alt-cli'] ? path.resolve(args['alt-cli']) : '';
+					for (let round = 0; round < Number(args['busy-rounds']); round++) {
+						rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres${altCli ? ', --cli' : ''}`, `node ${cli}`, rqcEnv({name: 'postgres', url}), ['1']));
+						if (altCli) rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres, --alt-cli`, `node ${altCli}`, {...rqcEnv({name: 'postgres', url}), NODE_OPTIONS: args['alt-node-options'] || args['node-options']}, ['1']));
+					}
+
 					rows.push(await measureCommand(`peer: Ink table of ${N} rows, new numbers every second`, `node ${inkTable}`, {TERM: 'xterm-256color', NODE_ENV: 'production'}));
 				}
 
@@ -313,6 +331,11 @@ async function main() {
 		// Other people's containers and API calls make the engine's own figure noisy: below its baseline means "not measurable".
 		const engineText = extra > 0 ? `engine extra ${extra.toFixed(2)} %` : `engine extra not measurable (${extra.toFixed(2)} % against its baseline)`;
 		process.stdout.write(`\nwatching ${N} busy containers: rqc ${busy.cpuPercent.toFixed(2)} % + ${engineText} = ${(busy.cpuPercent + Math.max(0, extra)).toFixed(2)} % of a core (target <= 2 %)\n`);
+	}
+
+	for (const which of args['alt-cli'] ? ['--cli', '--alt-cli'] : []) {
+		const mine = rows.filter((r) => r.label.endsWith(`, ${which}`));
+		process.stdout.write(`busy, ${which} ${which === '--cli' ? cli : path.resolve(args['alt-cli'])}: CPU median ${median(mine.map((r) => r.cpuPercent)).toFixed(2)} % (${mine.map((r) => r.cpuPercent.toFixed(2)).join(' ')}), RSS median ${median(mine.map((r) => r.rssMiB)).toFixed(0)} MiB (${mine.map((r) => r.rssMiB.toFixed(0)).join(' ')})\n`);
 	}
 }
 
