@@ -1,12 +1,10 @@
 import {defineConfig} from 'vitest/config';
 
-// Unit and component tests run in parallel. Integration and end-to-end tests share one Docker
-// engine, one PostgreSQL and one Redis (and one test restarts dockerd), so their files run one
-// at a time, beside the unit tests. The measurement tests decide verdicts from times measured on
-// this machine (calibration, adjusted comparisons): they run last, one file at a time, with
-// nothing else of the run beside them. With the unit tests on both cores beside it, a CPU-bound
-// probe's bare-metal samples split into two modes 5% apart and its interval no longer holds ±3%
-// (seen in CI at load 1.9).
+// Vitest runs the three projects one after another (sequence.groupOrder). Unit and component tests
+// run in parallel. Integration and end-to-end tests share one Docker engine, one PostgreSQL and
+// one Redis (and one test restarts dockerd), so their files run one at a time. The measurement
+// tests decide verdicts from times measured on this machine (calibration, adjusted comparisons):
+// they run last, one file at a time, with nothing else of the run beside them.
 const MEASUREMENT = ['test/integration/calibration/adjusted-comparison.test.ts', 'test/integration/compare/compare.test.ts'];
 
 export default defineConfig({
@@ -26,7 +24,7 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 180_000,
-					sequence: {groupOrder: 0},
+					sequence: {groupOrder: 1},
 				},
 			},
 			{
@@ -37,7 +35,7 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 600_000,
-					sequence: {groupOrder: 1},
+					sequence: {groupOrder: 2},
 				},
 			},
 		],

@@ -47,6 +47,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 	const base = `base-${suffix}`;
 	const next = `next-${suffix}`;
 	const loads: number[] = [];
+	let alternations = 0;
 
 	beforeAll(async () => {
 		fixture = await openPgliteFixture();
@@ -61,10 +62,18 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		// Alternate the sides, in short runs, so load drift on this shared machine falls on all three
 		// alike: a CPU-bound program's CPU time rises by 4-10% while the neighbours time-slice the
 		// cores (thousands of context switches a second), and that comes and goes within minutes.
-		for (let i = 0; i < 8; i++) {
+		// 8 alternations, then more (16 at most) while the CPU probe's same-release interval is wider
+		// than ±3%, as `rqc calibrate` measures until its target: in one CI run a noisy spell put a
+		// quarter of the bare-metal samples 5% higher and, after 8, the interval read [-4.2%, +0.5%].
+		// The stopping rule looks only at that interval's width, never at a verdict.
+		for (let i = 0; i < 16; i++) {
 			expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base, isInterleaved: true}, deps)).status).toBe('completed');
 			expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
 			expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
+			alternations = i + 1;
+			if (alternations < 8) continue;
+			const sameCpu = (await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'})).result.cases.find((r) => r.caseName === 'probe-cpu');
+			if (sameCpu && (sameCpu.changeLowPct ?? -Infinity) >= -3 && (sameCpu.changeHighPct ?? Infinity) <= 3) break;
 		}
 
 		loads.push(os.loadavg()[0]!);
@@ -74,7 +83,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		await fixture?.cleanup();
 	});
 
-	const describeReport = (report: Awaited<ReturnType<typeof loadComparison>>): string => `load ${loads.map((l) => l.toFixed(1)).join('→')}; calibration ${JSON.stringify(calibration.details?.quality)}; ${JSON.stringify(report.result.cases, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`;
+	const describeReport = (report: Awaited<ReturnType<typeof loadComparison>>): string => `load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; calibration ${JSON.stringify(calibration.details?.quality)}; ${JSON.stringify(report.result.cases, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`;
 
 	it('stores the workloads\' overheads with their profiles and the precision reached', () => {
 		expect(calibration.suite).toBeUndefined();
@@ -105,7 +114,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 			const slowerRow = slower.result.cases.find((r) => r.caseName === caseName)!;
 			const measured = calibration.cases[workload]?.cpu;
 			// One line per case with the figures, for the record of runs on this shared machine.
-			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}]; load ${loads.map((l) => l.toFixed(1)).join('→')}; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
+			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}]; load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
 			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
 			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
 			if (caseName === 'probe-cpu') {
