@@ -1,9 +1,10 @@
 /**
  * Issue 15, on the real engine: rqc's own workloads calibrate the container; a static program
  * that is NOT one of them (rqc-probe: a CPU-bound and an I/O-bound case) measured bare metal and
- * in a pinned container for the same release reads "no significant change" after adjustment with
- * a narrow interval, and the same program doing 5% more work in the next release, measured in
- * the container, is a regression against the bare-metal base.
+ * in a pinned container for the same release reads no change beyond the threshold after adjustment
+ * ("no significant change", or a significant residue within it) with a narrow interval, and the
+ * same program doing 5% more work in the next release, measured in the container, is a regression
+ * against the bare-metal base.
  *
  * CPU time (user + system), not wall time: on this shared 2-core machine (load averages of 10+
  * while eight engineers run tests) the wall time of a CPU-limited container moves by tens of
@@ -106,7 +107,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 	// the slowdown out (issue 15 stays open for I/O).
 	const describeRow = (row: {changePct?: number; changeLowPct?: number; changeHighPct?: number; verdict: string}): string => `${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}`;
 	for (const [caseName, workload] of [['probe-cpu', 'cpu-float'], ['probe-io', 'file-io']] as const) {
-		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no significant change within ±3%, the 5% slower one a regression' : 'the 5% slower release never reads as faster, nor as unchanged with an interval ruling it out'}`, async () => {
+		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no change beyond the threshold, its interval within ±3%; the 5% slower one a regression' : 'the 5% slower release never reads as faster, nor as unchanged with an interval ruling it out'}`, async () => {
 			const same = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
 			expect(same.isAdjusted).toBe(true);
 			const sameRow = same.result.cases.find((r) => r.caseName === caseName)!;
@@ -118,7 +119,11 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
 			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
 			if (caseName === 'probe-cpu') {
-				expect(sameRow.verdict, describeReport(same)).toBe('no significant change');
+				// No change, or one within the 2% threshold (the gate passes both): the matched workload's
+				// overhead carries over to the probe within about 0.3%, and at ±0.15% precision that
+				// residue can be significant (one CI rehearsal: +0.19% [+0.08, +0.36], "slower, within
+				// threshold"). Any real bias of the adjustment shows in the ±3% bounds below.
+				expect(['no significant change', 'slower, within threshold', 'faster, within threshold'], describeReport(same)).toContain(sameRow.verdict);
 				expect(sameRow.changeLowPct, describeReport(same)).toBeGreaterThanOrEqual(-3);
 				expect(sameRow.changeHighPct, describeReport(same)).toBeLessThanOrEqual(3);
 				expect(slowerRow.verdict, describeReport(slower)).toBe('regression');
