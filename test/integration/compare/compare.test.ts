@@ -163,11 +163,12 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		// issue 15: busybox's sh in the image costs about ×1.10 the host's dash, in CPU time.
 		expect(rawRow.verdict, describe(raw)).toBe('regression');
 		// Adjusted by the case's own overhead, the ×1.10 no longer reads as a regression and the
-		// change is nearer zero than the raw one. The adjusted verdict itself is not asserted: the
-		// shell's overhead moves between the calibration and the runs under load (at load 6 the
-		// same release once read −3%, "improvement"; at load 8 −1.8% [−4.2, −0.2], "faster, within
-		// threshold"). That is issue 15, still open.
-		expect(['regression', 'slower, within threshold'], describe(adjusted)).not.toContain(row.verdict);
+		// change is nearer zero than the raw one. The adjusted verdict itself is not asserted beyond
+		// that: the shell's overhead moves between the calibration and the runs under load (at load
+		// 6 the same release once read −3%, "improvement"; at load 8 −1.8% [−4.2, −0.2], "faster,
+		// within threshold"), and a residue as small on the other side is "slower, within
+		// threshold", which the gate passes too. That is issue 15, still open.
+		expect(row.verdict, describe(adjusted)).not.toBe('regression');
 		expect(Math.abs(row.changePct!), describe(adjusted)).toBeLessThan(Math.abs(rawRow.changePct!));
 	});
 
