@@ -64,6 +64,7 @@ const N = Number(args.n);
 const COLUMNS = Number(args.columns);
 const ROWS = Number(args.rows);
 const cli = args.cli ? path.resolve(args.cli) : path.join(root, 'dist/cli.js');
+const altCli = args['alt-cli'] ? path.resolve(args['alt-cli']) : '';
 const suffix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 const socket = `rqcperf-${suffix}`;
 const temp = mkdtempSync(path.join(os.tmpdir(), 'rqc-console-cost-'));
@@ -302,7 +303,6 @@ async function main() {
 				if (!args['no-busy']) {
 					await sleep(3000);
 					rows.push(await measureCommand('engine baseline: N busy containers, no console', 'sleep 3600', {}));
-					const altCli = args['alt-cli'] ? path.resolve(args['alt-cli']) : '';
 					for (let round = 0; round < Number(args['busy-rounds']); round++) {
 						rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres${altCli ? ', --cli' : ''}`, `node ${cli}`, rqcEnv({name: 'postgres', url}), ['1']));
 						if (altCli) rows.push(await measureCommand(`rqc, Services pane, ${N} busy containers, postgres, --alt-cli`, `node ${altCli}`, {...rqcEnv({name: 'postgres', url}), NODE_OPTIONS: args['alt-node-options'] || args['node-options']}, ['1']));
@@ -333,9 +333,9 @@ async function main() {
 		process.stdout.write(`\nwatching ${N} busy containers: rqc ${busy.cpuPercent.toFixed(2)} % + ${engineText} = ${(busy.cpuPercent + Math.max(0, extra)).toFixed(2)} % of a core (target <= 2 %)\n`);
 	}
 
-	for (const which of args['alt-cli'] ? ['--cli', '--alt-cli'] : []) {
+	for (const which of altCli ? ['--cli', '--alt-cli'] : []) {
 		const mine = rows.filter((r) => r.label.endsWith(`, ${which}`));
-		process.stdout.write(`busy, ${which} ${which === '--cli' ? cli : path.resolve(args['alt-cli'])}: CPU median ${median(mine.map((r) => r.cpuPercent)).toFixed(2)} % (${mine.map((r) => r.cpuPercent.toFixed(2)).join(' ')}), RSS median ${median(mine.map((r) => r.rssMiB)).toFixed(0)} MiB (${mine.map((r) => r.rssMiB.toFixed(0)).join(' ')})\n`);
+		process.stdout.write(`busy, ${which} ${which === '--cli' ? cli : altCli}: CPU median ${median(mine.map((r) => r.cpuPercent)).toFixed(2)} % (${mine.map((r) => r.cpuPercent.toFixed(2)).join(' ')}), RSS median ${median(mine.map((r) => r.rssMiB)).toFixed(0)} MiB (${mine.map((r) => r.rssMiB.toFixed(0)).join(' ')})\n`);
 	}
 }
 
