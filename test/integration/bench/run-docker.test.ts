@@ -39,6 +39,7 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 
 	it('pins the container: limits read back from its cgroup files and ulimit (cgroup v1 or v2)', async () => {
 		const helper = await ensureHelper(fixture.dataDir);
+		let volume = '';
 		const executor = await DockerExecutor.create({
 			docker, helper, image, suiteDir: process.cwd(), engineVersion: undefined, cgroupVersion: undefined,
 			name: `rqc-bench-limits-${uniqueSuffix()}`,
@@ -69,11 +70,20 @@ describeWith([requireDocker()], 'docker-mode runs', () => {
 			expect(await read('ulimit -n')).toBe('1024');
 			const inspected = await docker.getContainer(executor.containerId).inspect();
 			expect(inspected.HostConfig).toMatchObject({NetworkMode: 'host', NanoCpus: 1.5e9, Memory: 256 * 1024 ** 2, MemorySwap: 256 * 1024 ** 2, CpuShares: 512, PidsLimit: 100});
+			// /tmp, with the scratch directory, is a volume on the host's disk (past overlay2).
+			const tmp = inspected.Mounts.find((m) => m.Destination === '/tmp');
+			expect(tmp).toMatchObject({Type: 'volume', RW: true});
+			volume = tmp!.Name!;
+			expect(await read('grep " /tmp " /proc/mounts | cut -d" " -f3')).not.toBe('overlay');
+			expect(await read('touch /tmp/rqc-scratch/written && echo ok')).toBe('ok');
+			expect(executor.getEnvironment()).toMatchObject({tmp: 'volume'});
 		} finally {
 			await executor.close();
 		}
 
 		expect(await benchContainers()).not.toContain(executor.containerId);
+		// Removed with the container: no anonymous volume left behind.
+		expect(await docker.getVolume(volume).inspect().then(() => 'still there', (error: {statusCode?: number}) => error.statusCode)).toBe(404);
 	});
 
 	it('runs a suite in its own container, stores the environment and container resource use, and removes the container', async () => {
