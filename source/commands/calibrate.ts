@@ -9,13 +9,15 @@ import {EXIT, UserError} from '../errors.js';
 import {verifyImageReference} from '../names.js';
 import {toJson} from '../json.js';
 import type {Calibration, RatioEstimate} from '../store/records.js';
+import {listDrifts} from '../compare/calibration-quality.js';
 import {formatTableLines} from '../text/table.js';
 import {displayWidth, fit, formatBytes, paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
 
-function formatRatio(estimate: RatioEstimate | undefined): string {
+function formatRatio(estimate: RatioEstimate | undefined, withDrift = false): string {
 	if (!estimate) return '-';
-	return `×${estimate.ratio.toFixed(3)} [${estimate.low.toFixed(3)}, ${estimate.high.toFixed(3)}]`;
+	const drift = withDrift && estimate.drift !== undefined && estimate.drift >= 0.0005 ? ` drift ±${(estimate.drift * 100).toFixed(1)}%` : '';
+	return `×${estimate.ratio.toFixed(3)} [${estimate.low.toFixed(3)}, ${estimate.high.toFixed(3)}]${drift}`;
 }
 
 /** The stored calibrations as a table. Pure. */
@@ -45,7 +47,7 @@ export function formatCalibrationCases(calibration: Calibration): string {
 	const title = calibration.suite === undefined ? '' : `suite ${calibration.suite}${calibration.release === undefined ? '' : ` at ${calibration.release}`}, per case:\n`;
 	return title + names.map((name) => {
 		const c = calibration.cases[name]!;
-		return `${fit(name, width)}  wall ${formatRatio(c.wall)}  cpu ${formatRatio(c.cpu)}  rss ${formatRatio(c.rss)}`;
+		return `${fit(name, width)}  wall ${formatRatio(c.wall, true)}  cpu ${formatRatio(c.cpu, true)}  rss ${formatRatio(c.rss)}`;
 	}).join('\n');
 }
 
@@ -70,10 +72,15 @@ export function formatQuality(calibration: Calibration, hasColor: boolean): stri
 	const widest = Number.isFinite(quality.widestPct) ? `±${quality.widestPct.toFixed(2)}%` : '±∞';
 	const where = quality.widest ? ` (${quality.widest.case} ${quality.widest.dimension})` : '';
 	const head = `${quality.rounds} round(s) in ${Math.round(quality.elapsedMs / 1000)} s, load average ${quality.loadAverage[0].toFixed(2)} → ${quality.loadAverage[1].toFixed(2)}; widest interval ${widest}${where}`;
-	if (quality.isWithinTarget) return `${head}: within the target ±${quality.targetPct}%`;
+	// An overhead that moved between rounds by more than the target will not hold for runs made
+	// at another time: compare widens each adjustment by it (issue 15).
+	const drifts = listDrifts(calibration.cases, quality.targetPct);
+	const drifted = drifts.length === 0 ? [] : [paint(`! the overhead itself moved between rounds, beyond the measurement noise: ${drifts.slice(0, 3).map((d) => `${d.case} ${d.dimension} ±${d.driftPct.toFixed(1)}%`).join(', ')}${drifts.length > 3 ? ` and ${drifts.length - 3} more` : ''}; rqc compare widens the adjustments by it, so cases of that kind may read "undecided: calibration too coarse" (calibrate your own suite right before its runs for those)`, 'yellow', hasColor)];
+	if (quality.isWithinTarget) return [`${head}: within the target ±${quality.targetPct}%`, ...drifted].join('\n');
 	return [
 		`${head}: wider than the target ±${quality.targetPct}%`,
 		...quality.reasons.map((reason) => paint(`! ${reason}`, 'yellow', hasColor)),
+		...drifted,
 		paint(`! stored with its intervals: rqc compare carries them into each change, and says "undecided: calibration too coarse" where they hide a change of the threshold's size`, 'yellow', hasColor),
 	].join('\n');
 }

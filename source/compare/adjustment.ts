@@ -40,9 +40,16 @@ interface Overhead {
 	readonly calibrationId: number;
 }
 
+/**
+ * The uncertainty of an overhead as applied to runs measured at another time, in log space: its
+ * interval's (how precisely the calibration knew it) and its drift (how far it moved from round
+ * to round while measured), combined. A prediction, not the calibration's confidence interval.
+ */
 function logSdOf(estimate: RatioEstimate): number {
 	const width = Math.log(Math.max(estimate.high, estimate.ratio)) - Math.log(Math.min(estimate.low, estimate.ratio));
-	return Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
+	const precision = Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
+	const drift = typeof estimate.drift === 'number' && Number.isFinite(estimate.drift) && estimate.drift > 0 ? estimate.drift : 0;
+	return Math.hypot(precision, drift);
 }
 
 /** One side's overhead for a case from its calibrations (newest first). */

@@ -71,6 +71,19 @@ export function describeImprecision(widths: readonly WidthEntry[], options: {tar
 	return reasons;
 }
 
+/** Overheads that moved from round to round by more than minPct (wall and cpu), most first. Pure. */
+export function listDrifts(cases: Readonly<Record<string, Readonly<Record<string, RatioEstimate>>>>, minPct: number): Array<{case: string; dimension: string; driftPct: number}> {
+	const entries: Array<{case: string; dimension: string; driftPct: number}> = [];
+	for (const [name, dimensions] of Object.entries(cases)) {
+		for (const dimension of PRECISION_DIMENSIONS) {
+			const drift = dimensions[dimension]?.drift;
+			if (drift !== undefined && drift * 100 > minPct) entries.push({case: name, dimension, driftPct: drift * 100});
+		}
+	}
+
+	return entries.sort((a, b) => b.driftPct - a.driftPct);
+}
+
 function formatWidth(pct: number): string {
 	return Number.isFinite(pct) ? `${pct.toFixed(1)}%` : '∞';
 }

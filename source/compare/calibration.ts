@@ -44,6 +44,49 @@ export function computeRoundInterval(ratios: readonly number[]): {low: number; h
 	return {low: Math.exp(mean - (t * sd) / Math.sqrt(k)), high: Math.exp(mean + (t * sd) / Math.sqrt(k))};
 }
 
+/**
+ * n · var(median of n) / σ² for normal data, n = 2..8 (a median of two is their mean), then the
+ * asymptotic π/2. Checked by simulation in R: `var(replicate(4e5, median(rnorm(n)))) * n`.
+ */
+const MEDIAN_VARIANCE_FACTOR = [1, 1.346, 1.192, 1.436, 1.286, 1.473, 1.346];
+
+/** The variance of the log of a sample's median, from the sample's own spread. */
+function logVarianceOfMedian(values: readonly number[]): number {
+	const logs = values.map((v) => Math.log(v));
+	const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+	const variance = logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (logs.length - 1);
+	return (variance / logs.length) * (MEDIAN_VARIANCE_FACTOR[logs.length - 2] ?? Math.PI / 2);
+}
+
+/**
+ * How far the overhead itself moves from round to round, beyond what the rounds' own measurement
+ * noise explains: the standard deviation of the log ratio between rounds, with the noise of each
+ * round's ratio of medians taken off (method of moments for a one-way random-effects model:
+ * drift² = var(round log ratios) − mean within-round variance). 0 when the noise explains all of
+ * the spread; undefined below three rounds with two points a side. A run measured at another
+ * time sees an overhead about this far from the calibrated one (issue 15: the CPU-time overhead
+ * of file I/O moved by several percent within minutes on a shared disk), so an adjustment widens
+ * its interval by it. Pure.
+ */
+export function estimateDrift(rounds: ReadonlyArray<{readonly bare: readonly number[]; readonly docker: readonly number[]}>): number | undefined {
+	const ratios: number[] = [];
+	const noise: number[] = [];
+	for (const round of rounds) {
+		const bare = round.bare.filter((v) => v > 0 && Number.isFinite(v));
+		const docker = round.docker.filter((v) => v > 0 && Number.isFinite(v));
+		if (bare.length < 2 || docker.length < 2) continue;
+		ratios.push(Math.log(medianSorted(sortAscending(docker)) / medianSorted(sortAscending(bare))));
+		noise.push(logVarianceOfMedian(bare) + logVarianceOfMedian(docker));
+	}
+
+	const k = ratios.length;
+	if (k < 3) return undefined;
+	const mean = ratios.reduce((a, b) => a + b, 0) / k;
+	const between = ratios.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (k - 1);
+	const within = noise.reduce((a, b) => a + b, 0) / k;
+	return Math.sqrt(Math.max(0, between - within));
+}
+
 export interface CalibrationResult {
 	readonly cases: Record<string, Record<string, RatioEstimate>>;
 	readonly summary: Record<string, RatioEstimate>;
@@ -70,7 +113,8 @@ export function computeCalibration(measurements: ReadonlyMap<string, CaseMeasure
 			}));
 			const low = Math.min(ratio.low, rounds?.low ?? ratio.low);
 			const high = Math.max(ratio.high, rounds?.high ?? ratio.high);
-			perDimension[dimension] = {ratio: ratio.ratio, low, high, n: Math.min(bare.length, docker.length)};
+			const drift = estimateDrift((measured.rounds ?? []).map((round) => ({bare: round.bare.map((p) => p[dimension]), docker: round.docker.map((p) => p[dimension])})));
+			perDimension[dimension] = {ratio: ratio.ratio, low, high, n: Math.min(bare.length, docker.length), ...(drift === undefined ? {} : {drift})};
 			replicates[dimension].push(ratio);
 		}
 

@@ -156,6 +156,12 @@ export interface RatioEstimate {
 	readonly low: number;
 	readonly high: number;
 	readonly n?: number;
+	/**
+	 * Calibrations only: how far the overhead moved from round to round beyond the measurement
+	 * noise, as the standard deviation of its logarithm (0.02 ≈ 2%). Adjustments widen their
+	 * interval by it: a run measured at another time may see an overhead that far off.
+	 */
+	readonly drift?: number;
 }
 
 export interface Calibration {

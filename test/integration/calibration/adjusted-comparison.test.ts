@@ -93,21 +93,26 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		expect(calibration.details?.profiles?.['cpu-float']?.cpuPerWall).toBeGreaterThan(0);
 		expect(calibration.details?.quality?.rounds).toBeGreaterThanOrEqual(3);
 		expect(calibration.details?.quality?.widestPct).toBeGreaterThan(0);
+		// How far each overhead moved between rounds, beyond the noise: measured, never negative.
+		for (const workload of WORKLOADS_USED) expect(calibration.cases[workload]?.cpu?.drift).toBeGreaterThanOrEqual(0);
 	});
 
 	// Issue 15 point 5, for the CPU-bound probe: the same release bare vs container reads "no
 	// significant change" after adjustment with the interval within ±3%, and the 5% slower release
 	// in the container is a regression against the bare-metal base (held in 5 of 5 runs at load
-	// 5-9, one with two extra busy loops). For the I/O-bound probe it does not hold here: the CPU-time overhead of file I/O in the
-	// container moves between ×1.01 and ×1.09 from one session to the next on this shared disk (the
-	// writeback of an fsync is shared with the kernel's flusher threads, and the neighbours' dirty
-	// pages decide who does it), and file-io's overhead was above the probe's in 5 of 7 runs, so the
-	// same release read as an "improvement" in 2 of 7 runs. Asserted for it: the profile match, and
-	// that the 5% slower release never reads as faster, nor as unchanged with an interval that rules
-	// the slowdown out (issue 15 stays open for I/O).
+	// 5-9, one with two extra busy loops). For the I/O-bound probe the ±3% does not hold here: the
+	// CPU-time overhead of file I/O in the container moves by several percent from minute to minute
+	// on this shared disk (the writeback of an fsync is shared with the kernel's flusher threads,
+	// and the neighbours' dirty pages decide who does it). The calibration measures that movement
+	// (the overhead's drift between rounds, beyond the noise: file-io ±3.3% against cpu-float's
+	// ±0.4% in one run) and each adjustment carries it, so the I/O probe's same release, which read
+	// "improvement" in 4 of 5 runs before, now reads "undecided: calibration too coarse" when the
+	// drift hides the answer. Asserted for it: the profile match, no false verdict for the same
+	// release, and a 5% slower release that never reads as faster, nor as unchanged with an
+	// interval ruling the slowdown out (issue 15 stays open for the I/O ±3%).
 	const describeRow = (row: {changePct?: number; changeLowPct?: number; changeHighPct?: number; verdict: string}): string => `${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}`;
 	for (const [caseName, workload] of [['probe-cpu', 'cpu-float'], ['probe-io', 'file-io']] as const) {
-		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no change beyond the threshold, its interval within ±3%; the 5% slower one a regression' : 'the 5% slower release never reads as faster, nor as unchanged with an interval ruling it out'}`, async () => {
+		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no change beyond the threshold, its interval within ±3%; the 5% slower one a regression' : 'the same release never reads a verdict a gate acts on; the 5% slower one never as faster, nor as unchanged with an interval ruling it out'}`, async () => {
 			const same = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
 			expect(same.isAdjusted).toBe(true);
 			const sameRow = same.result.cases.find((r) => r.caseName === caseName)!;
@@ -115,7 +120,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 			const slowerRow = slower.result.cases.find((r) => r.caseName === caseName)!;
 			const measured = calibration.cases[workload]?.cpu;
 			// One line per case with the figures, for the record of runs on this shared machine.
-			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}]; load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
+			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}] drift ${((measured?.drift ?? Number.NaN) * 100).toFixed(2)}%; load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
 			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
 			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
 			if (caseName === 'probe-cpu') {
@@ -128,6 +133,8 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 				expect(sameRow.changeHighPct, describeReport(same)).toBeLessThanOrEqual(3);
 				expect(slowerRow.verdict, describeReport(slower)).toBe('regression');
 			} else {
+				// The same program in both places: never a verdict a gate acts on.
+				expect(['no significant change', 'slower, within threshold', 'faster, within threshold', 'undecided: calibration too coarse'], describeReport(same)).toContain(sameRow.verdict);
 				// Never faster, and never "unchanged" in the sense of an interval that rules the
 				// slowdown out: "no significant change" passes only while its interval still reaches
 				// past the 2% threshold (in CI at load 1.9 it read +3.3% [-0.2, +7.7], p 0.0004).

@@ -1,6 +1,6 @@
 // issue 15: rqc calibrate's flags are checked together, and a calibration wider than its target says so and why.
 import {describe, expect, test} from 'vitest';
-import {formatCalibrations, formatQuality, readPrecisionFlags} from '../../../source/commands/calibrate.js';
+import {formatCalibrationCases, formatCalibrations, formatQuality, readPrecisionFlags} from '../../../source/commands/calibrate.js';
 import {verifyWorkloadNames} from '../../../source/bench/workloads.js';
 import type {Calibration, CalibrationQuality} from '../../../source/store/records.js';
 
@@ -40,6 +40,20 @@ describe('rqc calibrate', () => {
 	test('within the target: one line of figures', () => {
 		expect(formatQuality(calibrationWith(quality), false)).toBe('6 round(s) in 61 s, load average 0.40 → 0.60; widest interval ±0.84% (spawn wall): within the target ±1%');
 		expect(formatQuality(calibrationWith(undefined), false)).toBe('');
+	});
+
+	test('an overhead that drifted more than the target between rounds is named, with what compare does about it', () => {
+		const drifting = {...calibrationWith(quality), cases: {
+			'file-io': {cpu: {ratio: 1.038, low: 1.028, high: 1.05, drift: 0.0332}, wall: {ratio: 1.01, low: 1, high: 1.02, drift: 0.004}},
+			'cpu-float': {cpu: {ratio: 1, low: 0.999, high: 1.002, drift: 0.004}},
+		}};
+		const text = formatQuality(drifting, false);
+		expect(text.split('\n')[0]).toContain('within the target ±1%');
+		expect(text).toContain('! the overhead itself moved between rounds, beyond the measurement noise: file-io cpu ±3.3%;');
+		// Drifts within the target are not listed.
+		expect(text).not.toContain('cpu-float');
+		expect(text).not.toContain('file-io wall');
+		expect(formatCalibrationCases(drifting)).toContain('cpu ×1.038 [1.028, 1.050] drift ±3.3%');
 	});
 
 	test('wider than the target: says so, why, and what rqc compare will do with it', () => {

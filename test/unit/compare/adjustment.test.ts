@@ -69,6 +69,17 @@ describe('the overhead for a case', () => {
 		expect(adjustment.high / adjustment.factor - 1).toBeCloseTo(1.008 / 1.004 - 1, 3);
 	});
 
+	test('an overhead that drifted between rounds widens the adjustment by its drift, the factor unchanged', () => {
+		const steady = computeCaseAdjustment('probe', 'cpu', {base: [], candidate: [calibration({})]}, {cpuPerWall: 0.3, systemShare: 0.99, peakRssBytes: MiB})!;
+		const cases = {...calibration({}).cases, 'file-io': {cpu: {ratio: 1.02, low: 1.0, high: 1.04, drift: 0.03}}};
+		const drifting = computeCaseAdjustment('probe', 'cpu', {base: [], candidate: [calibration({cases})]}, {cpuPerWall: 0.3, systemShare: 0.99, peakRssBytes: MiB})!;
+		expect(drifting.factor).toBe(steady.factor);
+		// Log-space standard deviations add in quadrature: the interval's (≈ 0.0100) and the drift's 0.03.
+		const sdOf = (a: {factor: number; high: number}) => Math.log(a.high / a.factor) / 1.959_963_984_540_054;
+		expect(sdOf(drifting)).toBeCloseTo(Math.hypot(sdOf(steady), 0.03), 10);
+		expect(drifting.low).toBeLessThan(steady.low);
+	});
+
 	test('docker → bare metal: the inverse', () => {
 		const adjustment = computeCaseAdjustment('probe', 'cpu', {base: [calibration({})], candidate: []}, {cpuPerWall: 0.3, systemShare: 0.99, peakRssBytes: MiB})!;
 		expect(adjustment.workload).toBe('file-io');
