@@ -1,19 +1,22 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
 import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
-import type {ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
+import type {ReleaseRun, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
 
-export interface ReleaseListing extends ReleaseSummary {
+/** A release as `rqc releases` lists it; times as ISO 8601 UTC text, as its JSON writes them. */
+export interface ReleaseListing extends Omit<ReleaseSummary, 'createdAt' | 'lastRunAt'> {
+	readonly createdAt: string;
+	readonly lastRunAt: string | undefined;
 	/** Distinct environments of its runs: "bare metal", "docker 2 cpus 1g image". */
 	readonly environments: readonly string[];
-	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: Date}>;
+	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: string}>;
 }
 
 /** A run as the listing shows it: its environment described in words. Pure. */
-function toListedRun(r: Pick<Run, 'id' | 'suite' | 'mode' | 'status' | 'environment' | 'startedAt'>) {
+function toListedRun(r: ReleaseRun) {
 	return {
 		id: r.id,
 		suite: r.suite,
@@ -24,7 +27,7 @@ function toListedRun(r: Pick<Run, 'id' | 'suite' | 'mode' | 'status' | 'environm
 	};
 }
 
-/** Joins release summaries with their runs. Pure. */
+/** Joins release summaries with their runs (the listing from listReleases and listRuns). Pure. */
 export function summarizeReleases(releases: readonly ReleaseSummary[], runs: readonly Run[]): ReleaseListing[] {
 	// Grouped once: thousands of releases times thousands of runs must not be a nested scan.
 	const byRelease = new Map<number, Run[]>();
@@ -35,8 +38,8 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 	}
 
 	return releases.map((release) => {
-		const own = (byRelease.get(release.id) ?? []).map(toListedRun);
-		return {...release, environments: [...new Set(own.map((r) => r.environment))], runs: own};
+		const own = (byRelease.get(release.id) ?? []).map((run) => toListedRun({...run, startedAt: run.startedAt.toISOString()}));
+		return {...release, createdAt: release.createdAt.toISOString(), lastRunAt: release.lastRunAt?.toISOString(), environments: [...new Set(own.map((r) => r.environment))], runs: own};
 	});
 }
 
@@ -79,7 +82,7 @@ export function formatReleases(listing: readonly ReleaseListing[], hasColor: boo
 		String(r.sampleCount),
 		r.suites.join(', '),
 		r.environments.join('; '),
-		r.lastRunAt ? r.lastRunAt.toISOString().replace('T', ' ').slice(0, 16) : '-',
+		r.lastRunAt ? r.lastRunAt.replace('T', ' ').slice(0, 16) : '-',
 	]);
 	const headings = ['release', 'runs', 'samples', 'suites', 'environments', 'last run (UTC)'];
 	const [header = '', ...lines] = formatTableLines(headings, rows, {align: ['left', 'right', 'right']});

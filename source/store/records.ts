@@ -23,18 +23,25 @@ export interface ReleaseSummary extends Release {
 	readonly lastRunAt: Date | undefined;
 }
 
-/** A run as `rqc releases` lists it. */
+/** A run as `rqc releases` lists it; its start as ISO 8601 UTC text, as the JSON output writes it. */
 export interface ReleaseRun {
 	readonly id: number;
 	readonly suite: string;
 	readonly mode: RunMode;
 	readonly status: RunStatus;
 	readonly environment: ExecutionEnvironment;
-	readonly startedAt: Date;
+	readonly startedAt: string;
 }
 
-/** A release with its summary and its runs, the newest run first. */
-export interface ReleaseWithRuns extends ReleaseSummary {
+/**
+ * A release with its summary and its runs, the newest run first, for `rqc releases`. Times are
+ * ISO 8601 UTC text with milliseconds (what Date#toISOString gives), formatted by the server:
+ * thousands of Date objects and their toJSON calls were the larger part of the JSON output's cost
+ * (issue 13, point 2).
+ */
+export interface ReleaseWithRuns extends Omit<ReleaseSummary, 'createdAt' | 'lastRunAt'> {
+	readonly createdAt: string;
+	readonly lastRunAt: string | undefined;
 	readonly runs: readonly ReleaseRun[];
 }
 

@@ -514,11 +514,14 @@ export function describeTimescaleProblem(state: TimescaleState): string | undefi
 	return 'TimescaleDB is preloaded but CREATE EXTENSION timescaledb failed (plain tables meanwhile): run it in psql to see why';
 }
 
+/** ISO 8601 UTC text with milliseconds, truncated as the drivers' Date parsing truncates microseconds. */
+const ISO_MS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** What listReleasesWithRuns reads (exported for the performance script's psql peer). */
 export const RELEASES_WITH_RUNS_SQL = `SELECT
-	(SELECT coalesce(json_agg(json_build_array(id, name, floor(extract(epoch FROM created_at) * 1000)::bigint, git_sha, is_demo)
+	(SELECT coalesce(json_agg(json_build_array(id, name, ${ISO_MS('created_at')}, git_sha, is_demo)
 		ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
-	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, floor(extract(epoch FROM started_at) * 1000)::bigint, sample_count)
+	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, ${ISO_MS('started_at')}, sample_count)
 		ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`;
 
 /** The earliest and latest sample time of some runs, as the server's text. */
@@ -612,12 +615,12 @@ export class SqlStore implements Store {
 	async listReleasesWithRuns(options: {runLimit?: number} = {}): Promise<ReleaseWithRuns[]> {
 		// Two JSON texts in one row, each one sorted aggregate: parsing two strings is far cheaper
 		// for a process that starts, lists and exits than thousands of rows of typed columns, and
-		// the per-release counts are one pass over the runs here (issue 13, point 2). Times are
-		// epoch milliseconds, truncated as the drivers' Date parsing truncates microseconds.
+		// the per-release counts are one pass over the runs here (issue 13, point 2). Times come as
+		// the server's ISO text, which sorts as the times do.
 		const [row] = await this.executor.query<{releases: string; runs: string}>(RELEASES_WITH_RUNS_SQL);
-		type ReleaseTuple = [number, string, number, string | null, boolean];
-		type RunTuple = [number, number, string, RunMode, RunStatus, ExecutionEnvironment, number, number];
-		interface Facts {runCount: number; sampleCount: number; suites: Set<string>; modes: Set<RunMode>; lastRunAt: number; runs: ReleaseWithRuns['runs'][number][]}
+		type ReleaseTuple = [number, string, string, string | null, boolean];
+		type RunTuple = [number, number, string, RunMode, RunStatus, ExecutionEnvironment, string, number];
+		interface Facts {runCount: number; sampleCount: number; suites: Set<string>; modes: Set<RunMode>; lastRunAt: string; runs: ReleaseWithRuns['runs'][number][]}
 		const limit = options.runLimit ?? 1000;
 		const byRelease = new Map<number, Facts>();
 		const runs = JSON.parse(row?.runs ?? '[]') as RunTuple[];
@@ -629,9 +632,9 @@ export class SqlStore implements Store {
 			facts.sampleCount += sampleCount;
 			facts.suites.add(suite);
 			facts.modes.add(mode);
-			facts.lastRunAt = Math.max(facts.lastRunAt, startedAt);
+			if (startedAt > facts.lastRunAt) facts.lastRunAt = startedAt;
 			// The newest runs of the whole store, as listRuns({limit}) gives them.
-			if (i < limit) facts.runs.push({id, suite, mode, status, environment, startedAt: new Date(startedAt)});
+			if (i < limit) facts.runs.push({id, suite, mode, status, environment, startedAt});
 		}
 
 		return (JSON.parse(row?.releases ?? '[]') as ReleaseTuple[]).map(([id, name, createdAt, gitSha, isDemo]) => {
@@ -639,14 +642,14 @@ export class SqlStore implements Store {
 			return {
 				id,
 				name,
-				createdAt: new Date(createdAt),
+				createdAt,
 				gitSha: gitSha ?? undefined,
 				isDemo,
 				runCount: facts?.runCount ?? 0,
 				sampleCount: facts?.sampleCount ?? 0,
 				suites: [...facts?.suites ?? []].sort(),
 				modes: [...facts?.modes ?? []].sort(),
-				lastRunAt: facts ? new Date(facts.lastRunAt) : undefined,
+				lastRunAt: facts?.lastRunAt,
 				runs: facts?.runs ?? [],
 			};
 		});

@@ -203,10 +203,12 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 
 		const runs = await store.listRuns({limit: 100_000});
 		const listed = await store.listReleasesWithRuns({runLimit: 100_000});
-		expect(listed.map(({runs: _runs, ...release}) => release)).toEqual(await store.listReleases());
+		// Times as ISO text, exactly as the Dates the other queries give write themselves.
+		expect(listed.map(({runs: _runs, ...release}) => release)).toEqual((await store.listReleases())
+			.map((release) => ({...release, createdAt: release.createdAt.toISOString(), lastRunAt: release.lastRunAt?.toISOString()})));
 		for (const release of listed) {
 			expect(release.runs).toEqual(runs.filter((run) => run.releaseId === release.id)
-				.map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt})));
+				.map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt: startedAt.toISOString()})));
 		}
 
 		const many = listed.find((r) => r.name === 'v-many')!;

@@ -6,8 +6,8 @@ import {displayWidth} from '../../../source/text/text.js';
 
 function listing(name: string, runCount: number): ReleaseListing {
 	return {
-		id: runCount, name, createdAt: new Date('2026-11-01T00:00:00Z'), gitSha: undefined, isDemo: false,
-		runCount, sampleCount: runCount * 100, suites: ['api'], modes: ['bare_metal'], lastRunAt: new Date('2026-11-02T10:30:00Z'),
+		id: runCount, name, createdAt: '2026-11-01T00:00:00.000Z', gitSha: undefined, isDemo: false,
+		runCount, sampleCount: runCount * 100, suites: ['api'], modes: ['bare_metal'], lastRunAt: '2026-11-02T10:30:00.000Z',
 		environments: ['bare metal'], runs: [],
 	};
 }
@@ -44,9 +44,12 @@ describe('toReleaseListing', () => {
 			endedAt: undefined, environment, isDemo: false,
 		});
 		const runs = [run(7, 'web', 'docker', docker, 3), run(6, 'api', 'docker', docker, 2), run(5, 'api', 'bare_metal', bare, 1)];
+		// The store gives times as ISO text.
 		const withRuns = releases.map((release) => ({
 			...release,
-			runs: runs.filter((r) => r.releaseId === release.id).map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt})),
+			createdAt: release.createdAt.toISOString(),
+			lastRunAt: release.lastRunAt?.toISOString(),
+			runs: runs.filter((r) => r.releaseId === release.id).map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt: startedAt.toISOString()})),
 		}));
 		const expected = summarizeReleases(releases, runs);
 		expect(expected[0]!.environments).toEqual(['docker 2 cpus 1g runner:2', 'bare metal']);
@@ -55,5 +58,7 @@ describe('toReleaseListing', () => {
 		const text = releasesJson(toReleaseListing(withRuns));
 		expect(text).toBe(toJson({releases: expected}));
 		expect(JSON.parse(text).releases[1]).toMatchObject({gitSha: null, lastRunAt: null});
+		// Dates as their toJSON writes them: the JSON of the earlier listing of Date objects.
+		expect(text).toBe(toJson({releases: expected.map((r) => ({...r, createdAt: new Date(r.createdAt), lastRunAt: r.lastRunAt === undefined ? undefined : new Date(r.lastRunAt), runs: r.runs.map((u) => ({...u, startedAt: new Date(u.startedAt)}))}))}));
 	});
 });
