@@ -48,8 +48,11 @@ interface Overhead {
 function logSdOf(estimate: RatioEstimate): number {
 	const width = Math.log(Math.max(estimate.high, estimate.ratio)) - Math.log(Math.min(estimate.low, estimate.ratio));
 	const precision = Number.isFinite(width) && width > 0 ? width / (2 * Z95) : 0;
-	const drift = typeof estimate.drift === 'number' && Number.isFinite(estimate.drift) && estimate.drift > 0 ? estimate.drift : 0;
-	return Math.hypot(precision, drift);
+	return Math.hypot(precision, driftOf(estimate));
+}
+
+function driftOf(estimate: RatioEstimate): number {
+	return typeof estimate.drift === 'number' && Number.isFinite(estimate.drift) && estimate.drift > 0 ? estimate.drift : 0;
 }
 
 /** One side's overhead for a case from its calibrations (newest first). */
@@ -93,6 +96,7 @@ export function computeCaseAdjustment(
 	if (!candidate && !base) return undefined;
 	const factor = (candidate?.estimate.ratio ?? 1) / (base?.estimate.ratio ?? 1);
 	const logSd = Math.hypot(candidate ? logSdOf(candidate.estimate) : 0, base ? logSdOf(base.estimate) : 0);
+	const drift = Math.hypot(candidate ? driftOf(candidate.estimate) : 0, base ? driftOf(base.estimate) : 0);
 	const used = [candidate, base].filter((o): o is Overhead => o !== undefined);
 	const source = used.some((o) => o.source === 'summary') ? 'summary' : (used.some((o) => o.source === 'workload') ? 'workload' : 'case');
 	const workload = used.find((o) => o.workload !== undefined)?.workload;
@@ -102,9 +106,23 @@ export function computeCaseAdjustment(
 		high: factor * Math.exp(Z95 * logSd),
 		source,
 		...(workload === undefined ? {} : {workload}),
+		...(drift > 0 ? {driftPct: drift * 100} : {}),
 		calibrationIds: used.map((o) => o.calibrationId),
 		confidence: 0.95,
 	};
+}
+
+/**
+ * A warning when cases read "undecided: calibration too coarse" mostly because the overhead itself
+ * moved between calibration rounds (its drift alone wider than half the threshold, the same test
+ * as the verdict's): more rounds will not help, the host's own variability will not go away.
+ * Undefined when no such case. Pure.
+ */
+export function getDriftWarning(cases: ReadonlyArray<{readonly caseName: string; readonly verdict: string; readonly adjustment?: CaseAdjustment}>, thresholdPct: number): string | undefined {
+	const drifting = cases.filter((c) => c.verdict === 'undecided: calibration too coarse' && (c.adjustment?.driftPct ?? 0) * Z95 > thresholdPct / 2);
+	if (drifting.length === 0) return undefined;
+	const named = drifting.slice(0, 3).map((c) => `${c.caseName} (${c.adjustment!.source === 'workload' ? `as ${c.adjustment!.workload ?? 'a workload'}` : 'own case'}, ±${(c.adjustment!.driftPct! * Z95).toFixed(1)}%)`);
+	return `${drifting.length} case(s) undecided because the container's overhead for them moved between calibration rounds by more than the threshold allows: ${named.join(', ')}${drifting.length > 3 ? ` and ${drifting.length - 3} more` : ''}; that movement is the host's (I/O on a shared disk, load), so a longer calibration will not narrow it: compare docker runs with docker runs, or calibrate your suite right before its runs on a quieter host`;
 }
 
 /**

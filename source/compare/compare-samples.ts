@@ -59,6 +59,11 @@ export interface CaseAdjustment {
 	 */
 	readonly source: 'case' | 'workload' | 'summary';
 	readonly workload?: string;
+	/**
+	 * The part of the uncertainty that is the overhead's own drift between calibration rounds
+	 * (both sides combined, the standard deviation of the log, as %); absent when none drifted.
+	 */
+	readonly driftPct?: number;
 	/** The calibrations it came from. */
 	readonly calibrationIds?: readonly number[];
 	/** The confidence of [low, high] (default 0.95). */

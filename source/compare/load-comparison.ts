@@ -11,7 +11,7 @@ import type {Cache} from '../cache/cache.js';
 import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.js';
 import type {Store} from '../store/store.js';
 import type {Correction} from '../stats/multiple-testing.js';
-import {computeCaseAdjustment, getLoadWarning} from './adjustment.js';
+import {computeCaseAdjustment, getDriftWarning, getLoadWarning} from './adjustment.js';
 import {compareSampleSets, type FailureSummary, type SampleComparison} from './compare-samples.js';
 import {
 	describeEnvironment, findCalibrations, getCalibrateCommand, getEnvironmentKey,
@@ -287,6 +287,9 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 				: {}),
 		},
 	);
+
+	const driftWarning = getDriftWarning(result.cases, result.thresholdPct);
+	if (driftWarning) warnings.push(driftWarning);
 
 	const side = (selector: Selector, picked: PickedRuns, samples: number, calibration: Calibration | undefined): ComparisonSide => ({
 		selector: selector.mode ? `${selector.release}@${selector.mode}` : selector.release,

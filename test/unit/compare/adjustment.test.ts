@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {computeCaseAdjustment, computeProfileDistance, getLoadWarning, getSideOverhead, matchWorkload} from '../../../source/compare/adjustment.js';
+import {computeCaseAdjustment, computeProfileDistance, getDriftWarning, getLoadWarning, getSideOverhead, matchWorkload} from '../../../source/compare/adjustment.js';
 import type {Calibration, CaseProfile, Run} from '../../../source/store/records.js';
 
 const MiB = 1024 * 1024;
@@ -78,6 +78,27 @@ describe('the overhead for a case', () => {
 		const sdOf = (a: {factor: number; high: number}) => Math.log(a.high / a.factor) / 1.959_963_984_540_054;
 		expect(sdOf(drifting)).toBeCloseTo(Math.hypot(sdOf(steady), 0.03), 10);
 		expect(drifting.low).toBeLessThan(steady.low);
+		// The drift's part is reported on its own; a steady calibration reports none.
+		expect(drifting.driftPct).toBeCloseTo(3, 10);
+		expect(steady.driftPct).toBeUndefined();
+	});
+
+	test('undecided cases whose drift alone is wider than half the threshold get one warning naming them', () => {
+		const adjustment = (driftPct: number | undefined) => ({factor: 1.02, low: 0.95, high: 1.09, source: 'workload' as const, workload: 'file-io', ...(driftPct === undefined ? {} : {driftPct})});
+		const cases = [
+			{caseName: 'write-log', verdict: 'undecided: calibration too coarse', adjustment: adjustment(3.3)},
+			// Undecided for the interval's width, not the drift (1.96 · 0.3% < 1%).
+			{caseName: 'parse', verdict: 'undecided: calibration too coarse', adjustment: adjustment(0.3)},
+			{caseName: 'sort', verdict: 'no significant change', adjustment: adjustment(3.3)},
+		];
+		const warning = getDriftWarning(cases, 2)!;
+		expect(warning).toMatch(/^1 case\(s\) undecided because the container's overhead for them moved between calibration rounds/);
+		expect(warning).toContain('write-log (as file-io, ±6.5%)');
+		expect(warning).not.toContain('parse');
+		expect(warning).not.toContain('sort');
+		expect(getDriftWarning(cases.slice(1), 2)).toBeUndefined();
+		// At a 20% threshold the same drift decides nothing.
+		expect(getDriftWarning(cases, 20)).toBeUndefined();
 	});
 
 	test('docker → bare metal: the inverse', () => {
