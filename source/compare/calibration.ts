@@ -6,7 +6,7 @@
  */
 import type {RatioEstimate} from '../store/records.js';
 import {bootstrapRatioOfMedians} from '../stats/bootstrap.js';
-import {medianSorted, quantileSorted, sortAscending} from '../stats/descriptive.js';
+import {mean, medianSorted, quantileSorted, sampleVariance, sortAscending} from '../stats/descriptive.js';
 import {hashSeed} from '../stats/random.js';
 
 export type Dimension = 'wall' | 'cpu' | 'rss';
@@ -38,10 +38,10 @@ export function computeRoundInterval(ratios: readonly number[]): {low: number; h
 	const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map((r) => Math.log(r));
 	const k = logs.length;
 	if (k < 2) return undefined;
-	const mean = logs.reduce((a, b) => a + b, 0) / k;
-	const sd = Math.sqrt(logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (k - 1));
+	const center = mean(logs);
+	const sd = Math.sqrt(sampleVariance(logs));
 	const t = T975[k - 2] ?? 1.96;
-	return {low: Math.exp(mean - (t * sd) / Math.sqrt(k)), high: Math.exp(mean + (t * sd) / Math.sqrt(k))};
+	return {low: Math.exp(center - (t * sd) / Math.sqrt(k)), high: Math.exp(center + (t * sd) / Math.sqrt(k))};
 }
 
 /**
@@ -53,9 +53,7 @@ const MEDIAN_VARIANCE_FACTOR = [1, 1.346, 1.192, 1.436, 1.286, 1.473, 1.346];
 /** The variance of the log of a sample's median, from the sample's own spread. */
 function logVarianceOfMedian(values: readonly number[]): number {
 	const logs = values.map((v) => Math.log(v));
-	const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
-	const variance = logs.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (logs.length - 1);
-	return (variance / logs.length) * (MEDIAN_VARIANCE_FACTOR[logs.length - 2] ?? Math.PI / 2);
+	return (sampleVariance(logs) / logs.length) * (MEDIAN_VARIANCE_FACTOR[logs.length - 2] ?? Math.PI / 2);
 }
 
 /**
@@ -79,12 +77,8 @@ export function estimateDrift(rounds: ReadonlyArray<{readonly bare: readonly num
 		noise.push(logVarianceOfMedian(bare) + logVarianceOfMedian(docker));
 	}
 
-	const k = ratios.length;
-	if (k < 3) return undefined;
-	const mean = ratios.reduce((a, b) => a + b, 0) / k;
-	const between = ratios.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (k - 1);
-	const within = noise.reduce((a, b) => a + b, 0) / k;
-	return Math.sqrt(Math.max(0, between - within));
+	if (ratios.length < 3) return undefined;
+	return Math.sqrt(Math.max(0, sampleVariance(ratios) - mean(noise)));
 }
 
 export interface CalibrationResult {

@@ -75,6 +75,15 @@ export function mean(values: ArrayLike<number>): number {
 	return sum / values.length;
 }
 
+/** The sample variance (n − 1 in the denominator); needs two values or more. */
+export function sampleVariance(values: ArrayLike<number>): number {
+	if (values.length < 2) throw new RangeError(`sample variance needs two values or more, got ${values.length}`);
+	const center = mean(values);
+	let squares = 0;
+	for (let i = 0; i < values.length; i++) squares += (values[i]! - center) ** 2;
+	return squares / (values.length - 1);
+}
+
 /** The geometric mean of positive values (e.g. ratios): exp of the mean log. */
 export function geometricMean(values: ArrayLike<number>): number {
 	verifyNonEmpty(values, 'geometric mean');

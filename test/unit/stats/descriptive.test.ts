@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {geometricMean, mad, median, quantile, quantiles, sortAscending} from '../../../source/stats/descriptive.js';
+import {geometricMean, mad, median, quantile, quantiles, sampleVariance, sortAscending} from '../../../source/stats/descriptive.js';
 import {adjustHolm} from '../../../source/stats/holm.js';
 
 describe('median and quantiles (type 7, as R quantile() and numpy percentile())', () => {
@@ -41,6 +41,13 @@ describe('MAD', () => {
 		expect(mad([1, 2, 3, 4, 5, 6, 7, 8, 9])).toBeCloseTo(2.9652, 10);
 		expect(mad([1, 2, 3, 4, 5, 6, 7, 8, 9], 1)).toBe(2);
 		expect(mad([1, 2, 3, 4, 5, 6, 7, 8, 100], 1)).toBe(2);
+	});
+});
+
+describe('sample variance (n − 1, as R var())', () => {
+	test('var(c(2,4,4,4,5,5,7,9)) = 4.571429 in R; fewer than two values is an error', () => {
+		expect(sampleVariance([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(32 / 7, 12);
+		expect(() => sampleVariance([1])).toThrow(RangeError);
 	});
 });
 
