@@ -45,10 +45,12 @@ function probeSuite(directory: string, scalePct: number) {
 describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a program it never measured', () => {
 	let fixture: PgliteFixture;
 	let calibration: Calibration;
-	const base = `base-${suffix}`;
-	const next = `next-${suffix}`;
+	// The releases of the attempt whose measurements are asserted (see the loop below).
+	let base = `base-${suffix}-1`;
+	let next = `next-${suffix}-1`;
 	const loads: number[] = [];
 	let alternations = 0;
+	let attempts = 0;
 
 	beforeAll(async () => {
 		fixture = await openPgliteFixture();
@@ -66,25 +68,44 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 		// 8 alternations, then more (16 at most) while the CPU probe's same-release interval is wider
 		// than ±3%, as `rqc calibrate` measures until its target: in one CI run a noisy spell put a
 		// quarter of the bare-metal samples 5% higher and, after 8, the interval read [-4.2%, +0.5%].
-		// The stopping rule looks only at that interval's width, never at a verdict.
-		for (let i = 0; i < 16; i++) {
-			expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base, isInterleaved: true}, deps)).status).toBe('completed');
-			expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
-			expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
-			alternations = i + 1;
-			if (alternations < 8) continue;
-			const sameCpu = (await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'})).result.cases.find((r) => r.caseName === 'probe-cpu');
-			if (sameCpu && (sameCpu.changeLowPct ?? -Infinity) >= -3 && (sameCpu.changeHighPct ?? Infinity) <= 3) break;
+		// In a worse spell (CI at load 2) half the samples of each side took ×1.1-1.2 the CPU time,
+		// the medians fell in either mode and after 16 the interval read [-5.1%, +11.9%]. More samples
+		// of such a spell do not help: an attempt whose interval is still wider than 10 points after
+		// 8, or outside ±3% after 16, is set aside and the three sides are measured again as new
+		// releases, while attempts begin within 300 s. The rules look only at that interval, never at
+		// a verdict.
+
+		// Whether an attempt's same-release interval came within ±3%; false when it is set aside.
+		const measureAttempt = async (): Promise<boolean> => {
+			for (alternations = 1; ; alternations++) {
+				expect((await runBenchmark({suite: same, mode: 'bare_metal', release: base, isInterleaved: true}, deps)).status).toBe('completed');
+				expect((await runBenchmark({suite: same, mode: 'docker', release: base, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
+				expect((await runBenchmark({suite: slower, mode: 'docker', release: next, image: IMAGE, limits, isInterleaved: true}, deps)).status).toBe('completed');
+				if (alternations < 8) continue;
+				const sameCpu = (await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'})).result.cases.find((r) => r.caseName === 'probe-cpu');
+				const low = sameCpu?.changeLowPct ?? -Infinity;
+				const high = sameCpu?.changeHighPct ?? Infinity;
+				if (low >= -3 && high <= 3) return true;
+				if (alternations === 16 || high - low > 10) return false;
+			}
+		};
+
+		// Attempts begin for 300 s; one takes 60-120 s.
+		const deadline = Date.now() + 300_000;
+		for (attempts = 1; ; attempts++) {
+			base = `base-${suffix}-${attempts}`;
+			next = `next-${suffix}-${attempts}`;
+			if (await measureAttempt() || Date.now() > deadline) break;
 		}
 
 		loads.push(os.loadavg()[0]!);
-	}, 600_000);
+	}, 660_000);
 
 	afterAll(async () => {
 		await fixture?.cleanup();
 	});
 
-	const describeReport = (report: Awaited<ReturnType<typeof loadComparison>>): string => `load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; calibration ${JSON.stringify(calibration.details?.quality)}; ${JSON.stringify(report.result.cases, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`;
+	const describeReport = (report: Awaited<ReturnType<typeof loadComparison>>): string => `load ${loads.map((l) => l.toFixed(1)).join('→')}; attempt ${attempts}, ${alternations} alternations; calibration ${JSON.stringify(calibration.details?.quality)}; ${JSON.stringify(report.result.cases, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`;
 
 	it('stores the workloads\' overheads with their profiles and the precision reached', () => {
 		expect(calibration.suite).toBeUndefined();
@@ -122,7 +143,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 			const slowerRow = slower.result.cases.find((r) => r.caseName === caseName)!;
 			const measured = calibration.cases[workload]?.cpu;
 			// One line per case with the figures, for the record of runs on this shared machine.
-			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}] drift ${((measured?.drift ?? Number.NaN) * 100).toFixed(2)}%; load ${loads.map((l) => l.toFixed(1)).join('→')}; ${alternations} alternations; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
+			process.stderr.write(`[issue 15] ${caseName}: calibration ${calibration.details?.quality?.rounds} rounds in ${Math.round((calibration.details?.quality?.elapsedMs ?? 0) / 1000)} s, ${workload} cpu ×${measured?.ratio.toFixed(3)} [${measured?.low.toFixed(3)}, ${measured?.high.toFixed(3)}] drift ${((measured?.drift ?? Number.NaN) * 100).toFixed(2)}%; load ${loads.map((l) => l.toFixed(1)).join('→')}; attempt ${attempts}, ${alternations} alternations; same ${describeRow(sameRow)}; 5% slower ${describeRow(slowerRow)}\n`);
 			// Matched by profile: the sort is user time, the probe's writes and fsyncs system time.
 			expect(sameRow.adjustment, describeReport(same)).toMatchObject({source: 'workload', workload});
 			if (caseName === 'probe-cpu') {

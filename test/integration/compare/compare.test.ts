@@ -113,8 +113,10 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 	let store: Store;
 	const temp = createTempDir('rqc-calib-');
 	const signal = new AbortController().signal;
-	const release = `same-${suffix}`;
 	const limits = {cpus: 1, memory: '256m'};
+	// The release of the attempt whose measurements are asserted (see the loop below).
+	let release = `same-${suffix}-1`;
+	const widths: string[] = [];
 
 	beforeAll(async () => {
 		database = await createTestDatabase('rqc_cal');
@@ -125,13 +127,28 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		const deps = {store, config: {dataDir: temp.dir, dockerHost: undefined}, signal};
 		// issue 15: 60 s of calibration and 16 iterations a run, because at 30 s and 6 the overhead
 		// (±3.4%) and the raw change (±3%) were too wide at load 4-6 and the verdict stayed undecided.
-		await runCalibration({suite, release, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4, maxTimeMs: 60_000}, deps);
-		// Alternate the two modes so load drift on this shared machine hits both alike.
-		for (let i = 0; i < 2; i++) {
-			expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');
-			expect((await runBenchmark({suite, mode: 'docker', release, image: IMAGE, limits}, deps)).status).toBe('completed');
+		// A calibration matches by host, image and limits, not by release.
+		await runCalibration({suite, release: `calibration-${suffix}`, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4, maxTimeMs: 60_000}, deps);
+		// Alternate the two modes so load drift on this shared machine hits both alike. This VM's
+		// vCPUs are time-sliced with other machines': in noisy spells that last minutes, 10-50% of the
+		// iterations take ×1.4-1.8 the CPU time (CI at load 2: bare metal 38-40k and 58-64k µs).
+		// With half the samples in each mode, a median is either, and the raw interval read
+		// [-30%, +77%]: no test can see a ×1.10 in that. So the sides are measured in attempts of
+		// their own release, a new one while the raw interval is wider than 12 points, for at most
+		// 150 s: the rule looks only at that interval's width, never at a verdict.
+		const deadline = Date.now() + 150_000;
+		for (let attempt = 1; ; attempt++) {
+			release = `same-${suffix}-${attempt}`;
+			for (let i = 0; i < 2; i++) {
+				expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');
+				expect((await runBenchmark({suite, mode: 'docker', release, image: IMAGE, limits}, deps)).status).toBe('completed');
+			}
+
+			const raw = (await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`, metric: 'cpu', noAdjust: true})).result.cases[0]!;
+			widths.push(`${(raw.changeLowPct ?? Number.NaN).toFixed(1)}..${(raw.changeHighPct ?? Number.NaN).toFixed(1)}`);
+			if ((raw.changeHighPct ?? Infinity) - (raw.changeLowPct ?? -Infinity) <= 12 || Date.now() > deadline) break;
 		}
-	}, 300_000);
+	}, 360_000);
 
 	afterAll(async () => {
 		await store?.close();
@@ -159,9 +176,9 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		const logWidth = (r: typeof row) => Math.log((1 + r.changeHighPct! / 100) / (1 + r.changeLowPct! / 100));
 		expect(logWidth(row), describe(adjusted)).toBeGreaterThan(logWidth(rawRow));
 		// One line with the figures, for the record of runs on this shared machine.
-		process.stderr.write(`[issue 15] shell loop: raw ${rawRow.changePct?.toFixed(2)}% [${rawRow.changeLowPct?.toFixed(2)}, ${rawRow.changeHighPct?.toFixed(2)}] ${rawRow.verdict}; own-case overhead ×${row.adjustment!.factor.toFixed(3)} [${row.adjustment!.low.toFixed(3)}, ${row.adjustment!.high.toFixed(3)}]; adjusted ${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}\n`);
+		process.stderr.write(`[issue 15] shell loop: ${widths.length} attempt(s), raw intervals ${widths.join(' ')}; raw ${rawRow.changePct?.toFixed(2)}% [${rawRow.changeLowPct?.toFixed(2)}, ${rawRow.changeHighPct?.toFixed(2)}] ${rawRow.verdict}; own-case overhead ×${row.adjustment!.factor.toFixed(3)} [${row.adjustment!.low.toFixed(3)}, ${row.adjustment!.high.toFixed(3)}]; adjusted ${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}\n`);
 		// issue 15: busybox's sh in the image costs about ×1.10 the host's dash, in CPU time.
-		expect(rawRow.verdict, describe(raw)).toBe('regression');
+		expect(rawRow.verdict, `${widths.length} attempt(s), raw intervals ${widths.join(' ')}: ${describe(raw)}`).toBe('regression');
 		// Adjusted by the case's own overhead, the ×1.10 no longer reads as a regression and the
 		// change is nearer zero than the raw one. The adjusted verdict itself is not asserted beyond
 		// that: the shell's overhead moves between the calibration and the runs under load (at load
