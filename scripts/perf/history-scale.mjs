@@ -38,6 +38,7 @@ import {toReleaseListing} from '../../dist/commands/releases.js';
 import {computeMedianCiSorted} from '../../dist/stats/median-ci.js';
 import {openStore} from '../../dist/store/open-store.js';
 import {RELEASES_WITH_RUNS_SQL} from '../../dist/store/sql-store.js';
+import {readHostFacts, toEnvironment} from '../../dist/bench/environment.js';
 import {createDatabase} from './databases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -239,7 +240,10 @@ async function build(kind, store, url, releases) {
 		await store.deleteRelease('bulk-write-check');
 	}
 
-	// Build through rqc's own write path, one transaction of samples per release.
+	// Build through rqc's own write path, one transaction of samples per release. Each run records
+	// the environment a bare-metal run of the runner records (host, fingerprint, load: about 260
+	// bytes of JSON), not a bare {runtime}: the listing reads every run's.
+	const environment = toEnvironment(await readHostFacts(), {runtime: 'bare_metal'});
 	const peerCount = Math.min(PEER_RELEASES, releases);
 	const peers = url ? preparePeers(url, kind === 'timescale', peerCount) : undefined;
 	let writeMs = 0;
@@ -250,7 +254,7 @@ async function build(kind, store, url, releases) {
 	for (let r = 0; r < releases; r++) {
 		const time = start + r * day;
 		const a0 = process.hrtime.bigint();
-		const run = await store.createRun({release: releaseName(r), suite: 'nightly', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, startedAt: new Date(time)});
+		const run = await store.createRun({release: releaseName(r), suite: 'nightly', mode: 'bare_metal', environment, startedAt: new Date(time)});
 		const created = ms(a0);
 		const rows = samplesOf(run.id, r, time);
 		const w0 = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
-import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
+import {describeEnvironment} from '../compare/environment.js';
 import type {ReleaseRun, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
@@ -17,12 +17,14 @@ export interface ReleaseListing extends Omit<ReleaseSummary, 'createdAt' | 'last
 
 /** A run as the listing shows it: its environment described in words. Pure. */
 function toListedRun(r: ReleaseRun) {
+	const runtime = r.environment.runtime ?? r.mode;
+	const limits = r.environment.limits;
 	return {
 		id: r.id,
 		suite: r.suite,
 		mode: r.mode,
 		status: r.status,
-		environment: describeEnvironment(toSideEnvironment(r.environment, r.mode)),
+		environment: describeEnvironment(runtime === 'docker' ? {runtime, cpus: limits?.cpus, memoryBytes: limits?.memoryBytes, image: r.environment.image} : {runtime}),
 		startedAt: r.startedAt,
 	};
 }

@@ -40,7 +40,7 @@ export function getEnvironmentKey(environment: SideEnvironment): string {
 }
 
 /** A short label: "bare metal" or "docker 2 cpus 1g rqc-busybox:test". */
-export function describeEnvironment(environment: SideEnvironment): string {
+export function describeEnvironment(environment: Pick<SideEnvironment, 'runtime'> & Partial<Pick<SideEnvironment, 'cpus' | 'memoryBytes' | 'image'>>): string {
 	if (environment.runtime === 'bare_metal') return 'bare metal';
 	const parts = ['docker'];
 	if (environment.cpus !== undefined) parts.push(`${environment.cpus} cpus`);

@@ -29,8 +29,16 @@ export interface ReleaseRun {
 	readonly suite: string;
 	readonly mode: RunMode;
 	readonly status: RunStatus;
-	readonly environment: ExecutionEnvironment;
+	readonly environment: ListedEnvironment;
 	readonly startedAt: string;
+}
+
+/** The part of a run's environment `rqc releases` describes ("docker 2 cpus 1g image"). */
+export interface ListedEnvironment {
+	/** Absent in some imported runs: the run's mode says it then. */
+	readonly runtime?: ExecutionEnvironment['runtime'];
+	readonly image?: string;
+	readonly limits?: Pick<ResourceLimits, 'cpus' | 'memoryBytes'>;
 }
 
 /**

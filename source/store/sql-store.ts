@@ -7,7 +7,7 @@ import type {Driver, Executor} from './driver.js';
 import {summarizeValues, type ValueSummary} from '../stats/summary.js';
 import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
-	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
+	Calibration, CalibrationDetails, CaseProfile, ContainerSample, ExecutionEnvironment, ListedEnvironment, CaseMedian, CaseMedianQuery, MedianSeries, MedianSeriesQuery, NewCalibration, NewRun, NewSample, Release,
 	ReleaseSummary, ReleaseWithRuns, Run, RunCaseSummary, RunMode, RunStatus, Sample, SampleQuery, StoreInfo, SummaryMetric,
 } from './records.js';
 import type {Store} from './store.js';
@@ -517,11 +517,19 @@ export function describeTimescaleProblem(state: TimescaleState): string | undefi
 /** ISO 8601 UTC text with milliseconds, truncated as the drivers' Date parsing truncates microseconds. */
 const ISO_MS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * The part of a run's environment the listing describes (ListedEnvironment): a recorded run's
+ * whole environment (host, container and image ids, load) is 250-750 bytes of JSON, and parsing
+ * 3,000 of them cost `rqc releases` about 25 ms for nothing it shows (issue 13, point 2).
+ */
+const LISTED_ENVIRONMENT = `jsonb_strip_nulls(jsonb_build_object('runtime', environment->'runtime', 'image', environment->'image',
+		'limits', nullif(jsonb_strip_nulls(jsonb_build_object('cpus', environment->'limits'->'cpus', 'memoryBytes', environment->'limits'->'memoryBytes')), '{}')))`;
+
 /** What listReleasesWithRuns reads (exported for the performance script's psql peer). */
 export const RELEASES_WITH_RUNS_SQL = `SELECT
 	(SELECT coalesce(json_agg(json_build_array(id, name, ${ISO_MS('created_at')}, git_sha, is_demo)
 		ORDER BY created_at, id), '[]') FROM releases)::text AS releases,
-	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, environment, ${ISO_MS('started_at')}, sample_count)
+	(SELECT coalesce(json_agg(json_build_array(release_id, id, suite, mode, status, ${LISTED_ENVIRONMENT}, ${ISO_MS('started_at')}, sample_count)
 		ORDER BY started_at DESC, id DESC), '[]') FROM runs)::text AS runs`;
 
 /** The earliest and latest sample time of some runs, as the server's text. */
@@ -619,7 +627,7 @@ export class SqlStore implements Store {
 		// the server's ISO text, which sorts as the times do.
 		const [row] = await this.executor.query<{releases: string; runs: string}>(RELEASES_WITH_RUNS_SQL);
 		type ReleaseTuple = [number, string, string, string | null, boolean];
-		type RunTuple = [number, number, string, RunMode, RunStatus, ExecutionEnvironment, string, number];
+		type RunTuple = [number, number, string, RunMode, RunStatus, ListedEnvironment, string, number];
 		interface Facts {runCount: number; sampleCount: number; suites: Set<string>; modes: Set<RunMode>; lastRunAt: string; runs: ReleaseWithRuns['runs'][number][]}
 		const limit = options.runLimit ?? 1000;
 		const byRelease = new Map<number, Facts>();

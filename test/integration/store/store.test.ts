@@ -3,7 +3,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openStore} from '../../../source/store/open-store.js';
-import type {NewSample} from '../../../source/store/records.js';
+import type {ExecutionEnvironment, NewSample} from '../../../source/store/records.js';
 import type {Store} from '../../../source/store/store.js';
 import {LATEST_SCHEMA_VERSION} from '../../../source/store/migrations.js';
 import {createTempDir, createTestDatabase, type TestDatabase} from '../../helpers/postgres.js';
@@ -193,13 +193,21 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 	// listReleases and listRuns list, run limit included.
 	it('lists releases with their runs in one query, as listReleases and listRuns give them', async () => {
 		await store.ensureRelease('v-no-runs', {gitSha: 'cafe'});
-		const docker = {runtime: 'docker' as const, image: 'runner:2', limits: {cpus: 2, memoryBytes: 2 ** 30}};
+		// Recorded whole; listed with only what the listing describes (runtime, image, CPUs, memory).
+		const host = {hostname: 'bench-1', cpuModel: 'EPYC', cores: 2, loadAvgStart: [0.5, 0.4, 0.3]};
+		const docker = {runtime: 'docker' as const, image: 'runner:2', imageId: 'sha256:1', containerId: 'c0ffee', hostFingerprint: 'f1', host, limits: {cpus: 2, memoryBytes: 2 ** 30, pidsLimit: 4096, network: 'host'}};
+		const dockerListed = {runtime: 'docker', image: 'runner:2', limits: {cpus: 2, memoryBytes: 2 ** 30}};
+		// Any run's listed part (other tests' runs share the store); JSON drops the absent fields.
+		const listedPart = ({runtime, image, limits}: ExecutionEnvironment): unknown => {
+			const described = limits?.cpus === undefined && limits?.memoryBytes === undefined ? undefined : {cpus: limits.cpus, memoryBytes: limits.memoryBytes};
+			return JSON.parse(JSON.stringify({runtime, image, limits: described}));
+		};
 		const older = await store.createRun({release: 'v-many', suite: 'web', mode: 'docker', environment: docker, startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 7))});
 		await store.insertSamples(samplesFor(older.id, 4));
 		await store.finishRun(older.id, 'completed');
 		const newer = await store.createRun({release: 'v-many', suite: 'api', mode: 'docker', environment: docker, startedAt: new Date(Date.UTC(2026, 0, 2))});
 		await store.finishRun(newer.id, 'failed', {reason: 'boom'});
-		await store.createRun({release: 'v-many', suite: 'api', mode: 'bare_metal', environment: {runtime: 'bare_metal'}, startedAt: new Date(Date.UTC(1969, 11, 31, 23, 59, 59, 999))});
+		await store.createRun({release: 'v-many', suite: 'api', mode: 'bare_metal', environment: {runtime: 'bare_metal', hostFingerprint: 'f1', host}, startedAt: new Date(Date.UTC(1969, 11, 31, 23, 59, 59, 999))});
 
 		const runs = await store.listRuns({limit: 100_000});
 		const listed = await store.listReleasesWithRuns({runLimit: 100_000});
@@ -208,13 +216,14 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 			.map((release) => ({...release, createdAt: release.createdAt.toISOString(), lastRunAt: release.lastRunAt?.toISOString()})));
 		for (const release of listed) {
 			expect(release.runs).toEqual(runs.filter((run) => run.releaseId === release.id)
-				.map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt: startedAt.toISOString()})));
+				.map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment: listedPart(environment), startedAt: startedAt.toISOString()})));
 		}
 
 		const many = listed.find((r) => r.name === 'v-many')!;
 		expect(many).toMatchObject({runCount: 3, sampleCount: 4, suites: ['api', 'web'], modes: ['bare_metal', 'docker']});
 		expect(many.runs.map((r) => r.id)).toEqual([newer.id, older.id, many.runs[2]!.id]);
-		expect(many.runs[0]!.environment).toEqual(docker);
+		expect(many.runs[0]!.environment).toEqual(dockerListed);
+		expect(many.runs[2]!.environment).toEqual({runtime: 'bare_metal'});
 		expect(listed.find((r) => r.name === 'v-no-runs')).toMatchObject({gitSha: 'cafe', runCount: 0, sampleCount: 0, suites: [], runs: [], lastRunAt: undefined});
 
 		// Only the newest runs of the store are listed; the counts still cover every run.
