@@ -1,7 +1,7 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
 import {describeEnvironment} from '../compare/environment.js';
-import type {ReleaseRun, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
+import type {ListedEnvironment, ReleaseRun, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
@@ -15,18 +15,23 @@ export interface ReleaseListing extends Omit<ReleaseSummary, 'createdAt' | 'last
 	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: string}>;
 }
 
-/** A run as the listing shows it: its environment described in words. Pure. */
-function toListedRun(r: ReleaseRun) {
-	const runtime = r.environment.runtime ?? r.mode;
-	const limits = r.environment.limits;
-	return {
-		id: r.id,
-		suite: r.suite,
-		mode: r.mode,
-		status: r.status,
-		environment: describeEnvironment(runtime === 'docker' ? {runtime, cpus: limits?.cpus, memoryBytes: limits?.memoryBytes, image: r.environment.image} : {runtime}),
-		startedAt: r.startedAt,
-	};
+/** A run's environment in words ("bare metal", "docker 2 cpus 1g image"). Pure. */
+function describeListed(environment: ListedEnvironment, mode: Run['mode']): string {
+	const runtime = environment.runtime ?? mode;
+	const limits = environment.limits;
+	return describeEnvironment(runtime === 'docker' ? {runtime, cpus: limits?.cpus, memoryBytes: limits?.memoryBytes, image: environment.image} : {runtime});
+}
+
+/** A run as the listing shows it: its environment described in words (once per environment object when a cache is given). Pure. */
+function toListedRun(r: ReleaseRun, descriptions?: Map<ListedEnvironment, string>) {
+	let environment = descriptions?.get(r.environment);
+	if (environment === undefined) {
+		environment = describeListed(r.environment, r.mode);
+		// Without a runtime of its own the run's mode decides: such an environment is not cached.
+		if (r.environment.runtime !== undefined) descriptions?.set(r.environment, environment);
+	}
+
+	return {id: r.id, suite: r.suite, mode: r.mode, status: r.status, environment, startedAt: r.startedAt};
 }
 
 /** Joins release summaries with their runs (the listing from listReleases and listRuns). Pure. */
@@ -47,8 +52,10 @@ export function summarizeReleases(releases: readonly ReleaseSummary[], runs: rea
 
 /** The listing of releases read with their runs (Store.listReleasesWithRuns): what summarizeReleases gives. Pure. */
 export function toReleaseListing(releases: readonly ReleaseWithRuns[]): ReleaseListing[] {
+	// The store gives runs of one environment one object: each is described once.
+	const descriptions = new Map<ListedEnvironment, string>();
 	return releases.map((release) => {
-		const own = release.runs.map(toListedRun);
+		const own = release.runs.map((run) => toListedRun(run, descriptions));
 		return {
 			id: release.id,
 			name: release.name,

@@ -43,7 +43,10 @@ describe('toReleaseListing', () => {
 			id, releaseId: 1, releaseName: 'v1', suite, mode, status: 'completed', statusReason: undefined, startedAt: new Date(Date.UTC(2026, 10, day)),
 			endedAt: undefined, environment, isDemo: false,
 		});
-		const runs = [run(7, 'web', 'docker', docker, 3), run(6, 'api', 'docker', docker, 2), run(5, 'api', 'bare_metal', bare, 1)];
+		// An imported run's environment may have no runtime: its mode decides, even where runs of
+		// both modes share the one object (toReleaseListing describes each environment object once).
+		const imported = {source: {tool: 'hyperfine'}} as unknown as ExecutionEnvironment;
+		const runs = [run(7, 'web', 'docker', docker, 3), run(6, 'api', 'docker', docker, 2), run(5, 'api', 'bare_metal', bare, 1), run(4, 'cli', 'docker', imported, 1), run(3, 'cli', 'bare_metal', imported, 1)];
 		// The store gives times as ISO text.
 		const withRuns = releases.map((release) => ({
 			...release,
@@ -52,7 +55,8 @@ describe('toReleaseListing', () => {
 			runs: runs.filter((r) => r.releaseId === release.id).map(({id, suite, mode, status, environment, startedAt}) => ({id, suite, mode, status, environment, startedAt: startedAt.toISOString()})),
 		}));
 		const expected = summarizeReleases(releases, runs);
-		expect(expected[0]!.environments).toEqual(['docker 2 cpus 1g runner:2', 'bare metal']);
+		expect(expected[0]!.environments).toEqual(['docker 2 cpus 1g runner:2', 'bare metal', 'docker']);
+		expect(toReleaseListing(withRuns)[0]!.runs.map((r) => r.environment)).toEqual(['docker 2 cpus 1g runner:2', 'docker 2 cpus 1g runner:2', 'bare metal', 'docker', 'bare metal']);
 		expect(JSON.stringify(toReleaseListing(withRuns))).toBe(JSON.stringify(expected));
 		// The JSON text without toJson's replacer: the same bytes, absent values as null.
 		const text = releasesJson(toReleaseListing(withRuns));
