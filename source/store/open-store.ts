@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {Config} from '../config.js';
 import {ensurePrivateDir} from '../private-files.js';
 import {openPgDriver} from './pg-driver.js';
@@ -13,7 +14,8 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'
 	// rqc's data directory (embedded store, spool, locks) is private to its owner (issue 11, point 3).
 	if (config.dataDir !== undefined) ensurePrivateDir(config.dataDir);
 	const driver = config.databaseUrl
-		? await openPgDriver(config.databaseUrl, options)
+		// pg's code cache lives in the data directory (cache/), never in rqc's installation.
+		? await openPgDriver(config.databaseUrl, {...options, ...(config.dataDir === undefined ? {} : {cacheDir: path.join(config.dataDir, 'cache')})})
 		: await openPgliteDriver(config.pgliteDir);
 	try {
 		// Raw samples are kept unless the user opts into retention (TimescaleDB only).

@@ -1,21 +1,12 @@
 /** PostgreSQL (and TimescaleDB) through node-postgres, with COPY for bulk sample writes. */
-import {createRequire} from 'node:module';
 import {finished, pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import type * as Pg from 'pg';
-import {returnNavigator} from './pg-first.js';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
 import {toCopyText, type Driver, type Executor, type QueryOptions} from './driver.js';
-
-// pg is CommonJS: required directly, not through its ESM wrapper, whose import makes Node parse
-// pg's entry for named exports (cjs-module-lexer) and link one more module: 4-7 ms of every
-// command's start (issue 13, point 2). After pg-first.js (a static import, so it ran first).
-const pg = createRequire(import.meta.url)('pg') as typeof Pg;
-returnNavigator();
-// BIGINT and NUMERIC come back as strings by default; rqc's values fit in a double.
-pg.types.setTypeParser(20, (value) => Number(value));
+import {loadPg} from './pg-load.js';
 
 type Queryable = Pg.Pool | Pg.PoolClient;
 
@@ -132,8 +123,9 @@ export function describeConnectError(error: unknown, url: string): ServiceError 
 }
 
 /** Connects to PostgreSQL at url; throws a ServiceError naming the problem when it cannot. */
-export async function openPgDriver(url: string, options: {connectTimeoutMs?: number} = {}): Promise<Driver> {
+export async function openPgDriver(url: string, options: {connectTimeoutMs?: number; cacheDir?: string} = {}): Promise<Driver> {
 	registerUrlSecret(url);
+	const pg = loadPg({...(options.cacheDir === undefined ? {} : {cacheDir: options.cacheDir})});
 	const pool = new pg.Pool({
 		connectionString: url,
 		max: 4,
