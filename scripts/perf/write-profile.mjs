@@ -8,8 +8,11 @@
 // dropped after. Prints the load average: the machine is shared.
 import os from 'node:os';
 import {parseArgs} from 'node:util';
-import pg from 'pg';
 import {openStore} from '../../dist/store/open-store.js';
+// The pg rqc uses: the build's bundle (dist/vendor/pg.cjs), loaded once per process.
+import {loadPg} from '../../dist/store/pg-load.js';
+
+const pg = loadPg();
 
 const {values: args} = parseArgs({options: {
 	store: {type: 'string', default: 'postgres,timescale'},

@@ -46,7 +46,10 @@ function wrap(db: Queryable): Executor {
 					stream.end();
 					await finished(stream);
 				} else {
-					await pipeline(Readable.from(encodeRows(rows)), stream);
+					// The caller's work runs once the last chunk is encoded: the stream still holds
+					// chunks the server has yet to store (Readable.from reads up to 16 ahead), so the
+					// two overlap instead of the work waiting for the COPY's end (issue 13, point 2).
+					await pipeline(Readable.from(encodeRows(rows, work)), stream);
 				}
 
 				work();
@@ -83,7 +86,8 @@ function wrap(db: Queryable): Executor {
 /** Rows per chunk of a COPY's data: a bulk write's memory stays flat. */
 const COPY_CHUNK_ROWS = 5000;
 
-function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string> {
+/** COPY text of rows, in chunks of COPY_CHUNK_ROWS; afterLast runs when the last chunk was taken. */
+function * encodeRows(rows: ReadonlyArray<readonly unknown[]>, afterLast?: () => void): Generator<string> {
 	const batch: string[] = [];
 	for (const row of rows) {
 		let line = toCopyText(row[0]);
@@ -96,6 +100,7 @@ function * encodeRows(rows: ReadonlyArray<readonly unknown[]>): Generator<string
 	}
 
 	if (batch.length > 0) yield batch.join('\n') + '\n';
+	afterLast?.();
 }
 
 /** Turns a connection failure into a one-line ServiceError that names the fix. */
