@@ -651,7 +651,8 @@ export class SqlStore implements Store {
 			if (startedAt > facts.lastRunAt) facts.lastRunAt = startedAt;
 			// The newest runs of the whole store, as listRuns({limit}) gives them.
 			if (i >= limit) continue;
-			const key = `${runtime}|${image}|${cpus}|${memoryBytes}`;
+			// NUL cannot occur in PostgreSQL text, so no image name can make two keys meet.
+			const key = `${runtime}\u0000${image}\u0000${cpus}\u0000${memoryBytes}`;
 			let environment = environments.get(key);
 			if (!environment) environments.set(key, environment = toListedEnvironment(runtime, image, cpus, memoryBytes));
 			facts.runs.push({id, suite, mode, status, environment, startedAt});

@@ -231,6 +231,15 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		const byId = (a: number, b: number) => a - b;
 		expect(limited.flatMap((r) => r.runs.map((run) => run.id)).sort(byId)).toEqual(runs.slice(0, 2).map((run) => run.id).sort(byId));
 		expect(limited.find((r) => r.name === 'v-many')!.runCount).toBe(3);
+
+		// Equal environments share one object; unequal ones never do, whatever their image's name.
+		await store.createRun({release: 'v-images', suite: 's', mode: 'docker', environment: {runtime: 'docker', image: 'x|1'}});
+		await store.createRun({release: 'v-images', suite: 's', mode: 'docker', environment: {runtime: 'docker', image: 'x', limits: {cpus: 1}}});
+		const images = (await store.listReleasesWithRuns({runLimit: 100_000})).find((r) => r.name === 'v-images')!;
+		expect(images.runs.map((r) => r.environment).sort((a, b) => String(a.image).localeCompare(String(b.image)))).toEqual([{runtime: 'docker', image: 'x', limits: {cpus: 1}}, {runtime: 'docker', image: 'x|1'}]);
+		const again = await store.listReleasesWithRuns({runLimit: 100_000});
+		const dockerRuns = again.find((r) => r.name === 'v-many')!.runs.filter((r) => r.mode === 'docker');
+		expect(dockerRuns[0]!.environment).toBe(dockerRuns[1]!.environment);
 	});
 }
 
