@@ -1,6 +1,6 @@
 /** `rqc releases`: every release with its runs, environments and sample counts. No Ink. */
 import {EXIT} from '../errors.js';
-import {describeEnvironment} from '../compare/environment.js';
+import {describeEnvironment, toSideEnvironment} from '../compare/environment.js';
 import type {ListedEnvironment, ReleaseRun, ReleaseSummary, ReleaseWithRuns, Run} from '../store/records.js';
 import {formatTableLines} from '../text/table.js';
 import {paint} from '../text/text.js';
@@ -15,18 +15,11 @@ export interface ReleaseListing extends Omit<ReleaseSummary, 'createdAt' | 'last
 	readonly runs: ReadonlyArray<{readonly id: number; readonly suite: string; readonly mode: Run['mode']; readonly status: Run['status']; readonly environment: string; readonly startedAt: string}>;
 }
 
-/** A run's environment in words ("bare metal", "docker 2 cpus 1g image"). Pure. */
-function describeListed(environment: ListedEnvironment, mode: Run['mode']): string {
-	const runtime = environment.runtime ?? mode;
-	const limits = environment.limits;
-	return describeEnvironment(runtime === 'docker' ? {runtime, cpus: limits?.cpus, memoryBytes: limits?.memoryBytes, image: environment.image} : {runtime});
-}
-
 /** A run as the listing shows it: its environment described in words (once per environment object when a cache is given). Pure. */
 function toListedRun(r: ReleaseRun, descriptions?: Map<ListedEnvironment, string>) {
 	let environment = descriptions?.get(r.environment);
 	if (environment === undefined) {
-		environment = describeListed(r.environment, r.mode);
+		environment = describeEnvironment(toSideEnvironment(r.environment, r.mode));
 		// Without a runtime of its own the run's mode decides: such an environment is not cached.
 		if (r.environment.runtime !== undefined) descriptions?.set(r.environment, environment);
 	}

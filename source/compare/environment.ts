@@ -2,7 +2,7 @@
  * Where each side of a comparison ran, whether the two sides need an overhead adjustment, the
  * calibration that matches, and the warnings to show. Pure: records in, values out.
  */
-import type {Calibration, ExecutionEnvironment, ResourceLimits, Run} from '../store/records.js';
+import type {Calibration, ExecutionEnvironment, ListedEnvironment, Run} from '../store/records.js';
 import {formatBytes} from '../text/text.js';
 
 export type Metric = 'wall' | 'cpu' | 'rss';
@@ -18,9 +18,13 @@ export interface SideEnvironment {
 	readonly hostname: string | undefined;
 }
 
-export function toSideEnvironment(environment: ExecutionEnvironment, mode: Run['mode']): SideEnvironment {
+/**
+ * Where a run ran, from its recorded environment or the part of it a listing reads
+ * (ListedEnvironment: what it lacks is undefined). A missing runtime (some imports) is the mode's.
+ */
+export function toSideEnvironment(environment: ListedEnvironment & Partial<Pick<ExecutionEnvironment, 'engineVersion' | 'hostFingerprint' | 'host'>>, mode: Run['mode']): SideEnvironment {
 	const runtime = environment.runtime ?? mode;
-	const limits: ResourceLimits = environment.limits ?? {};
+	const limits: NonNullable<ListedEnvironment['limits']> = environment.limits ?? {};
 	return {
 		runtime,
 		cpus: runtime === 'docker' ? limits.cpus : undefined,
@@ -40,7 +44,7 @@ export function getEnvironmentKey(environment: SideEnvironment): string {
 }
 
 /** A short label: "bare metal" or "docker 2 cpus 1g rqc-busybox:test". */
-export function describeEnvironment(environment: Pick<SideEnvironment, 'runtime'> & Partial<Pick<SideEnvironment, 'cpus' | 'memoryBytes' | 'image'>>): string {
+export function describeEnvironment(environment: SideEnvironment): string {
 	if (environment.runtime === 'bare_metal') return 'bare metal';
 	const parts = ['docker'];
 	if (environment.cpus !== undefined) parts.push(`${environment.cpus} cpus`);

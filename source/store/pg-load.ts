@@ -90,8 +90,8 @@ function loadBundle(bundle: string, cacheDir: string | undefined): {pg: PgModule
 	return {pg, kind: 'bundle, caching at exit'};
 }
 
-/** Writes a code cache (0600, in a 0700 directory) in place of any older one; false when it cannot. */
-function writeCache(cacheFile: string, data: Buffer): boolean {
+/** Writes a code cache (0600, in a 0700 directory) in place of any older one; nothing when it cannot. */
+function writeCache(cacheFile: string, data: Buffer): void {
 	const dir = path.dirname(cacheFile);
 	try {
 		ensurePrivateDir(dir);
@@ -101,9 +101,7 @@ function writeCache(cacheFile: string, data: Buffer): boolean {
 		for (const name of readdirSync(dir)) {
 			if (name.startsWith('pg-') && name.endsWith('.v8') && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), {force: true});
 		}
-
-		return true;
 	} catch {
-		return false;
+		// The cache is an optimisation: the next command compiles from the source again.
 	}
 }
