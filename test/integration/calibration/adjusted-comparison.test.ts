@@ -19,6 +19,7 @@ import {runBenchmark} from '../../../source/bench/runner.js';
 import {ensureStaticProgram} from '../../../source/bench/workloads.js';
 import {loadComparison} from '../../../source/compare/load-comparison.js';
 import {runCalibration} from '../../../source/bench/run-calibration.js';
+import {UNDECIDED_COARSE, type CaseAdjustment} from '../../../source/compare/compare-samples.js';
 import type {Calibration} from '../../../source/store/records.js';
 import {makeSuite, openPgliteFixture, type PgliteFixture} from '../bench/fixtures.js';
 import {describeWith, requireDocker, uniqueSuffix} from '../../helpers/services.js';
@@ -30,6 +31,9 @@ const limits = {cpus: 1, memory: '512m'};
 // an iteration (its integer ports are shared with the host's other hyperthread, most likely) and
 // its overhead interval stays near ±1.2% in the budget; cpu-float's spreads 0.3%.
 const WORKLOADS_USED = ['cpu-float', 'syscalls', 'file-io'];
+// Whether an adjustment alone is uncertain by more than half the 2% threshold: then a change whose
+// interval reaches past the threshold reads "undecided: calibration too coarse" (compare-samples.ts).
+const isCoarse = (adjustment: CaseAdjustment | undefined): boolean => adjustment !== undefined && Math.max(adjustment.factor / adjustment.low, adjustment.high / adjustment.factor) - 1 > 0.01;
 
 function probeSuite(directory: string, scalePct: number) {
 	const command = (kind: string) => ['./rqc-probe', kind, '--scale', String(scalePct)];
@@ -135,7 +139,7 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 	// an interval ruling the slowdown out (issue 15 stays open for I/O).
 	const describeRow = (row: {changePct?: number; changeLowPct?: number; changeHighPct?: number; verdict: string}): string => `${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}`;
 	for (const [caseName, workload] of [['probe-cpu', 'cpu-float'], ['probe-io', 'file-io']] as const) {
-		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no change beyond the threshold, its interval within ±3%; the 5% slower one a regression' : 'a drift-decided verdict is explained; the 5% slower release never reads as faster, nor as unchanged with an interval ruling it out'}`, async () => {
+		it(`${caseName} is adjusted by ${workload}: ${caseName === 'probe-cpu' ? 'the same release reads no change beyond the threshold, its interval within ±3%; the 5% slower one a regression (either undecided only where the adjustment is truly too coarse)' : 'a drift-decided verdict is explained; the 5% slower release never reads as faster, nor as unchanged with an interval ruling it out'}`, async () => {
 			const same = await loadComparison(fixture.store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu'});
 			expect(same.isAdjusted).toBe(true);
 			const sameRow = same.result.cases.find((r) => r.caseName === caseName)!;
@@ -151,18 +155,27 @@ describeWith([requireDocker()], 'calibration by rqc\'s own workloads adjusts a p
 				// overhead carries over to the probe within about 0.3%, and at ±0.15% precision that
 				// residue can be significant (one CI rehearsal: +0.19% [+0.08, +0.36], "slower, within
 				// threshold"). Any real bias of the adjustment shows in the ±3% bounds below.
-				expect(['no significant change', 'slower, within threshold', 'faster, within threshold'], describeReport(same)).toContain(sameRow.verdict);
+				// Or "undecided: calibration too coarse", when the calibration says so truly: in CI at
+				// load 1.2 cpu-float's overhead moved 0.63% between rounds (0.2-0.4% in quieter runs), so
+				// the adjustment alone was uncertain by ±1.3%, more than half the threshold, and the same
+				// release read +0.38% [-1.36, +2.97]. rqc must then say undecided, and why, never a change.
+				const sameAllowed = ['no significant change', 'slower, within threshold', 'faster, within threshold', ...(isCoarse(sameRow.adjustment) ? [UNDECIDED_COARSE] : [])];
+				expect(sameAllowed, describeReport(same)).toContain(sameRow.verdict);
+				if (sameRow.verdict === UNDECIDED_COARSE && (sameRow.adjustment?.driftPct ?? 0) * 1.96 > 1) expect(same.warnings.join('\n')).toContain('probe-cpu (as cpu-float, ±');
 				expect(sameRow.changeLowPct, describeReport(same)).toBeGreaterThanOrEqual(-3);
 				expect(sameRow.changeHighPct, describeReport(same)).toBeLessThanOrEqual(3);
-				expect(slowerRow.verdict, describeReport(slower)).toBe('regression');
+				// The 5% slower release: a regression, or undecided for the same true reason, its interval
+				// still reaching past the threshold (never "no change", never faster).
+				expect(['regression', ...(isCoarse(slowerRow.adjustment) ? [UNDECIDED_COARSE] : [])], describeReport(slower)).toContain(slowerRow.verdict);
+				expect(slowerRow.changeHighPct, describeReport(slower)).toBeGreaterThan(2);
 			} else {
 				// Undecided for the overhead's drift: the report says so, naming the case.
-				if (sameRow.verdict === 'undecided: calibration too coarse' && (sameRow.adjustment?.driftPct ?? 0) * 1.96 > 1) expect(same.warnings.join('\n')).toContain('probe-io (as file-io, ±');
+				if (sameRow.verdict === UNDECIDED_COARSE && (sameRow.adjustment?.driftPct ?? 0) * 1.96 > 1) expect(same.warnings.join('\n')).toContain('probe-io (as file-io, ±');
 				// Never faster, and never "unchanged" in the sense of an interval that rules the
 				// slowdown out: "no significant change" passes only while its interval still reaches
 				// past the 2% threshold (in CI at load 1.9 it read +3.3% [-0.2, +7.7], p 0.0004).
 				expect(['improvement', 'faster, within threshold'], describeReport(slower)).not.toContain(slowerRow.verdict);
-				expect(['regression', 'slower, within threshold', 'undecided: calibration too coarse', 'no significant change'], describeReport(slower)).toContain(slowerRow.verdict);
+				expect(['regression', 'slower, within threshold', UNDECIDED_COARSE, 'no significant change'], describeReport(slower)).toContain(slowerRow.verdict);
 				if (slowerRow.verdict === 'no significant change') expect(slowerRow.changeHighPct, describeReport(slower)).toBeGreaterThan(2);
 			}
 		});

@@ -114,9 +114,7 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 	const temp = createTempDir('rqc-calib-');
 	const signal = new AbortController().signal;
 	const limits = {cpus: 1, memory: '256m'};
-	// The release of the attempt whose measurements are asserted (see the loop below).
-	let release = `same-${suffix}-1`;
-	const widths: string[] = [];
+	const release = `same-${suffix}`;
 
 	beforeAll(async () => {
 		database = await createTestDatabase('rqc_cal');
@@ -129,24 +127,17 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		// (±3.4%) and the raw change (±3%) were too wide at load 4-6 and the verdict stayed undecided.
 		// A calibration matches by host, image and limits, not by release.
 		await runCalibration({suite, release: `calibration-${suffix}`, image: IMAGE, limits, rounds: 3, iterationsPerRound: 4, maxTimeMs: 60_000}, deps);
-		// Alternate the two modes so load drift on this shared machine hits both alike. This VM's
-		// vCPUs are time-sliced with other machines': in noisy spells that last minutes, 10-50% of the
-		// iterations take ×1.4-1.8 the CPU time (CI at load 2: bare metal 38-40k and 58-64k µs).
-		// With half the samples in each mode, a median is either, and the raw interval read
-		// [-30%, +77%]: no test can see a ×1.10 in that. So the sides are measured in attempts of
-		// their own release, a new one while the raw interval is wider than 12 points, for at most
-		// 150 s: the rule looks only at that interval's width, never at a verdict.
-		const deadline = Date.now() + 150_000;
-		for (let attempt = 1; ; attempt++) {
-			release = `same-${suffix}-${attempt}`;
-			for (let i = 0; i < 2; i++) {
-				expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');
-				expect((await runBenchmark({suite, mode: 'docker', release, image: IMAGE, limits}, deps)).status).toBe('completed');
-			}
-
-			const raw = (await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`, metric: 'cpu', noAdjust: true})).result.cases[0]!;
-			widths.push(`${(raw.changeLowPct ?? Number.NaN).toFixed(1)}..${(raw.changeHighPct ?? Number.NaN).toFixed(1)}`);
-			if ((raw.changeHighPct ?? Infinity) - (raw.changeLowPct ?? -Infinity) <= 12 || Date.now() > deadline) break;
+		// Two alternations of the two modes. What is asserted below is how rqc applies the overhead it
+		// calibrated, never what this machine measured: its vCPUs are time-sliced with other
+		// machines', and in noisy spells 10-50% of the iterations take ×1.4-1.8 the CPU time (CI at
+		// load 2: bare metal 38-40k and 58-64k µs). Two CI runs of session 7's rule (new attempts
+		// while the raw interval was wider than 12 points, for 150 s) measured the busybox sh's
+		// overhead anywhere from -8..+43% to +64..+95%, and the one accepted read +5.1% [-0.7, +9.1]:
+		// "no significant change", where the test expected "regression". Whether a 10% overhead can
+		// be seen through that is a fact of the host, shown in the figures printed below, not of rqc.
+		for (let i = 0; i < 2; i++) {
+			expect((await runBenchmark({suite, mode: 'bare_metal', release}, deps)).status).toBe('completed');
+			expect((await runBenchmark({suite, mode: 'docker', release, image: IMAGE, limits}, deps)).status).toBe('completed');
 		}
 	}, 360_000);
 
@@ -156,37 +147,38 @@ describeWith([requirePostgres(), requireDocker()], 'overhead adjustment: docker 
 		temp.cleanup();
 	});
 
-	// CPU time (user + system) carries the overhead steadily even on a loaded machine. Wall time
-	// does not here: on this shared 2-core box (load average 10-20) a cpus=1 container's wall
-	// overhead moved from ×1.3 during calibration to ×1.75 minutes later, so wall is not asserted.
+	// CPU time (user + system): wall time is not asserted; on this shared 2-core box (load average
+	// 10-20) a cpus=1 container's wall overhead moved from ×1.3 during calibration to ×1.75 minutes
+	// later.
 	it('the adjustment is applied with the case\'s own overhead and widens the interval; raw comparisons warn', async () => {
 		const describe = (report: Awaited<ReturnType<typeof loadComparison>>) => JSON.stringify(report.result.cases[0], (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v));
 		const adjusted = await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`, metric: 'cpu'});
 		expect(adjusted.isAdjusted).toBe(true);
-		expect(adjusted.candidate.calibrationId).toBeDefined();
+		const [calibration] = await store.listCalibrations();
+		expect(adjusted.candidate.calibrationId).toBe(calibration!.id);
 		const row = adjusted.result.cases[0]!;
-		expect(row.adjustment?.source).toBe('case');
-		expect(row.adjustment!.factor, describe(adjusted)).toBeGreaterThan(1.05);
+		// The case's own overhead, as calibrated: the cpu-loop case of this calibration, bare metal 1.
+		const own = calibration!.cases['cpu-loop']!.cpu!;
+		expect(row.adjustment, describe(adjusted)).toMatchObject({source: 'case', calibrationIds: [calibration!.id]});
+		expect(row.adjustment!.factor).toBeCloseTo(own.ratio, 10);
 
 		const raw = await loadComparison(store, {base: `${release}@bare-metal`, candidate: `${release}@docker`, metric: 'cpu', noAdjust: true});
 		expect(raw.isRawAcrossEnvironments).toBe(true);
-		const rawRow = raw.result.cases[0]!;
 		expect(raw.warnings.join(' ')).toContain('raw numbers across different environments');
+		expect(adjusted.warnings.join(' ')).not.toContain('raw numbers across different environments');
+		const rawRow = raw.result.cases[0]!;
+		expect(rawRow.adjustment).toBeUndefined();
+		// The same samples, the candidate's divided by the factor: the adjusted change is the raw one
+		// over the overhead, and so is the candidate's median.
+		expect(row.candidate!.median).toBe(rawRow.candidate!.median);
+		expect(row.adjustedCandidateMedian! / (row.candidate!.median / row.adjustment!.factor), describe(adjusted)).toBeCloseTo(1, 3);
+		expect((1 + row.changePct! / 100) / ((1 + rawRow.changePct! / 100) / row.adjustment!.factor), `${describe(adjusted)} ${describe(raw)}`).toBeCloseTo(1, 3);
 		// The calibration's own uncertainty is carried into the adjusted change's interval (as a ratio).
 		const logWidth = (r: typeof row) => Math.log((1 + r.changeHighPct! / 100) / (1 + r.changeLowPct! / 100));
 		expect(logWidth(row), describe(adjusted)).toBeGreaterThan(logWidth(rawRow));
-		// One line with the figures, for the record of runs on this shared machine.
-		process.stderr.write(`[issue 15] shell loop: ${widths.length} attempt(s), raw intervals ${widths.join(' ')}; raw ${rawRow.changePct?.toFixed(2)}% [${rawRow.changeLowPct?.toFixed(2)}, ${rawRow.changeHighPct?.toFixed(2)}] ${rawRow.verdict}; own-case overhead ×${row.adjustment!.factor.toFixed(3)} [${row.adjustment!.low.toFixed(3)}, ${row.adjustment!.high.toFixed(3)}]; adjusted ${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}\n`);
-		// issue 15: busybox's sh in the image costs about ×1.10 the host's dash, in CPU time.
-		expect(rawRow.verdict, `${widths.length} attempt(s), raw intervals ${widths.join(' ')}: ${describe(raw)}`).toBe('regression');
-		// Adjusted by the case's own overhead, the ×1.10 no longer reads as a regression and the
-		// change is nearer zero than the raw one. The adjusted verdict itself is not asserted beyond
-		// that: the shell's overhead moves between the calibration and the runs under load (at load
-		// 6 the same release once read −3%, "improvement"; at load 8 −1.8% [−4.2, −0.2], "faster,
-		// within threshold"), and a residue as small on the other side is "slower, within
-		// threshold", which the gate passes too. That is issue 15, still open.
-		expect(row.verdict, describe(adjusted)).not.toBe('regression');
-		expect(Math.abs(row.changePct!), describe(adjusted)).toBeLessThan(Math.abs(rawRow.changePct!));
+		// One line with the figures, for the record of runs on this shared machine (issue 15: busybox's
+		// sh in the image costs about ×1.10 the host's dash in CPU time, when the host is quiet).
+		process.stderr.write(`[issue 15] shell loop: raw ${rawRow.changePct?.toFixed(2)}% [${rawRow.changeLowPct?.toFixed(2)}, ${rawRow.changeHighPct?.toFixed(2)}] ${rawRow.verdict}; own-case overhead ×${row.adjustment!.factor.toFixed(3)} [${row.adjustment!.low.toFixed(3)}, ${row.adjustment!.high.toFixed(3)}]; adjusted ${row.changePct?.toFixed(2)}% [${row.changeLowPct?.toFixed(2)}, ${row.changeHighPct?.toFixed(2)}] ${row.verdict}\n`);
 	});
 
 	it('refuses without a matching calibration and names the rqc calibrate to run', async () => {
