@@ -60,6 +60,24 @@ export function toCopyText(value: unknown): string {
 	return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 }
 
+/**
+ * A PostgreSQL array literal of scalar values (numbers, strings, booleans, null), for a parameter
+ * cast to an array type: the same text node-postgres would send for a JS array, without its
+ * per-element conversion and quoting of numbers (a batch's summaries: 18 arrays of 150 values).
+ */
+export function toArrayLiteral(values: readonly unknown[]): string {
+	let text = '{';
+	for (let i = 0; i < values.length; i++) {
+		const value = values[i];
+		if (i > 0) text += ',';
+		if (value === null || value === undefined) text += 'NULL';
+		else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text += String(value);
+		else text += `"${String(value).replace(/["\\]/g, '\\$&')}"`;
+	}
+
+	return `${text}}`;
+}
+
 const DAY_MS = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDayText = '';

@@ -3,7 +3,7 @@
  * both share every query; only bulk writes differ, inside the driver.
  */
 import {UserError} from '../errors.js';
-import type {Driver, Executor} from './driver.js';
+import {toArrayLiteral, type Driver, type Executor} from './driver.js';
 import {summarizeValues, type ValueSummary} from '../stats/summary.js';
 import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
@@ -243,8 +243,11 @@ function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
 	return [...pairs.values()];
 }
 
-/** The summary rows of some pairs as one array per column: a wall row always, cpu and rss rows when they have values. */
-function toSummaryColumns(pairs: readonly PairValues[]): unknown[][] {
+/**
+ * The summary rows of some pairs as one array literal per column (for unnest of its parameters):
+ * a wall row always, cpu and rss rows when they have values.
+ */
+function toSummaryColumns(pairs: readonly PairValues[]): string[] {
 	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
 	for (const pair of pairs) {
 		for (const metric of SUMMARY_METRICS) {
@@ -257,7 +260,7 @@ function toSummaryColumns(pairs: readonly PairValues[]): unknown[][] {
 		}
 	}
 
-	return columns;
+	return columns.map((column) => toArrayLiteral(column));
 }
 
 const SUMMARY_PARAMS = SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ');
@@ -294,7 +297,7 @@ async function writeSummaries(tx: Executor, pairs: readonly PairValues[]): Promi
  * sample time range (first_sample_at, last_sample_at) to the batch's, duplicates included: a
  * range wider than the stored samples is still right, one narrower is not.
  */
-async function writeBatchSummaries(tx: Executor, runIds: readonly number[], bounds: SampleBounds, columns: readonly unknown[][]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
+async function writeBatchSummaries(tx: Executor, runIds: readonly number[], bounds: SampleBounds, columns: readonly string[]): Promise<{missing: number[]; stale: Array<{runId: number; caseName: string}>}> {
 	const n = SUMMARY_COLUMNS.length;
 	const [row] = await tx.query<{missing: Array<number | string>; stale_runs: Array<number | string>; stale_cases: string[]}>(
 		`WITH batch AS (
@@ -343,7 +346,7 @@ function refuseUnknownRuns(missing: readonly number[]): Error {
  */
 async function writeSampleBatch(tx: Executor, rows: ReadonlyArray<readonly unknown[]>, runIds: readonly number[], bounds: SampleBounds, pairs: readonly PairValues[], duplicates: 'skip' | 'throw'): Promise<number> {
 	// The batch's summaries are computed while the server stores its samples.
-	let columns: unknown[][] | undefined;
+	let columns: string[] | undefined;
 	const written = await tx.bulkInsert('samples', SAMPLE_COLUMNS, rows, {duplicates, whileWriting() {
 		columns = toSummaryColumns(pairs);
 	}});

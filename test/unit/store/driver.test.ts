@@ -1,5 +1,6 @@
+import {PGlite} from '@electric-sql/pglite';
 import {describe, expect, it} from 'vitest';
-import {buildInsert, rowsPerStatement, toCopyText, toIsoText} from '../../../source/store/driver.js';
+import {buildInsert, rowsPerStatement, toArrayLiteral, toCopyText, toIsoText} from '../../../source/store/driver.js';
 
 describe('COPY text encoding', () => {
 	it.each([
@@ -15,6 +16,33 @@ describe('COPY text encoding', () => {
 		[{a: 'b\tc'}, '{"a":"b\\\\tc"}'],
 	])('%j → %s', (value, expected) => {
 		expect(toCopyText(value)).toBe(expected);
+	});
+});
+
+// issue 13: a batch's summaries go as array literals rqc writes itself; PostgreSQL (PGlite) must
+// read back exactly the values, whatever a case's name holds.
+describe('array literal of a parameter', () => {
+	it('reads back the same texts, numbers and nulls', async () => {
+		const texts = ['plain', 'with space', 'comma,inside', 'quote"inside', 'back\\slash', '{braces}', 'NULL', '', ' lead', 'ünïcode ✓', 'tab\there', null];
+		const numbers = [0, -1, 1.5, 1e21, 1.234_567_890_123_456_8e-300, Number.MAX_SAFE_INTEGER, null];
+		const db = await PGlite.create();
+		try {
+			const {rows} = await db.query<{t: Array<string | null>; f: Array<number | null>; b: Array<string | null>; n: number}>(
+				'SELECT $1::text[] AS t, $2::float8[] AS f, $3::bigint[]::text[] AS b, cardinality($4::integer[]) AS n',
+				[toArrayLiteral(texts), toArrayLiteral(numbers), toArrayLiteral([9_007_199_254_740_993n, 2, null]), toArrayLiteral([])]);
+			expect(rows[0]!.t).toEqual(texts);
+			expect(rows[0]!.f).toEqual(numbers);
+			expect(rows[0]!.b).toEqual(['9007199254740993', '2', null]);
+			expect(rows[0]!.n).toBe(0);
+		} finally {
+			await db.close();
+		}
+	});
+
+	it('writes what node-postgres would, without quoting numbers', () => {
+		expect(toArrayLiteral([1, 2.5, null])).toBe('{1,2.5,NULL}');
+		expect(toArrayLiteral(['a"b', 'c\\d'])).toBe('{"a\\"b","c\\\\d"}');
+		expect(toArrayLiteral([Number.NaN, Number.POSITIVE_INFINITY])).toBe('{NaN,Infinity}');
 	});
 });
 
