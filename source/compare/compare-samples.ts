@@ -48,6 +48,19 @@ export function isCalibrationTooCoarse(adjustment: CaseAdjustment | undefined, r
 	return reachesPast && adjustmentHalfWidth > thresholdPct / 100 / 2;
 }
 
+/**
+ * A warning when cases read "no significant change" while their interval still reaches past the
+ * threshold on the slower side: the runs could not rule out a regression of the threshold's size,
+ * yet a gate passes them. Undefined when no such case. Pure.
+ */
+export function getWideIntervalWarning(cases: ReadonlyArray<{readonly caseName: string; readonly verdict: string; readonly changeLowPct?: number; readonly changeHighPct?: number}>, thresholdPct: number): string | undefined {
+	const wide = cases.filter((c) => c.verdict === 'no significant change' && c.changeHighPct !== undefined && c.changeHighPct > thresholdPct);
+	if (wide.length === 0) return undefined;
+	const sign = (pct: number): string => `${pct > 0 ? '+' : ''}${pct.toFixed(1)}%`;
+	const named = wide.slice(0, 3).map((c) => `${c.caseName} (${c.changeLowPct === undefined ? '' : `${sign(c.changeLowPct)}..`}${sign(c.changeHighPct!)})`);
+	return `${wide.length} case(s) read "no significant change" with an interval reaching past the ${thresholdPct}% threshold, so a regression of that size is not ruled out: ${named.join(', ')}${wide.length > 3 ? ` and ${wide.length - 3} more` : ''}; more iterations, or runs on a quieter host, narrow the intervals`;
+}
+
 /** The overhead applied to one case: candidate values are divided by `factor`. */
 export interface CaseAdjustment {
 	readonly factor: number;

@@ -12,7 +12,7 @@ import type {Calibration, Release, Run, RunMode, Sample} from '../store/records.
 import type {Store} from '../store/store.js';
 import type {Correction} from '../stats/multiple-testing.js';
 import {computeCaseAdjustment, getDriftWarning, getLoadWarning} from './adjustment.js';
-import {compareSampleSets, type FailureSummary, type SampleComparison} from './compare-samples.js';
+import {compareSampleSets, getWideIntervalWarning, type FailureSummary, type SampleComparison} from './compare-samples.js';
 import {
 	describeEnvironment, findCalibrations, getCalibrateCommand, getEnvironmentKey,
 	getEnvironmentWarnings, needsAdjustment, toSideEnvironment, type Metric, type SideEnvironment,
@@ -290,6 +290,8 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 
 	const driftWarning = getDriftWarning(result.cases, result.thresholdPct);
 	if (driftWarning) warnings.push(driftWarning);
+	const wideWarning = getWideIntervalWarning(result.cases, result.thresholdPct);
+	if (wideWarning) warnings.push(wideWarning);
 
 	const side = (selector: Selector, picked: PickedRuns, samples: number, calibration: Calibration | undefined): ComparisonSide => ({
 		selector: selector.mode ? `${selector.release}@${selector.mode}` : selector.release,

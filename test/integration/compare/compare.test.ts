@@ -75,6 +75,11 @@ describeWith([requirePostgres()], 'rqc compare on PostgreSQL, from real bare-met
 		expect(report.hasRegression).toBe(true);
 		expect(report.isAdjusted).toBe(false);
 		expect(report.base.environmentLabel).toBe('bare metal');
+		// The steady case names itself in a warning exactly when its no-change does not rule out a
+		// regression of the threshold's size.
+		const steady = report.result.cases.find((c) => c.caseName === 'steady')!;
+		const isWide = steady.verdict === 'no significant change' && steady.changeHighPct! > 2;
+		expect(report.warnings.some((w) => w.includes('so a regression of that size is not ruled out: steady (')), JSON.stringify(steady)).toBe(isWide);
 	});
 
 	it('names the known releases when one is unknown', async () => {

@@ -19,9 +19,9 @@ describe('comparison run selection (PGlite)', () => {
 	const temp = createTempDir('rqc-select-');
 	let store: Store;
 
-	async function addRun(release: string, suite: string, environment: ExecutionEnvironment, center: number, startedAt: Date, cases = ['x', 'y']): Promise<number> {
+	async function addRun(release: string, suite: string, environment: ExecutionEnvironment, center: number, startedAt: Date, cases = ['x', 'y'], step = 1000): Promise<number> {
 		const run = await store.createRun({release, suite, mode: environment.runtime, environment, status: 'completed', startedAt, endedAt: startedAt});
-		await store.insertSamples(cases.flatMap((caseName) => Array.from({length: 8}, (_, i) => ({runId: run.id, caseName, iteration: i, time: new Date(startedAt.getTime() + i), wallNs: center + i * 1000, exitCode: 0}))));
+		await store.insertSamples(cases.flatMap((caseName) => Array.from({length: 8}, (_, i) => ({runId: run.id, caseName, iteration: i, time: new Date(startedAt.getTime() + i), wallNs: center + i * step, exitCode: 0}))));
 		return run.id;
 	}
 
@@ -32,6 +32,9 @@ describe('comparison run selection (PGlite)', () => {
 		await addRun('r2', 'api', bare, 1e6, new Date('2026-01-03T00:00:00Z'));
 		await addRun('r2', 'cli', bare, 5e6, new Date('2026-01-03T00:00:01Z'));
 		await addRun('r3', 'api', otherHost, 1e6, new Date('2026-01-04T00:00:00Z'));
+		// Samples spread over ±35%: no change can be told, nor a 2% regression ruled out.
+		await addRun('w1', 'api', bare, 1e6, new Date('2026-01-05T00:00:00Z'), ['x'], 100_000);
+		await addRun('w2', 'api', bare, 1e6, new Date('2026-01-06T00:00:00Z'), ['x'], 100_000);
 	}, 60_000);
 
 	afterAll(async () => {
@@ -70,6 +73,16 @@ describe('comparison run selection (PGlite)', () => {
 	it('warns when the sides ran on different hosts', async () => {
 		const report = await loadComparison(store, {base: 'r2', candidate: 'r3', suite: 'api'});
 		expect(report.warnings).toEqual(['the two sides ran on different hosts (a vs b): differences may come from the hardware, not the release']);
+	});
+
+	it('warns when a no-change does not rule out a regression of the threshold\'s size', async () => {
+		const report = await loadComparison(store, {base: 'w1', candidate: 'w2'});
+		const row = report.result.cases[0]!;
+		expect(row.verdict).toBe('no significant change');
+		expect(row.changeHighPct).toBeGreaterThan(2);
+		expect(report.warnings).toEqual([expect.stringMatching(/^1 case\(s\) read "no significant change" with an interval reaching past the 2% threshold, so a regression of that size is not ruled out: x \(-\d+\.\d%\.\.\+\d+\.\d%\)/)]);
+		// At a threshold wider than the interval the same runs rule it out.
+		expect((await loadComparison(store, {base: 'w1', candidate: 'w2', thresholdPct: 90})).warnings).toEqual([]);
 	});
 
 	it('says which runs exist when the suite or mode has none', async () => {
