@@ -37,7 +37,9 @@ const ALTERNATIONS = Number(args.alternations);
 const limits = {cpus: 1, memory: '512m'};
 const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 const pct = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
-const describe = (row) => `${pct(row.changePct)} [${pct(row.changeLowPct)}, ${pct(row.changeHighPct)}] ${row.verdict}`;
+// The quartiles of each side (µs of CPU time) show a spell: a side whose p75 stands far above its median.
+const quartiles = (side) => `${Math.round(side.p25)}/${Math.round(side.median)}/${Math.round(side.p75)}`;
+const describe = (row) => `${pct(row.changePct)} [${pct(row.changeLowPct)}, ${pct(row.changeHighPct)}] ${row.verdict} (p25/median/p75 ${quartiles(row.base)} vs ${quartiles(row.candidate)})`;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rqc-probe-precision-'));
 const store = await openStore({databaseUrl: undefined, pgliteDir: path.join(dataDir, 'pglite')});
