@@ -11,7 +11,7 @@ import {toJson} from '../json.js';
 import type {Calibration, RatioEstimate} from '../store/records.js';
 import {listDrifts} from '../compare/calibration-quality.js';
 import {formatTableLines} from '../text/table.js';
-import {displayWidth, fit, formatBytes, paint} from '../text/text.js';
+import {displayWidth, fit, formatBytes, nameSome, paint} from '../text/text.js';
 import type {CommandSpec} from './types.js';
 
 function formatRatio(estimate: RatioEstimate | undefined, withDrift = false): string {
@@ -75,7 +75,7 @@ export function formatQuality(calibration: Calibration, hasColor: boolean): stri
 	// An overhead that moved between rounds by more than the target will not hold for runs made
 	// at another time: compare widens each adjustment by it (issue 15).
 	const drifts = listDrifts(calibration.cases, quality.targetPct);
-	const drifted = drifts.length === 0 ? [] : [paint(`! the overhead itself moved between rounds, beyond the measurement noise: ${drifts.slice(0, 3).map((d) => `${d.case} ${d.dimension} ±${d.driftPct.toFixed(1)}%`).join(', ')}${drifts.length > 3 ? ` and ${drifts.length - 3} more` : ''}; rqc compare widens the adjustments by it, so cases of that kind may read "undecided: calibration too coarse" (calibrate your own suite right before its runs for those)`, 'yellow', hasColor)];
+	const drifted = drifts.length === 0 ? [] : [paint(`! the overhead itself moved between rounds, beyond the measurement noise: ${nameSome(drifts.map((d) => `${d.case} ${d.dimension} ±${d.driftPct.toFixed(1)}%`))}; rqc compare widens the adjustments by it, so cases of that kind may read "undecided: calibration too coarse" (calibrate your own suite right before its runs for those)`, 'yellow', hasColor)];
 	if (quality.isWithinTarget) return [`${head}: within the target ±${quality.targetPct}%`, ...drifted].join('\n');
 	return [
 		`${head}: wider than the target ±${quality.targetPct}%`,

@@ -9,6 +9,7 @@
 import type {Calibration, CaseProfile, RatioEstimate, Run} from '../store/records.js';
 import {UNDECIDED_COARSE, type CaseAdjustment} from './compare-samples.js';
 import type {Metric} from './environment.js';
+import {nameSome} from '../text/text.js';
 
 const Z95 = 1.959_963_984_540_054;
 
@@ -121,8 +122,8 @@ export function computeCaseAdjustment(
 export function getDriftWarning(cases: ReadonlyArray<{readonly caseName: string; readonly verdict: string; readonly adjustment?: CaseAdjustment}>, thresholdPct: number): string | undefined {
 	const drifting = cases.filter((c) => c.verdict === UNDECIDED_COARSE && (c.adjustment?.driftPct ?? 0) * Z95 > thresholdPct / 2);
 	if (drifting.length === 0) return undefined;
-	const named = drifting.slice(0, 3).map((c) => `${c.caseName} (${c.adjustment!.source === 'workload' ? `as ${c.adjustment!.workload ?? 'a workload'}` : 'own case'}, ±${(c.adjustment!.driftPct! * Z95).toFixed(1)}%)`);
-	return `${drifting.length} case(s) undecided because the container's overhead for them moved between calibration rounds by more than the threshold allows: ${named.join(', ')}${drifting.length > 3 ? ` and ${drifting.length - 3} more` : ''}; that movement is the host's (I/O on a shared disk, load), so a longer calibration will not narrow it: compare docker runs with docker runs, or calibrate your suite right before its runs on a quieter host`;
+	const named = drifting.map((c) => `${c.caseName} (${c.adjustment!.source === 'workload' ? `as ${c.adjustment!.workload ?? 'a workload'}` : 'own case'}, ±${(c.adjustment!.driftPct! * Z95).toFixed(1)}%)`);
+	return `${drifting.length} case(s) undecided because the container's overhead for them moved between calibration rounds by more than the threshold allows: ${nameSome(named)}; that movement is the host's (I/O on a shared disk, load), so a longer calibration will not narrow it: compare docker runs with docker runs, or calibrate your suite right before its runs on a quieter host`;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type {CalibrationPoint, CalibrationResult} from './calibration.js';
 import type {CaseProfile, RatioEstimate} from '../store/records.js';
+import {nameSome} from '../text/text.js';
 import {medianSorted, sortAscending} from '../stats/descriptive.js';
 
 /** The dimensions whose interval must reach the target (rss is a by-product, not a time). */
@@ -65,8 +66,7 @@ export function describeImprecision(widths: readonly WidthEntry[], options: {tar
 		reasons.push(`the host was busy: load average ${options.loadAverage[0].toFixed(2)} at the start and ${options.loadAverage[1].toFixed(2)} at the end on ${options.cores} core(s); other work moves both sides' times`);
 	}
 
-	const noisy = over.slice(0, 3).map((w) => `${w.case} ${w.dimension} ±${formatWidth(w.halfWidthPct)}`);
-	reasons.push(`noisiest: ${noisy.join(', ')}${over.length > 3 ? ` and ${over.length - 3} more` : ''} (target ±${options.targetPct}%)`);
+	reasons.push(`noisiest: ${nameSome(over.map((w) => `${w.case} ${w.dimension} ±${formatWidth(w.halfWidthPct)}`))} (target ±${options.targetPct}%)`);
 	if (options.stoppedBy === 'time') reasons.push('the time budget ended first: a longer --max-time narrows the intervals');
 	return reasons;
 }

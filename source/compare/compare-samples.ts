@@ -21,6 +21,7 @@ import {mannWhitneyUSorted, minSamplesForUTest} from '../stats/mann-whitney.js';
 import {computeMedianCiSorted, minSamplesForMedianCi} from '../stats/median-ci.js';
 import {adjustPValues, type Correction} from '../stats/multiple-testing.js';
 import {hashSeed} from '../stats/random.js';
+import {formatPercent, nameSome} from '../text/text.js';
 import {createVerdictCounts, type Verdict} from './verdicts.js';
 
 export type {Verdict} from './verdicts.js';
@@ -56,9 +57,8 @@ export function isCalibrationTooCoarse(adjustment: CaseAdjustment | undefined, r
 export function getWideIntervalWarning(cases: ReadonlyArray<{readonly caseName: string; readonly verdict: string; readonly changeLowPct?: number; readonly changeHighPct?: number}>, thresholdPct: number): string | undefined {
 	const wide = cases.filter((c) => c.verdict === 'no significant change' && c.changeHighPct !== undefined && c.changeHighPct > thresholdPct);
 	if (wide.length === 0) return undefined;
-	const sign = (pct: number): string => `${pct > 0 ? '+' : ''}${pct.toFixed(1)}%`;
-	const named = wide.slice(0, 3).map((c) => `${c.caseName} (${c.changeLowPct === undefined ? '' : `${sign(c.changeLowPct)}..`}${sign(c.changeHighPct!)})`);
-	return `${wide.length} case(s) read "no significant change" with an interval reaching past the ${thresholdPct}% threshold, so a regression of that size is not ruled out: ${named.join(', ')}${wide.length > 3 ? ` and ${wide.length - 3} more` : ''}; more iterations, or runs on a quieter host, narrow the intervals`;
+	const named = wide.map((c) => `${c.caseName} (${c.changeLowPct === undefined ? '' : `${formatPercent(c.changeLowPct)}..`}${formatPercent(c.changeHighPct)})`);
+	return `${wide.length} case(s) read "no significant change" with an interval reaching past the ${thresholdPct}% threshold, so a regression of that size is not ruled out: ${nameSome(named)}; more iterations, or runs on a quieter host, narrow the intervals`;
 }
 
 /** The overhead applied to one case: candidate values are divided by `factor`. */

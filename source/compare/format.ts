@@ -4,7 +4,7 @@
  * Labels, symbols and colours come from the one table in verdicts.ts.
  */
 import {formatTableLines} from '../text/table.js';
-import {formatBytes, formatDuration, paint, type Color} from '../text/text.js';
+import {formatBytes, formatDuration, formatPercent, paint, type Color} from '../text/text.js';
 import {UNDECIDED_COARSE, type CaseAdjustment, type CaseComparison, type SampleComparison, type SideSummary} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
 import {judgeGate, orderByVerdict, summarizeCounts, VERDICT_LABELS, VERDICTS, type Verdict} from './verdicts.js';
@@ -25,13 +25,6 @@ export function formatValue(value: number | undefined, unit: ComparisonReport['u
 export function formatSignedValue(value: number | undefined, unit: ComparisonReport['unit']): string {
 	if (value === undefined || !Number.isFinite(value)) return '-';
 	return `${value < 0 ? '-' : '+'}${formatValue(Math.abs(value), unit)}`;
-}
-
-/** "+6.5%", "-0.3%". */
-export function formatPercent(value: number | undefined, digits = 1): string {
-	if (value === undefined || !Number.isFinite(value)) return value === undefined ? '-' : (value > 0 ? '+∞%' : '-∞%');
-	const fixed = value.toFixed(digits);
-	return `${value >= 0 && !fixed.startsWith('-') ? '+' : ''}${fixed}%`;
 }
 
 /** The half-width of a side's median interval relative to the median: "±1.2%", "±∞". */

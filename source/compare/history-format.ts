@@ -2,7 +2,8 @@
 import asciichart from 'asciichart';
 import {paint} from '../text/text.js';
 import type {Metric} from './environment.js';
-import {formatP, formatPercent, formatValue} from './format.js';
+import {formatP, formatValue} from './format.js';
+import {formatPercent} from '../text/text.js';
 import type {CaseHistory, ReleaseChangePoint} from './history.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';

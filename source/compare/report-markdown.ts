@@ -6,9 +6,10 @@
  */
 import type {ComparisonReport} from './load-comparison.js';
 import {
-	describeCorrection, describeGeomean, describeVerdict, formatChange, formatChangeInterval, formatP, formatPercent,
+	describeCorrection, describeGeomean, describeVerdict, formatChange, formatChangeInterval, formatP,
 	formatValue, summarizeComparison, VERDICT_SYMBOL, type GateOptions,
 } from './format.js';
+import {formatPercent} from '../text/text.js';
 import {judgeGate, orderByVerdict} from './verdicts.js';
 
 /** Text safe in a table cell: pipes, backslashes and emphasis escaped, HTML's <>& as entities, one line. */

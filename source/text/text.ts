@@ -140,6 +140,18 @@ export function formatBytes(bytes: number | undefined, style: ByteStyle = 'binar
 	return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
 }
 
+/** A signed percentage: "+6.5%", "-0.3%". */
+export function formatPercent(value: number | undefined, digits = 1): string {
+	if (value === undefined || !Number.isFinite(value)) return value === undefined ? '-' : (value > 0 ? '+∞%' : '-∞%');
+	const fixed = value.toFixed(digits);
+	return `${value >= 0 && !fixed.startsWith('-') ? '+' : ''}${fixed}%`;
+}
+
+/** The first `shown` items joined, the rest counted: "a, b, c and 2 more". */
+export function nameSome(items: readonly string[], shown = 3): string {
+	return `${items.slice(0, shown).join(', ')}${items.length > shown ? ` and ${items.length - shown} more` : ''}`;
+}
+
 /** Nanoseconds as a short human duration: 1.23 s, 45.6 ms, 789 µs, 12 ns. */
 export function formatDuration(ns: number | undefined): string {
 	if (ns === undefined || !Number.isFinite(ns)) return '-';

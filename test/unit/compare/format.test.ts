@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {compareSampleSets} from '../../../source/compare/compare-samples.js';
 import {toSideEnvironment} from '../../../source/compare/environment.js';
-import {formatComparisonTable, formatPercent, formatSpread} from '../../../source/compare/format.js';
+import {formatComparisonTable, formatSpread} from '../../../source/compare/format.js';
+import {formatPercent} from '../../../source/text/text.js';
 import type {ComparisonReport} from '../../../source/compare/load-comparison.js';
 import {parseAlpha, parseCorrection, parseFormat, parseThreshold, toComparisonJson} from '../../../source/commands/compare.js';
 import {UserError} from '../../../source/errors.js';
