@@ -96,6 +96,12 @@ export interface CompareOptions {
 	readonly failures?: {readonly base?: ReadonlyMap<string, FailureSummary>; readonly candidate?: ReadonlyMap<string, FailureSummary>};
 	readonly seed?: number;
 	readonly resamples?: number;
+	/**
+	 * How many of each case's values came from each run, in the order they appear (a side's values
+	 * grouped by run). With two or more runs on a side, whole runs are resampled too and the wider
+	 * interval is kept: runs on a shared host differ by more than their samples show.
+	 */
+	readonly runLengths?: {readonly base?: ReadonlyMap<string, readonly number[]>; readonly candidate?: ReadonlyMap<string, readonly number[]>};
 	/** The overhead to divide each candidate case by, when the sides ran in different environments. */
 	readonly adjustmentFor?: (caseName: string) => CaseAdjustment | undefined;
 	/** Compute the Hodges-Lehmann shift too (m·n work per case; default true). */
@@ -132,6 +138,11 @@ export interface CaseComparison {
 	readonly failures: {readonly base: number; readonly candidate: number; readonly firstReason: string | undefined} | undefined;
 	readonly changeLowPct: number | undefined;
 	readonly changeHighPct: number | undefined;
+	/**
+	 * What the change interval resampled: 'samples' one by one, or whole 'runs' (the wider, when a
+	 * side had two or more runs whose medians differ more than their samples account for).
+	 */
+	readonly intervalBasis: 'samples' | 'runs' | undefined;
 	/** Hodges-Lehmann shift of the (adjusted) candidate against the base, in the metric's unit. */
 	readonly shift: {readonly estimate: number; readonly low: number; readonly high: number} | undefined;
 	readonly pValue: number | undefined;
@@ -169,6 +180,23 @@ export interface SampleComparison {
 	/** Cases with enough samples but left out of the geometric mean (a median of 0). */
 	readonly geomeanExcluded: readonly string[];
 	readonly counts: Readonly<Record<Verdict, number>>;
+}
+
+/**
+ * A side's values cut into its runs, each ascending, by the runs' lengths; one run when the
+ * lengths are absent or do not add up to the values (the values then cannot be attributed).
+ * Runs without values are left out. Pure.
+ */
+export function splitRuns(values: readonly number[] | Float64Array, lengths: readonly number[] | undefined): Float64Array[] {
+	if (!lengths || lengths.length < 2 || lengths.reduce((sum, n) => sum + n, 0) !== values.length) return [sortAscending(values)];
+	const runs: Float64Array[] = [];
+	let start = 0;
+	for (const length of lengths) {
+		if (length > 0) runs.push(sortAscending(values.slice(start, start + length)));
+		start += length;
+	}
+
+	return runs;
 }
 
 /** How many samples a side needs: enough for a finite median CI and for the U test to reach alpha. */
@@ -217,7 +245,7 @@ export function compareSampleSets(
 		candidate: SideSummary | undefined;
 		adjustment: CaseAdjustment | undefined;
 		adjustedCandidateMedian: number | undefined;
-		ratio?: {ratio: number; low: number; high: number; replicates: Float64Array};
+		ratio?: {ratio: number; low: number; high: number; replicates: Float64Array; basis: 'samples' | 'runs'};
 		shift?: {estimate: number; low: number; high: number};
 		pValue: number;
 	}
@@ -242,6 +270,8 @@ export function compareSampleSets(
 		if (baseSorted.length < minSamples || candidateSorted.length < minSamples) return partial;
 
 		const adjusted = factor === 1 ? candidateSorted : candidateSorted.map((v) => v / factor);
+		const baseRuns = splitRuns(baseValues!, options.runLengths?.base?.get(caseName));
+		const candidateRuns = splitRuns(candidateValues!, options.runLengths?.candidate?.get(caseName));
 		partial.pValue = mannWhitneyUSorted(adjusted, baseSorted).pValue;
 		// A base median of 0 makes every ratio infinite or undefined: decide on the shift instead.
 		const isShiftBasis = partial.base!.median === 0;
@@ -251,6 +281,7 @@ export function compareSampleSets(
 				resamples,
 				confidence,
 				...(adjustment ? {divideBy: factorFromInterval(adjustment.factor, adjustment.low, adjustment.high, adjustment.confidence ?? 0.95)} : {}),
+				...(baseRuns.length > 1 || candidateRuns.length > 1 ? {runs: {base: baseRuns, candidate: candidateRuns}} : {}),
 			});
 		}
 
@@ -313,6 +344,7 @@ export function compareSampleSets(
 			changeLowPct: ratio ? (ratio.low - 1) * 100 : undefined,
 			changeHighPct: ratio ? (ratio.high - 1) * 100 : undefined,
 			changeBasis: isShiftBasis ? 'shift' : 'ratio',
+			intervalBasis: ratio?.basis,
 			isInGeomean: ratio !== undefined && isUsableRatio(ratio),
 			failures: baseFailed || candidateFailed
 				? {base: baseFailure?.count ?? 0, candidate: candidateFailure?.count ?? 0, firstReason: (candidateFailed ? candidateFailure : baseFailure)?.firstReason}

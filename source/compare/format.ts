@@ -4,7 +4,7 @@
  * Labels, symbols and colours come from the one table in verdicts.ts.
  */
 import {formatTableLines} from '../text/table.js';
-import {formatBytes, formatDuration, formatPercent, paint, type Color} from '../text/text.js';
+import {formatBytes, formatDuration, formatPercent, nameSome, paint, type Color} from '../text/text.js';
 import {UNDECIDED_COARSE, type CaseAdjustment, type CaseComparison, type SampleComparison, type SideSummary} from './compare-samples.js';
 import type {ComparisonReport} from './load-comparison.js';
 import {judgeGate, orderByVerdict, summarizeCounts, VERDICT_LABELS, VERDICTS, type Verdict} from './verdicts.js';
@@ -65,6 +65,17 @@ export function formatAdjustment(adjustment: CaseAdjustment | undefined): string
 	const halfWidth = Math.max(adjustment.factor / adjustment.low - 1, adjustment.high / adjustment.factor - 1) * 100;
 	const source = adjustment.source === 'case' ? 'own case' : (adjustment.source === 'workload' ? adjustment.workload ?? 'workload' : 'mean*');
 	return `÷${adjustment.factor.toFixed(3)} ±${Number.isFinite(halfWidth) ? halfWidth.toFixed(1) : '∞'}% ${source}`;
+}
+
+/**
+ * A note naming the cases whose interval came from resampling whole runs (when a side has
+ * several runs whose medians differ by more than their samples' spread), and what narrows it;
+ * undefined when none did. Pure.
+ */
+export function describeRunIntervals(rows: readonly CaseComparison[]): string | undefined {
+	const names = rows.filter((r) => r.intervalBasis === 'runs').map((r) => r.caseName);
+	if (names.length === 0) return undefined;
+	return `interval from whole runs for ${nameSome(names)}: their runs' medians differ by more than their samples' spread, so runs, not single samples, were resampled (more runs, alternated, narrow it)`;
 }
 
 /** Footnotes saying what the overhead sources mean, for the sources present. */
@@ -168,6 +179,8 @@ export function formatComparisonTable(report: ComparisonReport, hasColor: boolea
 	const gate = judgeGate(result.counts, result.commonCases, options);
 	if (options.isGated && gate.isFailing) lines.push(paint(`gate: fails (${gate.reasons.join('; ')})`, 'red', hasColor));
 	if (report.isAdjusted) lines.push(...describeAdjustmentSources(result.cases));
+	const runIntervals = describeRunIntervals(result.cases);
+	if (runIntervals) lines.push(runIntervals);
 
 	return lines.join('\n');
 }

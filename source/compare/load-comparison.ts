@@ -140,7 +140,8 @@ export function getMetricValue(sample: Sample, metric: Metric): number | undefin
 }
 
 // v2: verdicts with failures, missing cases and the correction (issue 12); v1 reports lack them.
-const CACHE_PREFIX = 'rqc:compare:v2:';
+// v3: intervals of several runs a side resample whole runs too; v2 reports were narrower.
+const CACHE_PREFIX = 'rqc:compare:v3:';
 const CACHE_TTL_SECONDS = 24 * 3600;
 
 /** A failed iteration's exit code in words: "exit code 1", "timed out (exit 124)", "killed by signal 9 (exit 137: OOM kill or timeout)". */
@@ -247,26 +248,31 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 
 		return groups;
 	};
-	const group = (rows: Awaited<ReturnType<Store['getSampleValues']>>): Map<string, number[]> => {
+	// Each case's values, and how many came from each run in turn: the interval resamples whole
+	// runs too when a side has several (runs on a shared host differ by more than their samples show).
+	const group = (rows: Awaited<ReturnType<Store['getSampleValues']>>): {values: Map<string, number[]>; runLengths: Map<string, number[]>} => {
 		const groups = new Map<string, number[]>();
+		const runLengths = new Map<string, number[]>();
 		for (const row of rows) {
 			const name = isQualified ? `${suiteOfRun.get(row.runId) ?? '?'}/${row.caseName}` : row.caseName;
 			const list = groups.get(name);
 			if (list) {
 				for (const v of row.values) list.push(v);
+				runLengths.get(name)!.push(row.values.length);
 			} else {
 				groups.set(name, row.values);
+				runLengths.set(name, [row.values.length]);
 			}
 		}
 
-		return groups;
+		return {values: groups, runLengths};
 	};
 
 	// Issue 15: each case's profile, from the bare-metal side when there is one, to match it to a calibration workload.
 	const profileRuns = isDifferent && !request.noAdjust ? (base.environment.runtime === 'bare_metal' || candidate.environment.runtime !== 'bare_metal' ? base.runs : candidate.runs) : [];
 	const profiles = await store.getCaseProfiles(profileRuns.map((r) => r.id));
-	const baseGroups = group(baseValues);
-	const candidateGroups = group(candidateValues);
+	const {values: baseGroups, runLengths: baseRunLengths} = group(baseValues);
+	const {values: candidateGroups, runLengths: candidateRunLengths} = group(candidateValues);
 	const count = (groups: Map<string, number[]>): number => [...groups.values()].reduce((sum, list) => sum + list.length, 0);
 	const result = compareSampleSets(
 		baseGroups,
@@ -278,6 +284,7 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			withShift: request.withShift,
 			isStrict: request.isStrict,
 			correction: request.correction,
+			runLengths: {base: baseRunLengths, candidate: candidateRunLengths},
 			failures: {base: groupFailures(baseFailed), candidate: groupFailures(candidateFailed)},
 			...(isDifferent && !request.noAdjust
 				? {adjustmentFor: (caseName: string) => {

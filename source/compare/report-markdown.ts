@@ -6,7 +6,7 @@
  */
 import type {ComparisonReport} from './load-comparison.js';
 import {
-	describeCorrection, describeGeomean, describeVerdict, formatChange, formatChangeInterval, formatP,
+	describeCorrection, describeGeomean, describeRunIntervals, describeVerdict, formatChange, formatChangeInterval, formatP,
 	formatValue, summarizeComparison, VERDICT_SYMBOL, type GateOptions,
 } from './format.js';
 import {formatPercent} from '../text/text.js';
@@ -63,6 +63,8 @@ export function formatComparisonMarkdown(report: ComparisonReport, options: Gate
 	}
 
 	lines.push(`- **Correction:** ${cell(describeCorrection(result))}`);
+	const runIntervals = describeRunIntervals(result.cases);
+	if (runIntervals) lines.push(`- **Intervals:** ${cell(runIntervals)}`);
 	for (const warning of report.warnings) lines.push(`- ⚠ ${cell(warning)}`);
 	return lines.join('\n') + '\n';
 }

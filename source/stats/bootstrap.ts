@@ -5,6 +5,12 @@
  * that distribution instead of drawing n indices: the replicates are distributed exactly as
  * a plain resample-and-take-the-median bootstrap, at O(log n) a replicate instead of O(n).
  * `sampleMedianDirect` is the plain bootstrap, kept to test the fast sampler against.
+ *
+ * Samples from several runs are not independent draws from one distribution: on a shared host a
+ * whole run can fall in a spell of slower CPU. Resampling the samples alone then gives an interval
+ * as narrow as if every sample were independent. `createRunMedianSampler` resamples whole runs
+ * instead (a cluster bootstrap, as in Kalibera and Jones, "Rigorous benchmarking in reasonable
+ * time", 2013), and `bootstrapRatioOfMedians` keeps whichever of the two intervals is wider.
  */
 import {medianSorted, quantileSorted} from './descriptive.js';
 import {binomialPmf, binomialUpperTail, normalQuantile} from './distributions.js';
@@ -89,6 +95,69 @@ export function createMedianSampler(sorted: ArrayLike<number>): (random: Rng) =>
 	};
 }
 
+/** How many values of an ascending array are <= v. */
+function countAtMost(sorted: ArrayLike<number>, v: number): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (sorted[mid]! <= v) lo = mid + 1;
+		else hi = mid;
+	}
+
+	return lo;
+}
+
+/**
+ * A function drawing the median of one resample of whole runs: as many runs as there are, drawn
+ * with replacement, each with all its values, and the median of their pooled values. Each run
+ * ascending and non-empty. O(k log² n) a replicate for k runs of n values: each middle order
+ * statistic is found by bisecting the pooled values on how many of the drawn runs' values lie at
+ * or below it.
+ */
+export function createRunMedianSampler(runs: ReadonlyArray<ArrayLike<number>>): (random: Rng) => number {
+	const k = runs.length;
+	if (k === 0 || runs.some((run) => run.length === 0)) throw new RangeError('bootstrap of an empty run');
+	const pooled = Float64Array.from(runs.flatMap((run) => Array.from(run))).sort();
+	const draws = new Int32Array(k);
+	const countPooledAtMost = (v: number): number => {
+		let count = 0;
+		for (let i = 0; i < k; i++) if (draws[i]! > 0) count += draws[i]! * countAtMost(runs[i]!, v);
+		return count;
+	};
+
+	// The position-th smallest (1-based) of the drawn runs' values: the least pooled value with at
+	// least that many drawn values at or below it (a value of an undrawn run is never the least).
+	const select = (position: number): number => {
+		let lo = 0;
+		let hi = pooled.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (countPooledAtMost(pooled[mid]!) >= position) hi = mid;
+			else lo = mid + 1;
+		}
+
+		return pooled[lo]!;
+	};
+
+	return (random) => {
+		draws.fill(0);
+		for (let i = 0; i < k; i++) draws[Math.floor(random() * k)]!++;
+		let total = 0;
+		for (let i = 0; i < k; i++) total += draws[i]! * runs[i]!.length;
+		const lower = Math.floor((total + 1) / 2);
+		const upper = Math.floor(total / 2) + 1;
+		return lower === upper ? select(lower) : (select(lower) + select(upper)) / 2;
+	};
+}
+
+/** The median of one resample of whole runs drawn plainly (k runs drawn, values pooled and sorted). For tests. */
+export function sampleRunMedianDirect(runs: ReadonlyArray<ArrayLike<number>>, random: Rng): number {
+	const pick: number[] = [];
+	for (let i = 0; i < runs.length; i++) pick.push(...Array.from(runs[Math.floor(random() * runs.length)]!));
+	return medianSorted(Float64Array.from(pick).sort());
+}
+
 /** The median of one plain bootstrap resample (n draws with replacement). For tests. */
 export function sampleMedianDirect(sorted: ArrayLike<number>, random: Rng): number {
 	const n = sorted.length;
@@ -119,6 +188,11 @@ export interface RatioOfMediansOptions {
 	readonly confidence?: number;
 	/** Divides the candidate by this factor, its uncertainty carried into the interval. */
 	readonly divideBy?: UncertainFactor;
+	/**
+	 * Each side's values split by run, each run ascending. When either side has two or more runs,
+	 * whole runs are resampled too, and the wider of the two intervals is kept.
+	 */
+	readonly runs?: {readonly base: ReadonlyArray<ArrayLike<number>>; readonly candidate: ReadonlyArray<ArrayLike<number>>};
 }
 
 export interface RatioOfMedians {
@@ -129,6 +203,11 @@ export interface RatioOfMedians {
 	readonly confidence: number;
 	/** The bootstrap replicates of the ratio, in replicate order (for combining cases, e.g. a geomean). */
 	readonly replicates: Float64Array;
+	/**
+	 * 'samples': samples resampled one by one; 'runs': whole runs resampled, because that interval
+	 * was the wider (the runs' medians differ more than their samples' spread accounts for).
+	 */
+	readonly basis: 'samples' | 'runs';
 }
 
 /** A standard normal deviate (Box-Muller) from the seeded generator. */
@@ -137,17 +216,9 @@ function normalDeviate(random: Rng): number {
 	return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/**
- * median(candidate) / median(base) with a percentile bootstrap interval; base and candidate
- * are resampled independently. Same inputs and seed, same interval.
- */
-export function bootstrapRatioOfMedians(baseSorted: ArrayLike<number>, candidateSorted: ArrayLike<number>, options: RatioOfMediansOptions): RatioOfMedians {
-	const resamples = options.resamples ?? 2000;
-	const confidence = options.confidence ?? 0.95;
-	const divisor = options.divideBy ?? {estimate: 1, logSd: 0};
-	const random = createRng(options.seed);
-	const sampleBase = createMedianSampler(baseSorted);
-	const sampleCandidate = createMedianSampler(candidateSorted);
+/** Replicates of candidate / base / divisor, from the two median samplers and the seeded generator. */
+function drawRatioReplicates(sampleBase: (random: Rng) => number, sampleCandidate: (random: Rng) => number, divisor: UncertainFactor, resamples: number, seed: number): Float64Array {
+	const random = createRng(seed);
 	const replicates = new Float64Array(resamples);
 	for (let r = 0; r < resamples; r++) {
 		const b = sampleBase(random);
@@ -156,13 +227,43 @@ export function bootstrapRatioOfMedians(baseSorted: ArrayLike<number>, candidate
 		replicates[r] = c / b / factor;
 	}
 
+	return replicates;
+}
+
+/** The percentile interval of some replicates at `confidence`. */
+function percentileInterval(replicates: Float64Array, confidence: number): {low: number; high: number} {
 	const sorted = Float64Array.from(replicates).sort();
 	const alpha = 1 - confidence;
-	return {
-		ratio: medianSorted(candidateSorted) / medianSorted(baseSorted) / divisor.estimate,
-		low: quantileSorted(sorted, alpha / 2),
-		high: quantileSorted(sorted, 1 - alpha / 2),
-		confidence,
-		replicates,
-	};
+	return {low: quantileSorted(sorted, alpha / 2), high: quantileSorted(sorted, 1 - alpha / 2)};
+}
+
+/** How wide an interval of ratios is, on the log scale (NaN and infinite widths count as widest). */
+function logWidth(interval: {low: number; high: number}): number {
+	const width = Math.log(interval.high) - Math.log(interval.low);
+	return Number.isNaN(width) ? Number.POSITIVE_INFINITY : width;
+}
+
+/**
+ * median(candidate) / median(base) with a percentile bootstrap interval; base and candidate
+ * are resampled independently. With runs given and two or more on either side, whole runs are
+ * resampled as well, on a generator of their own, and the wider interval is kept with its
+ * replicates. Same inputs and seed, same interval.
+ */
+export function bootstrapRatioOfMedians(baseSorted: ArrayLike<number>, candidateSorted: ArrayLike<number>, options: RatioOfMediansOptions): RatioOfMedians {
+	const resamples = options.resamples ?? 2000;
+	const confidence = options.confidence ?? 0.95;
+	const divisor = options.divideBy ?? {estimate: 1, logSd: 0};
+	const ratio = medianSorted(candidateSorted) / medianSorted(baseSorted) / divisor.estimate;
+	const replicates = drawRatioReplicates(createMedianSampler(baseSorted), createMedianSampler(candidateSorted), divisor, resamples, options.seed);
+	const interval = percentileInterval(replicates, confidence);
+	const runs = options.runs;
+	if (runs && (runs.base.length > 1 || runs.candidate.length > 1)) {
+		// A side of one run has no runs to resample: its samples are resampled as above.
+		const sampler = (side: ReadonlyArray<ArrayLike<number>>, sorted: ArrayLike<number>) => (side.length > 1 ? createRunMedianSampler(side) : createMedianSampler(sorted));
+		const byRun = drawRatioReplicates(sampler(runs.base, baseSorted), sampler(runs.candidate, candidateSorted), divisor, resamples, (options.seed ^ 0x5bd1e995) >>> 0);
+		const byRunInterval = percentileInterval(byRun, confidence);
+		if (logWidth(byRunInterval) > logWidth(interval)) return {ratio, ...byRunInterval, confidence, replicates: byRun, basis: 'runs'};
+	}
+
+	return {ratio, ...interval, confidence, replicates, basis: 'samples'};
 }

@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {formatComparisonTable} from '../../../source/compare/format.js';
 import {loadComparison, parseSelector} from '../../../source/compare/load-comparison.js';
+import {formatComparisonMarkdown} from '../../../source/compare/report-markdown.js';
 import {UserError} from '../../../source/errors.js';
 import {openStore} from '../../../source/store/open-store.js';
 import type {ExecutionEnvironment} from '../../../source/store/records.js';
@@ -35,6 +37,11 @@ describe('comparison run selection (PGlite)', () => {
 		// Samples spread over ±35%: no change can be told, nor a 2% regression ruled out.
 		await addRun('w1', 'api', bare, 1e6, new Date('2026-01-05T00:00:00Z'), ['x'], 100_000);
 		await addRun('w2', 'api', bare, 1e6, new Date('2026-01-06T00:00:00Z'), ['x'], 100_000);
+		// Six runs a release, each at its own level (±3% from run to run, as in a host's spells),
+		// samples within a run spread 1.4%; by chance s1's runs sit higher than s2's.
+		for (const [release, centers] of [['s1', [1.03, 0.97, 1.01, 1.06, 0.99, 1.04]], ['s2', [0.98, 1.01, 0.96, 1.0, 1.03, 0.97]]] as const) {
+			for (const [i, center] of centers.entries()) await addRun(release, 'api', bare, center * 1e6, new Date(Date.UTC(2026, 0, release === 's1' ? 7 : 8, i)), ['x'], 2000);
+		}
 	}, 60_000);
 
 	afterAll(async () => {
@@ -83,6 +90,21 @@ describe('comparison run selection (PGlite)', () => {
 		expect(report.warnings).toEqual([expect.stringMatching(/^1 case\(s\) read "no significant change" with an interval reaching past the 2% threshold, so a regression of that size is not ruled out: x \(-\d+\.\d%\.\.\+\d+\.\d%\)/)]);
 		// At a threshold wider than the interval the same runs rule it out.
 		expect((await loadComparison(store, {base: 'w1', candidate: 'w2', thresholdPct: 90})).warnings).toEqual([]);
+	});
+
+	it('resamples whole runs when a release\'s runs differ by more than their samples spread, and says so', async () => {
+		const report = await loadComparison(store, {base: 's1', candidate: 's2'});
+		expect(report.base.runIds).toHaveLength(6);
+		const row = report.result.cases[0]!;
+		// Sample by sample s2 reads about 2.5% faster; its runs' own spread does not rule out none.
+		expect(row.changePct!).toBeLessThan(-2);
+		expect(row.intervalBasis).toBe('runs');
+		expect(row.verdict).toBe('no significant change');
+		expect(row.changeHighPct!).toBeGreaterThan(0);
+		expect(formatComparisonTable(report, false)).toContain('interval from whole runs for x:');
+		expect(formatComparisonMarkdown(report)).toContain('**Intervals:** interval from whole runs for x');
+		// One run a side: samples, as before.
+		expect((await loadComparison(store, {base: 'r1@bare-metal', candidate: 'r2', suite: 'api'})).result.cases.map((c) => c.intervalBasis)).toEqual(['samples', 'samples']);
 	});
 
 	it('says which runs exist when the suite or mode has none', async () => {

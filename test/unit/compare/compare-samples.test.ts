@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {compareSampleSets, getMinSamples} from '../../../source/compare/compare-samples.js';
+import {compareSampleSets, getMinSamples, splitRuns} from '../../../source/compare/compare-samples.js';
 import {createRng} from '../../../source/stats/random.js';
 
 /** n values around center with ±spread uniform noise, reproducible. */
@@ -157,5 +157,45 @@ describe('compareSampleSets', () => {
 			expect(row.pAdjusted).toBe(row.pValue);
 			if (row.pValue !== undefined) expect(bh.cases[i]!.pAdjusted!).toBeLessThanOrEqual(holm.cases[i]!.pAdjusted! + 1e-15);
 		}
+	});
+});
+
+describe('runs as the unit of the interval', () => {
+	// The same program on both sides, eight runs a side of 30 samples, each run at its own level
+	// (±3% or so from run to run, as on a host whose CPU time comes and goes in spells); within a
+	// run the samples spread ±2%. By chance the base's runs sit higher.
+	const random = createRng(21);
+	const run = (level: number) => Array.from({length: 30}, () => level * (0.98 + random() * 0.04));
+	const baseRuns = [103, 97, 101, 106, 99, 104, 100, 102].map(run);
+	const candidateRuns = [98, 101, 96, 100, 103, 97, 99, 100].map(run);
+	const base = new Map([['spelled', baseRuns.flat()]]);
+	const candidate = new Map([['spelled', candidateRuns.flat()]]);
+	const lengths = (runs: number[][]) => new Map([['spelled', runs.map((r) => r.length)]]);
+
+	test('samples alone read a false improvement; with the runs known it is no significant change, its interval resampling runs', () => {
+		const alone = compareSampleSets(base, candidate).cases[0]!;
+		expect(alone.verdict).toBe('improvement');
+		expect(alone.intervalBasis).toBe('samples');
+		const byRun = compareSampleSets(base, candidate, {runLengths: {base: lengths(baseRuns), candidate: lengths(candidateRuns)}}).cases[0]!;
+		expect(byRun.verdict).toBe('no significant change');
+		expect(byRun.intervalBasis).toBe('runs');
+		expect(byRun.changePct).toBe(alone.changePct);
+		expect(byRun.changeLowPct!).toBeLessThan(alone.changeLowPct!);
+		expect(byRun.changeHighPct!).toBeGreaterThan(0);
+	});
+
+	test('a real 5% slowdown through the same spells is still a regression', () => {
+		const slower = new Map([['spelled', candidateRuns.flat().map((v) => v * 1.05 * 1.03)]]);
+		const row = compareSampleSets(base, slower, {runLengths: {base: lengths(baseRuns), candidate: lengths(candidateRuns)}}).cases[0]!;
+		expect(row.intervalBasis).toBe('runs');
+		expect(row.verdict).toBe('regression');
+	});
+
+	test('run lengths that do not add up to the values are not trusted: the side is one block of samples', () => {
+		expect(splitRuns(baseRuns.flat(), [30, 30])).toHaveLength(1);
+		expect(splitRuns(baseRuns.flat(), undefined)).toHaveLength(1);
+		expect(splitRuns(baseRuns.flat(), baseRuns.map((r) => r.length))).toHaveLength(8);
+		// Each run ascending; a run without values left out.
+		expect(splitRuns([3, 1, 2, 9], [3, 0, 1])).toEqual([Float64Array.from([1, 2, 3]), Float64Array.from([9])]);
 	});
 });

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {compareSampleSets} from '../../../source/compare/compare-samples.js';
 import {toSideEnvironment} from '../../../source/compare/environment.js';
-import {formatComparisonTable, formatSpread} from '../../../source/compare/format.js';
+import {describeRunIntervals, formatComparisonTable, formatSpread} from '../../../source/compare/format.js';
 import {formatPercent} from '../../../source/text/text.js';
 import type {ComparisonReport} from '../../../source/compare/load-comparison.js';
 import {parseAlpha, parseCorrection, parseFormat, parseThreshold, toComparisonJson} from '../../../source/commands/compare.js';
@@ -75,5 +75,14 @@ describe('the compare table and JSON', () => {
 		expect(parseCorrection(undefined)).toBe('holm');
 		expect(parseCorrection('BH')).toBe('bh');
 		expect(() => parseCorrection('bonferroni')).toThrow(UserError);
+	});
+});
+
+describe('intervals from whole runs', () => {
+	const row = (caseName: string, intervalBasis: 'samples' | 'runs' | undefined) => ({caseName, intervalBasis}) as Parameters<typeof describeRunIntervals>[0][number];
+	test('names the cases whose interval resampled runs, three and a count; nothing when none did', () => {
+		expect(describeRunIntervals([row('a', 'samples'), row('b', undefined)])).toBeUndefined();
+		expect(describeRunIntervals([row('a', 'runs'), row('b', 'samples')])).toMatch(/^interval from whole runs for a: their runs' medians differ/);
+		expect(describeRunIntervals(['a', 'b', 'c', 'd', 'e'].map((n) => row(n, 'runs')))).toContain('for a, b, c and 2 more:');
 	});
 });
