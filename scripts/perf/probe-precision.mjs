@@ -6,7 +6,9 @@
 // attempt and probe, the adjusted same-release change with its interval and verdict, and the 5%
 // slower one's; then how many attempts met the issue's bounds (same release within ±3% and not a
 // change, the slower one a regression), against the raw (unadjusted) comparison of the same runs
-// as the peer: what adjusting bought on this host, in the same minutes.
+// as the peer: what adjusting bought on this host, in the same minutes. A second peer is the
+// adjusted comparison with single samples resampled only (withRunIntervals: false), as rqc did
+// before it resampled whole runs too: what that bought against spells, on the same runs.
 //
 // Usage: npm run build && node scripts/perf/probe-precision.mjs [--attempts 3] [--alternations 8]
 //          [--calibration-s 150] [--image rqc-busybox:test]
@@ -39,7 +41,12 @@ const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 const pct = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}%`;
 // The quartiles of each side (µs of CPU time) show a spell: a side whose p75 stands far above its median.
 const quartiles = (side) => `${Math.round(side.p25)}/${Math.round(side.median)}/${Math.round(side.p75)}`;
-const describe = (row) => `${pct(row.changePct)} [${pct(row.changeLowPct)}, ${pct(row.changeHighPct)}] ${row.verdict} (p25/median/p75 ${quartiles(row.base)} vs ${quartiles(row.candidate)})`;
+const describe = (row) => `${pct(row.changePct)} [${pct(row.changeLowPct)}, ${pct(row.changeHighPct)}] ${row.verdict}${row.intervalBasis === 'runs' ? ' (from runs)' : ''} (p25/median/p75 ${quartiles(row.base)} vs ${quartiles(row.candidate)})`;
+const VARIANTS = [
+	{label: 'adjusted', request: {}},
+	{label: 'adjusted, samples only', request: {withRunIntervals: false}},
+	{label: 'raw', request: {noAdjust: true}},
+];
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rqc-probe-precision-'));
 const store = await openStore({databaseUrl: undefined, pgliteDir: path.join(dataDir, 'pglite')});
@@ -64,7 +71,8 @@ try {
 		console.log(`  ${workload} cpu ×${cpu?.ratio.toFixed(3)} [${cpu?.low.toFixed(3)}, ${cpu?.high.toFixed(3)}] drift ${((cpu?.drift ?? Number.NaN) * 100).toFixed(2)}%`);
 	}
 
-	const met = {adjusted: {'probe-cpu': 0, 'probe-io': 0}, raw: {'probe-cpu': 0, 'probe-io': 0}};
+	const met = Object.fromEntries(VARIANTS.map((v) => [v.label, {'probe-cpu': 0, 'probe-io': 0}]));
+	const falseChanges = Object.fromEntries(VARIANTS.map((v) => [v.label, {'probe-cpu': 0, 'probe-io': 0}]));
 	const meets = (sameRow, slowerRow) => sameRow.changeLowPct >= -3 && sameRow.changeHighPct <= 3 && !['regression', 'improvement'].includes(sameRow.verdict) && slowerRow.verdict === 'regression';
 	for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		const base = `base-${attempt}`;
@@ -76,21 +84,24 @@ try {
 		}
 
 		console.log(`attempt ${attempt}: ${ALTERNATIONS} alternations; load ${load()}`);
-		for (const noAdjust of [false, true]) {
-			const sameReport = await loadComparison(store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu', noAdjust});
-			const slowerReport = await loadComparison(store, {base: `${base}@bare-metal`, candidate: `${next}@docker`, metric: 'cpu', noAdjust});
+		for (const variant of VARIANTS) {
+			const sameReport = await loadComparison(store, {base: `${base}@bare-metal`, candidate: `${base}@docker`, metric: 'cpu', ...variant.request});
+			const slowerReport = await loadComparison(store, {base: `${base}@bare-metal`, candidate: `${next}@docker`, metric: 'cpu', ...variant.request});
 			for (const caseName of ['probe-cpu', 'probe-io']) {
 				const sameRow = sameReport.result.cases.find((r) => r.caseName === caseName);
 				const slowerRow = slowerReport.result.cases.find((r) => r.caseName === caseName);
 				const isMet = meets(sameRow, slowerRow);
-				if (isMet) met[noAdjust ? 'raw' : 'adjusted'][caseName]++;
-				console.log(`  ${noAdjust ? 'raw     ' : 'adjusted'} ${caseName}: same ${describe(sameRow)}; 5% slower ${describe(slowerRow)}${isMet ? '; meets the bounds' : ''}`);
+				if (isMet) met[variant.label][caseName]++;
+				if (['regression', 'improvement'].includes(sameRow.verdict)) falseChanges[variant.label][caseName]++;
+				console.log(`  ${variant.label.padEnd(22)} ${caseName}: same ${describe(sameRow)}; 5% slower ${describe(slowerRow)}${isMet ? '; meets the bounds' : ''}`);
 			}
 		}
 	}
 
 	console.log(`attempts meeting issue 15's bounds (same release within ±3% and no change, 5% slower a regression), of ${ATTEMPTS}:`);
-	for (const caseName of ['probe-cpu', 'probe-io']) console.log(`  ${caseName}: adjusted ${met.adjusted[caseName]}, raw (the peer) ${met.raw[caseName]}`);
+	for (const caseName of ['probe-cpu', 'probe-io']) console.log(`  ${caseName}: ${VARIANTS.map((v) => `${v.label} ${met[v.label][caseName]}`).join(', ')}`);
+	console.log(`same release read as a change ("regression" or "improvement": false), of ${ATTEMPTS}:`);
+	for (const caseName of ['probe-cpu', 'probe-io']) console.log(`  ${caseName}: ${VARIANTS.map((v) => `${v.label} ${falseChanges[v.label][caseName]}`).join(', ')}`);
 } finally {
 	await store.close();
 	rmSync(dataDir, {recursive: true, force: true});

@@ -34,6 +34,11 @@ export interface ComparisonRequest {
 	readonly isStrict?: boolean;
 	/** The correction across cases (default holm). */
 	readonly correction?: Correction;
+	/**
+	 * Resample whole runs too when a side has several (default true). False resamples single
+	 * samples only, as rqc did before: the peer of scripts/perf/probe-precision.mjs.
+	 */
+	readonly withRunIntervals?: boolean;
 }
 
 export interface ComparisonSide {
@@ -224,7 +229,7 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			base: [baseRelease.id, await stamp(base.runs)],
 			candidate: [candidateRelease.id, await stamp(candidate.runs)],
 			calibrations: [calibrationLists.base.map((c) => c.id), calibrationLists.candidate.map((c) => c.id)],
-			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate, request.isStrict ?? false, request.correction ?? 'holm'],
+			options: [request.suite, metric, request.alpha, request.thresholdPct, request.noAdjust, request.seed, request.withShift, request.base, request.candidate, request.isStrict ?? false, request.correction ?? 'holm', request.withRunIntervals ?? true],
 		});
 		const hit = await cache.get(cacheKey).catch(() => undefined);
 		const report = hit === undefined ? undefined : reviveReport(hit);
@@ -284,7 +289,7 @@ export async function loadComparison(store: Store, request: ComparisonRequest, c
 			withShift: request.withShift,
 			isStrict: request.isStrict,
 			correction: request.correction,
-			runLengths: {base: baseRunLengths, candidate: candidateRunLengths},
+			...(request.withRunIntervals === false ? {} : {runLengths: {base: baseRunLengths, candidate: candidateRunLengths}}),
 			failures: {base: groupFailures(baseFailed), candidate: groupFailures(candidateFailed)},
 			...(isDifferent && !request.noAdjust
 				? {adjustmentFor: (caseName: string) => {
