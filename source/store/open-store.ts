@@ -2,7 +2,6 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {ensurePrivateDir} from '../private-files.js';
 import {openPgDriver} from './pg-driver.js';
-import {openPgliteDriver} from './pglite-driver.js';
 import {migrate, SqlStore} from './sql-store.js';
 import type {Store} from './store.js';
 
@@ -16,7 +15,8 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'
 	const driver = config.databaseUrl
 		// pg's code cache lives in the data directory (cache/), never in rqc's installation.
 		? await openPgDriver(config.databaseUrl, {...options, ...(config.dataDir === undefined ? {} : {cacheDir: path.join(config.dataDir, 'cache')})})
-		: await openPgliteDriver(config.pgliteDir);
+		// The embedded store's driver is loaded only for it: a PostgreSQL command never reads it.
+		: await import('./pglite-driver.js').then(async ({openPgliteDriver}) => openPgliteDriver(config.pgliteDir));
 	try {
 		// Raw samples are kept unless the user opts into retention (TimescaleDB only).
 		await migrate(driver, {sampleRetention: options.sampleRetention ?? process.env.RQC_SAMPLE_RETENTION});
