@@ -106,6 +106,46 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 /**
+ * Text broken into lines of at most `width` display columns, at spaces where it can be; a word
+ * wider than a line is cut into pieces that fill each line (graphemes kept whole). Runs of spaces
+ * between words become one; an empty text is one empty line. Pure.
+ */
+export function wrapText(text: string, width: number): string[] {
+	if (width <= 0) return [];
+	const lines: string[] = [];
+	let line = '';
+	const push = (word: string) => {
+		let rest = word;
+		while (displayWidth(rest) > width) {
+			let head = '';
+			for (const {segment} of (segmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(rest)) {
+				if (displayWidth(head + segment) > width) break;
+				head += segment;
+			}
+
+			if (head === '') head = [...rest][0]!;
+			lines.push(head);
+			rest = rest.slice(head.length);
+		}
+
+		line = rest;
+	};
+
+	for (const word of text.split(/ +/)) {
+		if (word === '') continue;
+		if (line === '') push(word);
+		else if (displayWidth(line) + 1 + displayWidth(word) <= width) line += ` ${word}`;
+		else {
+			lines.push(line);
+			push(word);
+		}
+	}
+
+	lines.push(line);
+	return lines;
+}
+
+/**
  * How a byte count is written: `binary` for prose and command tables (1.5 GiB, 512 MiB, 12 B),
  * `compact` for narrow pane cells (1.5K, 12M, 512B), `flag` as --memory takes it (512m, 1g).
  */

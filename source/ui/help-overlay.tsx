@@ -17,7 +17,7 @@ export function HelpOverlay({bindings, height, scope}: HelpOverlayProps) {
 	const groups = groupKeymap(bindings).sort((a, b) => rank(a.title, scope) - rank(b.title, scope));
 	for (const group of groups) {
 		lines.push({kind: 'title', text: group.title});
-		for (const b of group.bindings) lines.push({kind: 'key', key: getKeyLabel(b), text: b.description});
+		for (const b of group.bindings) lines.push({kind: 'key', key: getKeyLabel(b, bindings), text: b.description});
 	}
 
 	// Borders and title take 3 rows; when the list is cut, the "… more" line takes one more.

@@ -68,15 +68,21 @@ export interface KeyBinding {
 	readonly description: string;
 	/** The key column when it is not the first key's name (e.g. '↑ / ↓' for a pair of rows). */
 	readonly label?: string;
+	/**
+	 * The key column made of these actions' keys (same scope, table order), one row for several
+	 * bindings: whatever keys the table gives them, the row names those ('1 2 3 4').
+	 */
+	readonly labelOf?: readonly string[];
 	/** The words after the key on the scope's hint line ('logs' gives `l logs`); none: not on it. */
 	readonly hint?: string;
 }
 
 export const keymap = [
-	{key: '1', scope: 'global', action: 'show-services', description: 'Services pane'},
-	{key: '2', scope: 'global', action: 'show-benchmarks', description: 'Benchmarks pane'},
-	{key: '3', scope: 'global', action: 'show-compare', description: 'Compare pane'},
-	{key: '4', scope: 'global', action: 'show-history', description: 'History pane'},
+	// One line of the help for the four panes, so a pane's own keys fit a 24-row terminal beside them.
+	{key: '1', labelOf: ['show-services', 'show-benchmarks', 'show-compare', 'show-history'], scope: 'global', action: 'show-services', description: 'Services / Benchmarks / Compare / History pane'},
+	{key: '2', scope: 'global', action: 'show-benchmarks', description: ''},
+	{key: '3', scope: 'global', action: 'show-compare', description: ''},
+	{key: '4', scope: 'global', action: 'show-history', description: ''},
 	{key: 'tab', scope: 'global', action: 'next-pane', description: 'Next pane (Shift-Tab: previous)'},
 	{key: 'shift-tab', scope: 'global', action: 'previous-pane', description: ''},
 	{key: '?', scope: 'global', action: 'toggle-help', description: 'Open or close this help', hint: 'help'},
@@ -148,6 +154,7 @@ export const keymap = [
 	{key: 'a', scope: 'compare', action: 'toggle-adjust', description: 'Overhead adjustment on / off (raw numbers)'},
 	{key: 'm', scope: 'compare', action: 'next-metric', description: 'Metric: wall time, CPU time, peak memory'},
 	{key: 'r', scope: 'compare', action: 'reload', description: 'Reload releases and the comparison'},
+	{key: 'w', scope: 'compare', action: 'toggle-notes', description: 'Warnings and notes in full / back to the cases'},
 
 	{key: ['up', 'k'], label: '↑ / ↓', scope: 'history', action: 'case-previous', description: 'Select a case (j / k too): its trend chart and change points', hint: 'case'},
 	{key: ['down', 'j'], scope: 'history', action: 'case-next', description: ''},
@@ -234,8 +241,12 @@ export function resolveKey(bindings: readonly KeyBinding[], scopes: readonly Key
 }
 
 /** How a binding's key is shown in the help and the README. */
-export function getKeyLabel(binding: KeyBinding): string {
+export function getKeyLabel(binding: KeyBinding, bindings: readonly KeyBinding[] = keymap): string {
 	if (binding.label !== undefined) return binding.label;
+	if (binding.labelOf !== undefined) {
+		return binding.labelOf.map((action) => bindings.find((b) => b.scope === binding.scope && b.action === action)).filter((b) => b !== undefined).map((b) => getKeyLabel({...b, labelOf: undefined}, bindings)).join(' ');
+	}
+
 	const first = keysOf(binding)[0] ?? '';
 	return first in namedKeys ? namedKeys[first as keyof typeof namedKeys] : first;
 }
@@ -248,14 +259,14 @@ function compact(label: string): string {
 /** The key of an action in a hint's compact form ('b/B' for the base-release pair), for prose. */
 export function keyFor<S extends KeyScope>(scope: S, action: KeyAction<S>, bindings: readonly KeyBinding[] = keymap): string {
 	const binding = bindings.find((b) => b.scope === scope && b.action === action);
-	return binding ? compact(getKeyLabel(binding)) : '';
+	return binding ? compact(getKeyLabel(binding, bindings)) : '';
 }
 
 /** A scope's hint line: each hinted binding as `key words`, in table order ('l logs · s start'). */
 export function formatHints(scope: KeyScope, separator = ' · ', bindings: readonly KeyBinding[] = keymap): string {
 	return bindings
 		.filter((binding) => binding.scope === scope && binding.hint !== undefined)
-		.map((binding) => `${compact(getKeyLabel(binding))} ${binding.hint ?? ''}`)
+		.map((binding) => `${compact(getKeyLabel(binding, bindings))} ${binding.hint ?? ''}`)
 		.join(separator);
 }
 
@@ -286,7 +297,7 @@ export function getScopeTitle(scope: KeyScope): string {
 export function renderKeymapMarkdown(bindings: readonly KeyBinding[] = keymap): string {
 	const lines = ['| key | where | what it does |', '| --- | --- | --- |'];
 	for (const b of bindings) {
-		if (b.description !== '') lines.push(`| \`${getKeyLabel(b)}\` | ${keyScopes[b.scope].title} | ${b.description} |`);
+		if (b.description !== '') lines.push(`| \`${getKeyLabel(b, bindings)}\` | ${keyScopes[b.scope].title} | ${b.description} |`);
 	}
 
 	return lines.join('\n');

@@ -27,6 +27,8 @@ export interface CompareState {
 	/** Only cases whose name holds these words are listed. */
 	readonly caseFilter: string;
 	readonly input: CompareInput | undefined;
+	/** The comparison's warnings and notes shown whole, in place of the case table. */
+	readonly isNotesOpen: boolean;
 }
 
 export type CompareAction =
@@ -39,6 +41,7 @@ export type CompareAction =
 	| {readonly type: 'toggle-adjust'}
 	| {readonly type: 'next-metric'}
 	| {readonly type: 'reload'}
+	| {readonly type: 'toggle-notes'}
 	| {readonly type: 'open-input'; readonly kind: CompareInput['kind']}
 	| {readonly type: 'input-type'; readonly text: string}
 	| {readonly type: 'input-erase'}
@@ -57,6 +60,7 @@ export const initialCompareState: CompareState = {
 	reloads: 0,
 	caseFilter: '',
 	input: undefined,
+	isNotesOpen: false,
 };
 
 /** A picker's list: releases matching its text, newest first. */
@@ -122,6 +126,10 @@ export function reduceCompare(state: CompareState, action: CompareAction): Compa
 
 		case 'reload': {
 			return {...state, reloads: state.reloads + 1};
+		}
+
+		case 'toggle-notes': {
+			return {...state, isNotesOpen: !state.isNotesOpen};
 		}
 
 		case 'open-input': {

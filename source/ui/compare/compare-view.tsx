@@ -6,12 +6,12 @@
 import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {CaseComparison} from '../../compare/compare-samples.js';
-import {formatChange, formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
+import {describeAdjustmentSources, describeRunIntervals, formatChange, formatP, formatValue, VERDICT_COLOR, VERDICT_SYMBOL} from '../../compare/format.js';
 import type {ComparisonReport} from '../../compare/load-comparison.js';
 import {summarizeCounts, VERDICT_LABELS} from '../../compare/verdicts.js';
 import {filterCases, orderCases} from '../../compare/case-order.js';
 import {isRqcError} from '../../errors.js';
-import {fit} from '../../text/text.js';
+import {fit, wrapText} from '../../text/text.js';
 import {formatHints, keyFor} from '../keymap.js';
 import {useKeymap} from '../use-keymap.js';
 import type {CompareRequest} from '../panes/types.js';
@@ -54,6 +54,22 @@ export function formatCaseRow(row: CaseComparison, unit: ComparisonReport['unit'
 		fit(formatP(row.pAdjusted), 6, 'right'),
 		fit(VERDICT_LABELS[row.verdict].short, 9),
 	].join(' ');
+}
+
+/**
+ * What the Compare pane can say of a comparison beyond its table, one text each: the environments
+ * (first, always), every warning (prefixed "! "), what the overhead sources mean when adjusted,
+ * and which cases' intervals came from whole runs. Pure.
+ */
+export function getReportNotes(report: ComparisonReport): string[] {
+	const environments = `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`;
+	const runIntervals = describeRunIntervals(report.result.cases);
+	return [
+		report.isAdjusted ? `adjusted: ${environments}` : environments,
+		...report.warnings.map((w) => `! ${w}`),
+		...(report.isAdjusted ? describeAdjustmentSources(report.result.cases) : []),
+		...(runIntervals ? [runIntervals] : []),
+	];
 }
 
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
@@ -167,6 +183,7 @@ export function CompareView({source, isActive, width, height, request, onCapture
 			'toggle-adjust': () => dispatch({type: 'toggle-adjust'}),
 			'next-metric': () => dispatch({type: 'next-metric'}),
 			'reload': () => dispatch({type: 'reload'}),
+			'toggle-notes': () => dispatch({type: 'toggle-notes'}),
 		},
 		'compare.filter': {
 			'keep': () => dispatch({type: 'input-accept'}),
@@ -195,9 +212,12 @@ export function CompareView({source, isActive, width, height, request, onCapture
 	}
 
 	const unit = report?.unit ?? 'ns';
-	const note = report
-		? [report.isAdjusted ? `adjusted: ${report.base.environmentLabel} vs ${report.candidate.environmentLabel}` : `${report.base.environmentLabel} vs ${report.candidate.environmentLabel}`, ...report.warnings.map((w) => `! ${w}`)].join('  ')
-		: '';
+	const notes = report ? getReportNotes(report) : [];
+	const notesKey = keyFor('compare', 'toggle-notes');
+	// One line: how many warnings (the notes key shows them all), the environments, the first warning.
+	const note = !report ? '' : (report.warnings.length > 0
+		? `! ${report.warnings.length} warning(s), ${notesKey} shows all  ${notes[0]!}  ! ${report.warnings[0]}`
+		: `${notes[0]!}${notes.length > 1 ? `  (${notesKey}: notes)` : ''}`);
 	const hasChart = height >= 14 && detail !== undefined && detail.history.length > 0;
 	const filterLine = state.input?.kind === 'cases' || state.caseFilter !== ''
 		? `/${state.input?.kind === 'cases' ? `${state.input.text}▏` : state.caseFilter}  ${cases.length} of ${ordered.length} cases${state.input ? `  (${formatHints('compare.filter')})` : ''}`
@@ -234,7 +254,14 @@ export function CompareView({source, isActive, width, height, request, onCapture
 			<Text bold wrap="truncate">{fit(header, width)}</Text>
 			<Text color={report?.warnings.length ? 'yellow' : undefined} wrap="truncate">{fit(isLoading ? 'loading…' : note, width)}</Text>
 			{filterLine === undefined ? null : <Text color="cyan" wrap="truncate">{fit(filterLine, width)}</Text>}
-			{error ? (
+			{state.isNotesOpen && report && !error ? (
+				<Box flexDirection="column">
+					{[...notes.flatMap((text) => wrapText(text, width)), '', `${notesKey}: back to the cases`].slice(0, Math.max(1, height - 2)).map((line, index) => (
+						<Text key={index} color={line.startsWith('! ') ? 'yellow' : undefined} wrap="truncate">{fit(line, width)}</Text>
+					))}
+				</Box>
+			) : null}
+			{state.isNotesOpen && report && !error ? null : error ? (
 				<Box flexDirection="column">
 					<Text color="red" wrap="wrap">{`✗ ${error.message}`}</Text>
 					{error.hint ? <Text wrap="wrap">{`→ ${error.hint}${state.isAdjusted ? ` (or press ${keyFor('compare', 'toggle-adjust')} for raw numbers)` : ''}`}</Text> : null}
@@ -256,14 +283,14 @@ export function CompareView({source, isActive, width, height, request, onCapture
 					{report ? <Text dimColor wrap="truncate">{fit(summarizeCounts(report.result.counts, true), width)}</Text> : null}
 				</Box>
 			)}
-			{hasChart && selected ? (
+			{hasChart && selected && !state.isNotesOpen ? (
 				<Box flexDirection="column">
 					<Text bold wrap="truncate">{fit(`${selected.caseName}: median across releases${detail?.historyMode ? ` (${detail.historyMode === 'docker' ? 'docker' : 'bare-metal'} runs)` : ''}, interval above and below`, width)}</Text>
 					<Text color="cyan" wrap="truncate">{chart.join('\n')}</Text>
 					<Text dimColor wrap="truncate">{renderHistoryAxis(detail!.history, width)}</Text>
 				</Box>
 			) : null}
-			{histogram && selected ? (
+			{histogram && selected && !state.isNotesOpen ? (
 				<Box flexDirection="column">
 					<Text wrap="truncate">{fit(`base  ${fit(base ?? '', 10)} │${histogram.base}│ ${formatValue(histogram.low, unit)}…${formatValue(histogram.high, unit)}`, width)}</Text>
 					<Text wrap="truncate">{fit(`cand  ${fit(candidate ?? '', 10)} │${histogram.candidate}│`, width)}</Text>

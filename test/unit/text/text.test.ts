@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {displayWidth, fit, NARROW_TEXT, formatBytes, type ByteStyle} from '../../../source/text/text.js';
+import {displayWidth, fit, NARROW_TEXT, formatBytes, wrapText, type ByteStyle} from '../../../source/text/text.js';
 
 const red = (text: string): string => `\u001B[31m${text}\u001B[0m`;
 
@@ -96,5 +96,21 @@ describe('formatBytes', () => {
 		[8 * 1024 ** 3, 'flag', '8g'],
 	])('%s as %s → %s', (bytes, style, text) => {
 		expect(formatBytes(bytes, style)).toBe(text);
+	});
+});
+
+describe('wrapText', () => {
+	it('breaks at spaces within the width; joins runs of spaces; a word wider than a line is cut to fill lines', () => {
+		expect(wrapText('the quick brown fox jumps', 10)).toEqual(['the quick', 'brown fox', 'jumps']);
+		expect(wrapText('a   b', 10)).toEqual(['a b']);
+		expect(wrapText('', 10)).toEqual(['']);
+		expect(wrapText('abcdefghijklmnopqrstuvwxyz end', 10)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxyz end']);
+		expect(wrapText('anything', 0)).toEqual([]);
+	});
+
+	it('counts display columns: wide characters take two, and are never split', () => {
+		const lines = wrapText('日本語のテキスト ok', 5);
+		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(5);
+		expect(lines.join('')).toBe('日本語のテキストok');
 	});
 });

@@ -116,7 +116,7 @@ describe('the TUI shell', () => {
 		await waitForFrame(instance.lastFrame, (f) => f.includes('compare pane (active)'));
 		instance.stdin.write('?');
 		const help = await waitForFrame(instance.lastFrame, (f) => f.includes('(? or Esc closes)'));
-		expect(help).toMatch(/z +Compare pane/);
+		expect(help).toMatch(/1 2 z 4 +Services \/ Benchmarks \/ Compare \/ History pane/);
 	});
 
 	it('shows the keys of the pane it was opened from right after the global ones', async () => {

@@ -143,6 +143,28 @@ describe('Compare pane', () => {
 		unmount();
 	});
 
+	test('warnings: the note line counts them and shows the first; w shows every warning and note whole, wrapped, and w again the cases', async () => {
+		const source = createFakeSource();
+		const compare = source.compare.bind(source);
+		const long = 'the two sides ran on different hosts (build-host-a vs build-host-b): differences may come from the hardware, not the release';
+		source.compare = async (request) => ({...await compare(request), warnings: [long, 'a second warning that is short']});
+		const {lastFrame, stdin, unmount} = render(<CompareView source={source} isActive width={80} height={22} />);
+		const frame = await waitForFrame(lastFrame, (f) => f.includes('parse-json'));
+		expect(plain(frame)).toContain('! 2 warning(s), w shows all  bare metal vs bare metal  ! the two sides');
+		// Cut at the width on the note line: the end of the long warning is not there.
+		expect(plain(frame)).not.toContain('not the release');
+		stdin.write('w');
+		const open = plain(await waitForFrame(lastFrame, (f) => f.includes('back to the cases')));
+		expect(open).toContain('! the two sides ran on different hosts');
+		expect(open).toContain('not the release');
+		expect(open).toContain('! a second warning that is short');
+		expect(open).not.toContain('parse-json');
+		for (const line of open.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+		stdin.write('w');
+		await waitForFrame(lastFrame, (f) => f.includes('parse-json') && !f.includes('back to the cases'));
+		unmount();
+	});
+
 	// issue 12: the pane uses the report's labels and symbols, failing and missing first, and counts every label.
 	test('failing and missing cases lead, with the shared symbols; the summary counts every label; a zero base shows the shift', async () => {
 		const source = createFakeSource();
