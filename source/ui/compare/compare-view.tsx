@@ -72,6 +72,18 @@ export function getReportNotes(report: ComparisonReport): string[] {
 	];
 }
 
+/**
+ * The notes wrapped to the width, warnings marked, within `rows` rows: the last row says how to
+ * go back, and how many lines did not fit when some did not. Pure.
+ */
+export function layOutNotes(notes: readonly string[], width: number, rows: number, key: string): Array<{text: string; isWarning: boolean; isHint: boolean}> {
+	const lines = notes.flatMap((text) => wrapText(text, width).map((line) => ({text: line, isWarning: text.startsWith('! '), isHint: false})));
+	const room = Math.max(0, rows - 1);
+	const shown = lines.length > room ? lines.slice(0, room) : [...lines, ...(room > lines.length ? [{text: '', isWarning: false, isHint: false}] : [])];
+	const cut = lines.length - Math.min(lines.length, room);
+	return [...shown, {text: cut > 0 ? `… ${cut} more line(s): enlarge the terminal  ${key}: back to the cases` : `${key}: back to the cases`, isWarning: false, isHint: true}];
+}
+
 /** Everything in a row but the case name: symbol, six more columns, seven separators. */
 const FIXED_COLUMNS = 1 + 9 + 9 + 8 + 15 + 6 + 9 + 7;
 
@@ -222,6 +234,9 @@ export function CompareView({source, isActive, width, height, request, onCapture
 	const filterLine = state.input?.kind === 'cases' || state.caseFilter !== ''
 		? `/${state.input?.kind === 'cases' ? `${state.input.text}▏` : state.caseFilter}  ${cases.length} of ${ordered.length} cases${state.input ? `  (${formatHints('compare.filter')})` : ''}`
 		: undefined;
+	// The notes in full (the notes key), wrapped, in place of the cases, chart and histograms.
+	const isShowingNotes = state.isNotesOpen && report !== undefined && !error;
+	const noteLines = isShowingNotes ? layOutNotes(notes, width, height - 2 - (filterLine === undefined ? 0 : 1), notesKey) : [];
 	// Header, note, table header, geomean and summary; the chart's title and axis; the two histogram rows.
 	const free = height - 5 - (hasChart ? 2 : 0) - (detail ? 2 : 0) - (filterLine === undefined ? 0 : 1);
 	// The chart takes what the case table does not need (at most half when cases are many).
@@ -254,14 +269,13 @@ export function CompareView({source, isActive, width, height, request, onCapture
 			<Text bold wrap="truncate">{fit(header, width)}</Text>
 			<Text color={report?.warnings.length ? 'yellow' : undefined} wrap="truncate">{fit(isLoading ? 'loading…' : note, width)}</Text>
 			{filterLine === undefined ? null : <Text color="cyan" wrap="truncate">{fit(filterLine, width)}</Text>}
-			{state.isNotesOpen && report && !error ? (
+			{isShowingNotes ? (
 				<Box flexDirection="column">
-					{[...notes.flatMap((text) => wrapText(text, width)), '', `${notesKey}: back to the cases`].slice(0, Math.max(1, height - 2)).map((line, index) => (
-						<Text key={index} color={line.startsWith('! ') ? 'yellow' : undefined} wrap="truncate">{fit(line, width)}</Text>
+					{noteLines.map((line, index) => (
+						<Text key={index} color={line.isWarning ? 'yellow' : undefined} dimColor={line.isHint} wrap="truncate">{fit(line.text, width)}</Text>
 					))}
 				</Box>
-			) : null}
-			{state.isNotesOpen && report && !error ? null : error ? (
+			) : error ? (
 				<Box flexDirection="column">
 					<Text color="red" wrap="wrap">{`✗ ${error.message}`}</Text>
 					{error.hint ? <Text wrap="wrap">{`→ ${error.hint}${state.isAdjusted ? ` (or press ${keyFor('compare', 'toggle-adjust')} for raw numbers)` : ''}`}</Text> : null}
@@ -283,14 +297,14 @@ export function CompareView({source, isActive, width, height, request, onCapture
 					{report ? <Text dimColor wrap="truncate">{fit(summarizeCounts(report.result.counts, true), width)}</Text> : null}
 				</Box>
 			)}
-			{hasChart && selected && !state.isNotesOpen ? (
+			{hasChart && selected && !isShowingNotes ? (
 				<Box flexDirection="column">
 					<Text bold wrap="truncate">{fit(`${selected.caseName}: median across releases${detail?.historyMode ? ` (${detail.historyMode === 'docker' ? 'docker' : 'bare-metal'} runs)` : ''}, interval above and below`, width)}</Text>
 					<Text color="cyan" wrap="truncate">{chart.join('\n')}</Text>
 					<Text dimColor wrap="truncate">{renderHistoryAxis(detail!.history, width)}</Text>
 				</Box>
 			) : null}
-			{histogram && selected && !state.isNotesOpen ? (
+			{histogram && selected && !isShowingNotes ? (
 				<Box flexDirection="column">
 					<Text wrap="truncate">{fit(`base  ${fit(base ?? '', 10)} │${histogram.base}│ ${formatValue(histogram.low, unit)}…${formatValue(histogram.high, unit)}`, width)}</Text>
 					<Text wrap="truncate">{fit(`cand  ${fit(candidate ?? '', 10)} │${histogram.candidate}│`, width)}</Text>

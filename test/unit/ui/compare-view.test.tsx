@@ -5,7 +5,7 @@ import {compareSampleSets} from '../../../source/compare/compare-samples.js';
 import type {ComparisonReport, ComparisonRequest} from '../../../source/compare/load-comparison.js';
 import {toSideEnvironment} from '../../../source/compare/environment.js';
 import {VERDICT_COLOR} from '../../../source/compare/format.js';
-import {CompareView} from '../../../source/ui/compare/compare-view.js';
+import {CompareView, layOutNotes} from '../../../source/ui/compare/compare-view.js';
 import type {CompareSource} from '../../../source/ui/compare/compare-source.js';
 import {renderHistograms, renderHistoryChart} from '../../../source/ui/compare/compare-chart.js';
 import {reduceCompare, initialCompareState} from '../../../source/ui/compare/compare-state.js';
@@ -163,6 +163,16 @@ describe('Compare pane', () => {
 		stdin.write('w');
 		await waitForFrame(lastFrame, (f) => f.includes('parse-json') && !f.includes('back to the cases'));
 		unmount();
+	});
+
+	test('notes laid out in the rows there are: warnings marked on every wrapped line; what did not fit is counted', () => {
+		const notes = ['bare metal vs docker', '! a warning long enough to wrap onto a second line here'];
+		const all = layOutNotes(notes, 30, 10, 'w');
+		expect(all.map((l) => l.text)).toEqual(['bare metal vs docker', '! a warning long enough to', 'wrap onto a second line here', '', 'w: back to the cases']);
+		expect(all.map((l) => l.isWarning)).toEqual([false, true, true, false, false]);
+		const cut = layOutNotes(notes, 30, 3, 'w');
+		expect(cut.map((l) => l.text)).toEqual(['bare metal vs docker', '! a warning long enough to', '… 1 more line(s): enlarge the terminal  w: back to the cases']);
+		expect(cut.at(-1)!.isHint).toBe(true);
 	});
 
 	// issue 12: the pane uses the report's labels and symbols, failing and missing first, and counts every label.
