@@ -91,6 +91,7 @@ export function toComparisonJson(report: ComparisonReport, gate: {readonly allow
 			changeLowPct: row.changeLowPct,
 			changeHighPct: row.changeHighPct,
 			changeBasis: row.changeBasis,
+			intervalBasis: row.intervalBasis ?? null,
 			isInGeomean: row.isInGeomean,
 			failures: row.failures ?? null,
 			shift: row.shift ?? null,

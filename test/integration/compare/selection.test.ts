@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {toComparisonJson} from '../../../source/commands/compare.js';
 import {formatComparisonTable} from '../../../source/compare/format.js';
 import {loadComparison, parseSelector} from '../../../source/compare/load-comparison.js';
 import {formatComparisonMarkdown} from '../../../source/compare/report-markdown.js';
@@ -103,6 +104,7 @@ describe('comparison run selection (PGlite)', () => {
 		expect(row.changeHighPct!).toBeGreaterThan(0);
 		expect(formatComparisonTable(report, false)).toContain('interval from whole runs for x:');
 		expect(formatComparisonMarkdown(report)).toContain('**Intervals:** interval from whole runs for x');
+		expect((toComparisonJson(report) as {cases: Array<{intervalBasis: unknown}>}).cases.map((c) => c.intervalBasis)).toEqual(['runs']);
 		// One run a side: samples, as before.
 		expect((await loadComparison(store, {base: 'r1@bare-metal', candidate: 'r2', suite: 'api'})).result.cases.map((c) => c.intervalBasis)).toEqual(['samples', 'samples']);
 	});

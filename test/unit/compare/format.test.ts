@@ -32,6 +32,8 @@ describe('the compare table and JSON', () => {
 		const json = JSON.parse(JSON.stringify(toComparisonJson(report()), (_k, v: unknown) => (v === undefined ? null : v))) as {cases: Array<Record<string, unknown>>; hasRegression: boolean};
 		expect(json.hasRegression).toBe(true);
 		expect(json.cases.map((c) => [c.case, c.verdict])).toEqual([['a', 'regression'], ['b', 'no significant change']]);
+		// One run a side: the interval resampled single samples.
+		expect(json.cases.map((c) => c.intervalBasis)).toEqual(['samples', 'samples']);
 	});
 
 	test('flag parsing: threshold as a percentage, alpha in (0, 0.5)', () => {
