@@ -95,49 +95,74 @@ export function createMedianSampler(sorted: ArrayLike<number>): (random: Rng) =>
 	};
 }
 
-/** How many values of an ascending array are <= v. */
-function countAtMost(sorted: ArrayLike<number>, v: number): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (sorted[mid]! <= v) lo = mid + 1;
-		else hi = mid;
-	}
-
-	return lo;
-}
+/** How many pooled values a checkpoint of the run median sampler stands for. */
+const CHECKPOINT = 64;
 
 /**
  * A function drawing the median of one resample of whole runs: as many runs as there are, drawn
  * with replacement, each with all its values, and the median of their pooled values. Each run
- * ascending and non-empty. O(k log² n) a replicate for k runs of n values: each middle order
- * statistic is found by bisecting the pooled values on how many of the drawn runs' values lie at
- * or below it.
+ * ascending and non-empty. The values of all runs are pooled and sorted once, each with its run;
+ * every 64th place keeps how many values of each run lie before it. A replicate weighs each run
+ * by how often it was drawn, bisects the checkpoints for the middle (k operations a step for k
+ * runs), then walks at most 64 values: O(k log(N/64) + 64) for N values in all, whatever their
+ * number of runs (20 runs of 30 values a side for 50 cases: about a tenth of a second).
  */
 export function createRunMedianSampler(runs: ReadonlyArray<ArrayLike<number>>): (random: Rng) => number {
 	const k = runs.length;
 	if (k === 0 || runs.some((run) => run.length === 0)) throw new RangeError('bootstrap of an empty run');
-	const pooled = Float64Array.from(runs.flatMap((run) => Array.from(run))).sort();
+	const n = runs.reduce((sum, run) => sum + run.length, 0);
+	// The pooled values in order, and the run of each.
+	const order = Array.from({length: n}, (_, j) => j);
+	const valueOf = new Float64Array(n);
+	const runOfIndex = new Int32Array(n);
+	let at = 0;
+	for (const [i, run] of runs.entries()) {
+		for (let j = 0; j < run.length; j++, at++) {
+			valueOf[at] = run[j]!;
+			runOfIndex[at] = i;
+		}
+	}
+
+	order.sort((x, y) => valueOf[x]! - valueOf[y]!);
+	const pooled = Float64Array.from(order, (j) => valueOf[j]!);
+	const runOf = Int32Array.from(order, (j) => runOfIndex[j]!);
+	// before[c * k + i]: how many values of run i lie among the first c * CHECKPOINT pooled ones.
+	const checkpoints = Math.floor(n / CHECKPOINT);
+	const before = new Int32Array((checkpoints + 1) * k);
+	for (let c = 1; c <= checkpoints; c++) {
+		before.copyWithin(c * k, (c - 1) * k, c * k);
+		for (let j = (c - 1) * CHECKPOINT; j < c * CHECKPOINT; j++) before[c * k + runOf[j]!]!++;
+	}
+
 	const draws = new Int32Array(k);
-	const countPooledAtMost = (v: number): number => {
-		let count = 0;
-		for (let i = 0; i < k; i++) if (draws[i]! > 0) count += draws[i]! * countAtMost(runs[i]!, v);
-		return count;
+	const weightBefore = (c: number): number => {
+		let weight = 0;
+		for (let i = 0; i < k; i++) weight += draws[i]! * before[c * k + i]!;
+		return weight;
 	};
 
-	// The position-th smallest (1-based) of the drawn runs' values: the least pooled value with at
-	// least that many drawn values at or below it (a value of an undrawn run is never the least).
+	// The place in `pooled` of the position-th smallest (1-based) drawn value: the last checkpoint
+	// with fewer drawn values before it than the position, then a walk from there. `reached` is
+	// how many drawn values lie at or before that place.
+	let reached = 0;
 	const select = (position: number): number => {
 		let lo = 0;
-		let hi = pooled.length - 1;
+		let hi = checkpoints;
 		while (lo < hi) {
-			const mid = (lo + hi) >> 1;
-			if (countPooledAtMost(pooled[mid]!) >= position) hi = mid;
-			else lo = mid + 1;
+			const mid = (lo + hi + 1) >> 1;
+			if (weightBefore(mid) < position) lo = mid;
+			else hi = mid - 1;
 		}
 
-		return pooled[lo]!;
+		reached = weightBefore(lo);
+		let j = lo * CHECKPOINT;
+		for (; j < n - 1; j++) {
+			reached += draws[runOf[j]!]!;
+			if (reached >= position) return j;
+		}
+
+		reached += draws[runOf[j]!]!;
+		return j;
 	};
 
 	return (random) => {
@@ -145,9 +170,12 @@ export function createRunMedianSampler(runs: ReadonlyArray<ArrayLike<number>>): 
 		for (let i = 0; i < k; i++) draws[Math.floor(random() * k)]!++;
 		let total = 0;
 		for (let i = 0; i < k; i++) total += draws[i]! * runs[i]!.length;
-		const lower = Math.floor((total + 1) / 2);
-		const upper = Math.floor(total / 2) + 1;
-		return lower === upper ? select(lower) : (select(lower) + select(upper)) / 2;
+		const lower = select(Math.floor((total + 1) / 2));
+		if (total % 2 === 1) return pooled[lower]!;
+		// The upper middle: the same place while its value was drawn often enough, else the next drawn one.
+		let upper = lower;
+		while (reached < total / 2 + 1 && upper < n - 1) reached += draws[runOf[++upper]!]!;
+		return (pooled[lower]! + pooled[upper]!) / 2;
 	};
 }
 

@@ -30,7 +30,16 @@ describe('run median sampler', () => {
 	// It draws the runs as the plain version does (one uniform a run, in order), so with the same
 	// generator each draw must be the very median of the pooled runs the plain version sorts.
 	const random = createRng(11);
-	const layouts: Record<string, number[]> = {'two runs of 30': [30, 30], 'eight runs of 4': [4, 4, 4, 4, 4, 4, 4, 4], 'unequal runs, odd totals': [5, 12, 1, 7], 'ties across runs': [6, 6, 6]};
+	// Small layouts are walked whole; larger ones use the checkpoints (every 64 pooled values).
+	const layouts: Record<string, number[]> = {
+		'two runs of 30': [30, 30],
+		'eight runs of 4': [4, 4, 4, 4, 4, 4, 4, 4],
+		'unequal runs, odd totals': [5, 12, 1, 7],
+		'ties across runs': [6, 6, 6],
+		'twenty runs of 30 (checkpoints)': Array.from({length: 20}, () => 30),
+		'unequal large runs (checkpoints)': [100, 3, 250, 77, 1],
+		'ties across large runs (checkpoints)': [90, 120, 64],
+	};
 	test.each(Object.entries(layouts))('%s: every draw is the plain resample\'s median', (name, lengths) => {
 		const runs = lengths.map((n, r) => sortAscending(Array.from({length: n}, () => (name.startsWith('ties') ? Math.floor(random() * 4) : 100 + r * 3 + random() * 10))));
 		const fast = createRunMedianSampler(runs);
