@@ -183,12 +183,12 @@ export interface SampleComparison {
 }
 
 /**
- * A side's values cut into its runs, each ascending, by the runs' lengths; one run when the
- * lengths are absent or do not add up to the values (the values then cannot be attributed).
- * Runs without values are left out. Pure.
+ * A side's values cut into its runs, each ascending, by the runs' lengths; one run (`sorted`, the
+ * values ascending, sorted here when not given) when the lengths are absent or do not add up to
+ * the values (the values then cannot be attributed). Runs without values are left out. Pure.
  */
-export function splitRuns(values: readonly number[] | Float64Array, lengths: readonly number[] | undefined): Float64Array[] {
-	if (!lengths || lengths.length < 2 || lengths.reduce((sum, n) => sum + n, 0) !== values.length) return [sortAscending(values)];
+export function splitRuns(values: readonly number[] | Float64Array, lengths: readonly number[] | undefined, sorted?: Float64Array): Float64Array[] {
+	if (!lengths || lengths.length < 2 || lengths.reduce((sum, n) => sum + n, 0) !== values.length) return [sorted ?? sortAscending(values)];
 	const runs: Float64Array[] = [];
 	let start = 0;
 	for (const length of lengths) {
@@ -270,12 +270,13 @@ export function compareSampleSets(
 		if (baseSorted.length < minSamples || candidateSorted.length < minSamples) return partial;
 
 		const adjusted = factor === 1 ? candidateSorted : candidateSorted.map((v) => v / factor);
-		const baseRuns = splitRuns(baseValues!, options.runLengths?.base?.get(caseName));
-		const candidateRuns = splitRuns(candidateValues!, options.runLengths?.candidate?.get(caseName));
 		partial.pValue = mannWhitneyUSorted(adjusted, baseSorted).pValue;
 		// A base median of 0 makes every ratio infinite or undefined: decide on the shift instead.
 		const isShiftBasis = partial.base!.median === 0;
 		if (!isShiftBasis) {
+			// A side of one run is its sorted values as they are: no second sort.
+			const baseRuns = splitRuns(baseValues!, options.runLengths?.base?.get(caseName), baseSorted);
+			const candidateRuns = splitRuns(candidateValues!, options.runLengths?.candidate?.get(caseName), candidateSorted);
 			partial.ratio = bootstrapRatioOfMedians(baseSorted, candidateSorted, {
 				seed: hashSeed(caseName, seed),
 				resamples,

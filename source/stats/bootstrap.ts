@@ -282,13 +282,17 @@ export function bootstrapRatioOfMedians(baseSorted: ArrayLike<number>, candidate
 	const confidence = options.confidence ?? 0.95;
 	const divisor = options.divideBy ?? {estimate: 1, logSd: 0};
 	const ratio = medianSorted(candidateSorted) / medianSorted(baseSorted) / divisor.estimate;
-	const replicates = drawRatioReplicates(createMedianSampler(baseSorted), createMedianSampler(candidateSorted), divisor, resamples, options.seed);
+	const sampleBase = createMedianSampler(baseSorted);
+	const sampleCandidate = createMedianSampler(candidateSorted);
+	const replicates = drawRatioReplicates(sampleBase, sampleCandidate, divisor, resamples, options.seed);
 	const interval = percentileInterval(replicates, confidence);
 	const runs = options.runs;
 	if (runs && (runs.base.length > 1 || runs.candidate.length > 1)) {
-		// A side of one run has no runs to resample: its samples are resampled as above.
-		const sampler = (side: ReadonlyArray<ArrayLike<number>>, sorted: ArrayLike<number>) => (side.length > 1 ? createRunMedianSampler(side) : createMedianSampler(sorted));
-		const byRun = drawRatioReplicates(sampler(runs.base, baseSorted), sampler(runs.candidate, candidateSorted), divisor, resamples, (options.seed ^ 0x5bd1e995) >>> 0);
+		// A side of one run has no runs to resample: its samples are resampled as above, by the same sampler.
+		const byRun = drawRatioReplicates(
+			runs.base.length > 1 ? createRunMedianSampler(runs.base) : sampleBase,
+			runs.candidate.length > 1 ? createRunMedianSampler(runs.candidate) : sampleCandidate,
+			divisor, resamples, (options.seed ^ 0x5bd1e995) >>> 0);
 		const byRunInterval = percentileInterval(byRun, confidence);
 		if (logWidth(byRunInterval) > logWidth(interval)) return {ratio, ...byRunInterval, confidence, replicates: byRun, basis: 'runs'};
 	}

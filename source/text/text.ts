@@ -118,9 +118,11 @@ export function wrapText(text: string, width: number): string[] {
 		let rest = word;
 		while (displayWidth(rest) > width) {
 			let head = '';
-			for (const {segment} of (segmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(rest)) {
-				if (displayWidth(head + segment) > width) break;
-				head += segment;
+			let used = 0;
+			for (const part of splitGraphemes(rest)) {
+				if (used + part.width > width) break;
+				head += part.text;
+				used += part.width;
 			}
 
 			if (head === '') head = [...rest][0]!;
