@@ -86,20 +86,26 @@ function wrap(db: Queryable): Executor {
 /** Rows per chunk of a COPY's data: a bulk write's memory stays flat. */
 const COPY_CHUNK_ROWS = 5000;
 
-/** COPY text of rows, in chunks of COPY_CHUNK_ROWS; afterLast runs when the last chunk was taken. */
+/**
+ * COPY text of rows, in chunks of COPY_CHUNK_ROWS; afterLast runs when the last chunk was taken.
+ * Each chunk is one string grown cell by cell: a line per row joined at the end cost a nightly
+ * batch's 1,500 rows about a third more (issue 13, point 2).
+ */
 function * encodeRows(rows: ReadonlyArray<readonly unknown[]>, afterLast?: () => void): Generator<string> {
-	const batch: string[] = [];
+	let chunk = '';
+	let count = 0;
 	for (const row of rows) {
-		let line = toCopyText(row[0]);
-		for (let i = 1; i < row.length; i++) line += `\t${toCopyText(row[i])}`;
-		batch.push(line);
-		if (batch.length === COPY_CHUNK_ROWS) {
-			yield batch.join('\n') + '\n';
-			batch.length = 0;
+		chunk += toCopyText(row[0]);
+		for (let i = 1; i < row.length; i++) chunk += '\t' + toCopyText(row[i]);
+		chunk += '\n';
+		if (++count === COPY_CHUNK_ROWS) {
+			yield chunk;
+			chunk = '';
+			count = 0;
 		}
 	}
 
-	if (batch.length > 0) yield batch.join('\n') + '\n';
+	if (count > 0) yield chunk;
 	afterLast?.();
 }
 

@@ -90,6 +90,32 @@ function storeSuite(prepare: () => Promise<{open: () => Promise<Store>; cleanup:
 		expect((await store.getSamples({release: 'v-sub-ns'})).map((s) => s.wallNs)).toEqual([0.3125, 87.37, 1.5e12]);
 	});
 
+	// issue 13: PostgreSQL writes a batch as COPY text in chunks of 5,000 rows; what COPY escapes
+	// (tab, newline, carriage return, backslash) must come back as written, across the chunks.
+	it('round-trips a batch of more rows than two COPY chunks, with COPY\'s special characters', async () => {
+		const run = await store.createRun({release: 'v-copy-chunks', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
+		const names = ['plain', 'tab\there', 'line\nbreak', 'back\\slash\\n', 'cr\rcase', 'ünï ✓'];
+		const start = Date.UTC(2026, 1, 2, 3, 4, 5, 6);
+		const batch: NewSample[] = Array.from({length: 10_007}, (_, i) => ({
+			runId: run.id, caseName: names[i % names.length]!, iteration: i, time: new Date(start + i * 1001),
+			wallNs: 1000 + i * 0.5, userUs: i % 7 === 0 ? undefined : i, systemUs: 3, maxRssBytes: 4096 + i, exitCode: i % 97 === 0 ? 2 : 0,
+			isWarmup: i < 3, metrics: i % 1000 === 1 ? {'a\tb\nc\\d': i, n: i / 4} : undefined,
+		}));
+		expect(await store.insertSamples(batch)).toBe(batch.length);
+		await store.finishRun(run.id, 'completed');
+		const stored = await store.getSamples({release: 'v-copy-chunks', includeWarmup: true});
+		expect(stored).toHaveLength(batch.length);
+		const byKey = new Map(stored.map((s) => [`${s.caseName}\u0000${s.iteration}`, s]));
+		for (const sample of batch) {
+			const got = byKey.get(`${sample.caseName}\u0000${sample.iteration}`);
+			expect(got, `${JSON.stringify(sample.caseName)} #${sample.iteration}`).toMatchObject({
+				wallNs: sample.wallNs, time: sample.time, systemUs: 3, maxRssBytes: sample.maxRssBytes, exitCode: sample.exitCode, isWarmup: sample.isWarmup,
+			});
+			expect(got!.userUs ?? undefined).toBe(sample.userUs);
+			expect(got!.metrics ?? undefined).toEqual(sample.metrics);
+		}
+	});
+
 	it('writes a replayed batch exactly once', async () => {
 		const run = await store.createRun({release: 'v-replay', suite: 's', mode: 'bare_metal', environment: {runtime: 'bare_metal'}});
 		const batch = samplesFor(run.id, 500);
