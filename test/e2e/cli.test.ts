@@ -42,6 +42,24 @@ describe('rqc --help and --version', () => {
 		expect(exitCode).toBe(0);
 		expect(stdout.trim()).toBe(pkg.version);
 	});
+
+	it('prints it for -v and after a command too, and alone without loading the argument parser', async () => {
+		const trace = path.join(os.tmpdir(), `rqc-trace-${uniqueSuffix()}`);
+		try {
+			const alone = await runCli(['-v'], {...dataEnv, RQC_TRACE_IMPORTS: trace}, {nodeOptions: ['--import', path.join(root, 'test/helpers/trace-imports.mjs')]} as never);
+			expect(alone.exitCode).toBe(0);
+			expect(alone.stdout.trim()).toBe(pkg.version);
+			const loaded = readFileSync(trace, 'utf8');
+			expect(loaded).toContain('/dist/main.js');
+			expect(loaded).not.toMatch(/node_modules\/meow\//);
+		} finally {
+			rmSync(trace, {force: true});
+		}
+
+		const afterCommand = await runCli(['status', '--version'], dataEnv);
+		expect(afterCommand.exitCode).toBe(0);
+		expect(afterCommand.stdout.trim()).toBe(pkg.version);
+	});
 });
 
 describe('bad usage exits 2 with a one-line reason', () => {
