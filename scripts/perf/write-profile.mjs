@@ -1,6 +1,7 @@
 // Profiles the nightly write path (issue 13, point 2): per release, createRun, insertSamples
 // (CASES × SAMPLES rows) and finishRun, as a nightly run writes; counts the round trips to the
-// server and times each statement kind, averaged over the releases written after a warm-up.
+// server, times each statement kind and measures this process's CPU time per phase (the client's
+// share: encoding, summaries, the protocol), averaged over the releases written after a warm-up.
 //
 // Usage: npm run build && node scripts/perf/write-profile.mjs [--store postgres,timescale] [--releases 40]
 //          [--cases 50] [--samples 30]
@@ -92,12 +93,14 @@ async function profile(kind, serverUrl) {
 			const isCounted = r >= WARMUP;
 			const step = async (phase, fn) => {
 				log = [];
+				const c0 = process.cpuUsage();
 				const t0 = process.hrtime.bigint();
 				const result = await fn();
 				const took = ms(t0);
+				const used = process.cpuUsage(c0);
 				await new Promise((resolve) => setImmediate(resolve));
 				if (isCounted) {
-					phases[phase].push({ms: took, trips: log.length});
+					phases[phase].push({ms: took, trips: log.length, cpu: (used.user + used.system) / 1000});
 					for (const entry of log) {
 						const key = `${phase}: ${entry.label}`;
 						const s = statements.get(key) ?? {n: 0, ms: 0};
@@ -125,7 +128,8 @@ async function profile(kind, serverUrl) {
 		for (const [phase, list] of Object.entries(phases)) {
 			const mean = list.reduce((a, b) => a + b.ms, 0) / list.length;
 			total += mean;
-			console.log(`  ${phase.padEnd(14)} ${mean.toFixed(2).padStart(7)} ms a release, ${(list.reduce((a, b) => a + b.trips, 0) / list.length).toFixed(1)} round trips`);
+			const cpu = list.map((e) => e.cpu).sort((a, b) => a - b);
+			console.log(`  ${phase.padEnd(14)} ${mean.toFixed(2).padStart(7)} ms a release, ${(list.reduce((a, b) => a + b.trips, 0) / list.length).toFixed(1)} round trips; this process's CPU ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(2)} ms (median ${cpu[cpu.length >> 1].toFixed(2)})`);
 		}
 
 		console.log(`  ${'all three'.padEnd(14)} ${total.toFixed(2).padStart(7)} ms a release = ${Math.round(rowsPerRelease / total * 1000).toLocaleString('en')} rows/s; insertSamples alone ${Math.round(rowsPerRelease / (phases.insertSamples.reduce((a, b) => a + b.ms, 0) / counted) * 1000).toLocaleString('en')} rows/s`);
