@@ -91,11 +91,31 @@ export interface MedianCi {
 	readonly n: number;
 }
 
+/**
+ * The median's orders for (n, confidence), computed once: a store writes a summary per run, case
+ * and metric, nearly all of the same few sample sizes, and the binomial sums were a fifth of a
+ * nightly batch's summary work (issue 13). Bounded: emptied when full.
+ */
+const medianOrders = new Map<string, QuantileCiOrders>();
+const MEDIAN_ORDERS_LIMIT = 4096;
+
+function getMedianOrders(n: number, confidence: number): QuantileCiOrders {
+	const key = `${n}:${confidence}`;
+	let orders = medianOrders.get(key);
+	if (orders === undefined) {
+		orders = computeQuantileCiOrders(n, 0.5, confidence);
+		if (medianOrders.size >= MEDIAN_ORDERS_LIMIT) medianOrders.clear();
+		medianOrders.set(key, orders);
+	}
+
+	return orders;
+}
+
 /** The median of an ascending sample with its order-statistic confidence interval. */
 export function computeMedianCiSorted(sorted: ArrayLike<number>, confidence = 0.95): MedianCi {
 	const n = sorted.length;
 	if (n === 0) throw new RangeError('median of an empty sample');
-	const orders = computeQuantileCiOrders(n, 0.5, confidence);
+	const orders = getMedianOrders(n, confidence);
 	const mid = n >> 1;
 	const median = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 	return {

@@ -22,6 +22,23 @@ describe('order-statistic interval of the median (benchstat)', () => {
 		expect(computeMedianCiSorted([1, 2], 0)).toMatchObject({median: 1.5, low: 1, high: 2, confidence: 0.5});
 	});
 
+	// The orders are remembered per (n, confidence): interleaved sizes and confidences must each
+	// get their own, equal to a fresh computation, also past the memo's bound (4,096 entries).
+	test('the median\'s orders are remembered per sample size and confidence, never across them', () => {
+		for (let round = 0; round < 2; round++) {
+			for (let n = 1; n <= 5000; n += n < 60 ? 1 : 7) {
+				for (const confidence of [0.95, 0.99, 0.5]) {
+					const sorted = Array.from({length: n}, (_, i) => i);
+					const orders = computeQuantileCiOrders(n, 0.5, confidence);
+					const ci = computeMedianCiSorted(sorted, confidence);
+					expect(ci.low).toBe(orders.loOrder < 1 ? Number.NEGATIVE_INFINITY : orders.loOrder - 1);
+					expect(ci.high).toBe(orders.hiOrder > n ? Number.POSITIVE_INFINITY : orders.hiOrder - 1);
+					expect(ci.confidence).toBe(orders.confidence);
+				}
+			}
+		}
+	});
+
 	test.each([
 		{confidence: 0.95, n: 6},
 		{confidence: 0.99, n: 8},
