@@ -93,8 +93,8 @@ export interface MedianCi {
 
 /**
  * The median's orders for (n, confidence), computed once: a store writes a summary per run, case
- * and metric, nearly all of the same few sample sizes, and the binomial sums were a fifth of a
- * nightly batch's summary work (issue 13). Bounded: emptied when full.
+ * and metric, nearly all of the same few sample sizes, and the binomial sums were over a quarter
+ * of a nightly batch's summary work (issue 13). Bounded: emptied when full.
  */
 const medianOrders = new Map<string, QuantileCiOrders>();
 const MEDIAN_ORDERS_LIMIT = 4096;
