@@ -383,11 +383,16 @@ export interface StatusOnceOptions {
 	readonly hostRoot?: string;
 }
 
-/** One snapshot for `rqc status`: list, inspect, and two readings `intervalMs` apart. */
+/**
+ * One snapshot for `rqc status`: list, inspect, and two readings `intervalMs` apart. With no
+ * container running there is nothing to read: no wait (a host before `rqc up` answered in half a
+ * second more than it needed).
+ */
 export async function getContainerStatus(options: StatusOnceOptions): Promise<ContainerView[]> {
 	const records = await getContainers(options.docker, {project: options.project, isAll: options.isAll});
-	const sampler = createStatsSampler({docker: options.docker, isLocal: options.isLocal, hostRoot: options.hostRoot});
 	const targets = records.filter((r) => r.state === 'running' && r.pid > 0).map((r) => ({id: r.id, pid: r.pid}));
+	if (targets.length === 0) return records.map((record) => ({record, sample: undefined}));
+	const sampler = createStatsSampler({docker: options.docker, isLocal: options.isLocal, hostRoot: options.hostRoot});
 	let first: Map<string, StatsReading>;
 	let second: Map<string, StatsReading>;
 	try {

@@ -1,3 +1,4 @@
+import {execa} from 'execa';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {createMonitorDockerClient} from '../../../source/docker/client.js';
 import {getContainerStatus} from '../../../source/docker/monitor.js';
@@ -42,6 +43,27 @@ describeWith([requireDocker()], 'container monitor against the real engine', () 
 		expect(mem?.sample?.memoryLimitBytes).toBe(256 * MiB);
 		expect(mem?.sample?.memoryBytes).toBeGreaterThanOrEqual(64 * MiB * 0.9);
 		expect(mem?.sample?.memoryBytes).toBeLessThanOrEqual(64 * MiB * 1.1);
+	});
+
+	// `rqc status` on a host where nothing of the project runs: the stopped container is listed
+	// without a reading, and the two readings' interval (ten minutes here) is not waited out.
+	it('lists a project with no running container without waiting for readings', async () => {
+		const idle = createTestProject();
+		try {
+			const exitedId = await idle.run('done', [], ['true']);
+			await execa('docker', ['wait', exitedId]);
+			const controller = new AbortController();
+			const cut = new Promise<'waited'>((resolve) => {
+				const timer = setTimeout(() => resolve('waited'), 30_000);
+				controller.signal.addEventListener('abort', () => clearTimeout(timer));
+			});
+			const views = await Promise.race([getContainerStatus({docker, project: idle.project, isLocal: true, intervalMs: 600_000, signal: controller.signal}), cut]);
+			controller.abort();
+			expect(views).not.toBe('waited');
+			expect((views as Awaited<ReturnType<typeof getContainerStatus>>).map((v) => [v.record.id, v.record.state, v.sample])).toEqual([[exitedId, 'exited', undefined]]);
+		} finally {
+			await idle.cleanup();
+		}
 	});
 
 	it('shows a failing health check as unhealthy with the probe output', async () => {
