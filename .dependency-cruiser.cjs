@@ -1,6 +1,6 @@
 // The layers of DESIGN.md, checked by `npm run lint` (so by `npm test` and CI):
 //   cli → main → {commands, shell+ui} → (compare, bench, importers, demo, health)
-//       → (docker, store, cache) → (stats, text, config, errors, json, redact)
+//       → (docker, store, cache) → (stats, text, config, errors, json, redact, vendor-bundle)
 // An import may run down any number of layers or stay within its own layer; never up.
 // commands/ and shell+ui are the two faces: siblings, neither imports the other, and nothing but
 // main.ts imports commands/. Type-only imports count: a type that must come from above is a sign
@@ -12,7 +12,7 @@ const layer = {
 	ui: '^source/(ui/|shell\\.ts$)',
 	domain: '^source/(compare|bench|importers|demo)/|^source/health\\.ts$',
 	services: '^source/(docker|store|cache)/',
-	base: '^source/(stats/|text/|config\\.ts$|errors\\.ts$|json\\.ts$|redact\\.ts$|names\\.ts$|private-files\\.ts$)',
+	base: '^source/(stats/|text/|config\\.ts$|errors\\.ts$|json\\.ts$|redact\\.ts$|names\\.ts$|private-files\\.ts$|vendor-bundle\\.ts$)',
 };
 
 /** The layers above (outside) each layer, as one path pattern. */
@@ -93,7 +93,7 @@ module.exports = {
 		{
 			name: 'base-imports-up',
 			severity: 'error',
-			comment: 'stats/, text/, config, errors, json, redact, names and private-files are the bottom layer: they import only each other.',
+			comment: 'stats/, text/, config, errors, json, redact, names, private-files and vendor-bundle are the bottom layer: they import only each other.',
 			from: {path: layer.base},
 			to: {path: above.base},
 		},

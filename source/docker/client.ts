@@ -5,15 +5,17 @@
  * 10 s and the pane would flicker to "unreachable". Plain requests still fail fast when the
  * engine is down (connection refused / socket missing).
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type {Config} from '../config.js';
+import {loadDockerode} from './dockerode-load.js';
 import {dockerOptions} from './engine.js';
 
 export type DockerClient = Docker;
 
 /** A dockerode client for long-lived streams (events, logs) and the monitor's calls. */
-export function createMonitorDockerClient(config: Pick<Config, 'dockerHost'>): DockerClient {
-	return new Docker(dockerOptions(config.dockerHost));
+export function createMonitorDockerClient(config: Pick<Config, 'dockerHost'> & Partial<Pick<Config, 'dataDir'>>): DockerClient {
+	const Client = loadDockerode({dataDir: config.dataDir});
+	return new Client(dockerOptions(config.dockerHost));
 }
 
 export {isLocalEngine} from './engine.js';
@@ -27,9 +29,10 @@ export function deriveMonitorDockerClient(docker: DockerClient): DockerClient {
 		socketPath?: string; host?: string; port?: number | string; protocol?: 'http' | 'https' | 'ssh';
 		ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer;
 	};
+	const Client = loadDockerode();
 	if (modem.host) {
-		return new Docker({host: modem.host, port: modem.port, protocol: modem.protocol, ca: modem.ca, cert: modem.cert, key: modem.key});
+		return new Client({host: modem.host, port: modem.port, protocol: modem.protocol, ca: modem.ca, cert: modem.cert, key: modem.key});
 	}
 
-	return new Docker({socketPath: modem.socketPath ?? '/var/run/docker.sock'});
+	return new Client({socketPath: modem.socketPath ?? '/var/run/docker.sock'});
 }

@@ -1,8 +1,9 @@
 /** The Docker engine: a client that honours DOCKER_HOST, and what `rqc doctor` reports of it. */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type {Config} from '../config.js';
 import {ServiceError} from '../errors.js';
 import {redactSecrets, redactUrl} from '../redact.js';
+import {loadDockerode} from './dockerode-load.js';
 
 export interface EngineInfo {
 	readonly isReachable: boolean;
@@ -31,8 +32,9 @@ export function dockerOptions(dockerHost: string | undefined): Docker.DockerOpti
 }
 
 /** A dockerode client for the configured engine. Creating it does not connect. */
-export function createDockerClient(config: Pick<Config, 'dockerHost'>): Docker {
-	return new Docker({...dockerOptions(config.dockerHost), timeout: 10_000});
+export function createDockerClient(config: Pick<Config, 'dockerHost'> & Partial<Pick<Config, 'dataDir'>>): Docker {
+	const Client = loadDockerode({dataDir: config.dataDir});
+	return new Client({...dockerOptions(config.dockerHost), timeout: 10_000});
 }
 
 /** Whether the engine runs on this machine (so its cgroup files can be read directly). */
