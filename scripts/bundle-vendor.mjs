@@ -22,12 +22,11 @@ const {values: args} = parseArgs({options: {'out-dir': {type: 'string', default:
 const outDir = path.resolve(args['out-dir']);
 mkdirSync(outDir, {recursive: true});
 
-/** Replaces `from` with `to` in the module whose path ends with `file`; the build fails when `from` is not there. */
-const deferRequire = (file, from, to) => ({file, from, to});
+/** Per package: `from` replaced with `to` in the module whose path ends with `file`; the build fails when `from` is not there. */
 const deferred = {
 	dockerode: [
-		deferRequire('/dockerode/lib/docker.js', "withSession = require('./session'),", "withSession = function () { return require('./session').apply(this, arguments); },"),
-		deferRequire('/docker-modem/lib/modem.js', "ssh = require('./ssh'),", "ssh = function () { return require('./ssh').apply(this, arguments); },"),
+		{file: '/dockerode/lib/docker.js', from: "withSession = require('./session'),", to: "withSession = function () { return require('./session').apply(this, arguments); },"},
+		{file: '/docker-modem/lib/modem.js', from: "ssh = require('./ssh'),", to: "ssh = function () { return require('./ssh').apply(this, arguments); },"},
 	],
 };
 

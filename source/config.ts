@@ -184,6 +184,16 @@ export function getPackageRoot(): string {
 	return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 }
 
+/** rqc's own version, from its package.json ('unknown' when it cannot be read). */
+export function getRqcVersion(): string {
+	try {
+		const {version} = JSON.parse(readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {version?: unknown};
+		return typeof version === 'string' ? version : 'unknown';
+	} catch {
+		return 'unknown';
+	}
+}
+
 /**
  * Where `rqc up` keeps the stack's generated settings (secrets, and the URLs rqc then reads):
  * the user's config directory, never rqc's installation directory (issue 11, point 13). Pure.

@@ -3,13 +3,13 @@
  * an exit code: 0 ok, 1 failure, 2 bad usage or input, 3 a needed service unreachable.
  * It never exits the process; cli.tsx does that with the code main() returns.
  */
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import type {AnyFlags} from 'meow';
 import {commandEntries, loadAllCommands, type CommandEntry} from './commands/index.js';
 import type {CommandContext, CommandFlag, CommandSpec} from './commands/types.js';
-import {getPackageRoot, getStackEnvFile, loadConfig, verifyConfig, type ConfigFlags} from './config.js';
+import {getRqcVersion, getStackEnvFile, loadConfig, verifyConfig, type ConfigFlags} from './config.js';
 import {EXIT, errorToJson, exitCodeOf, formatError, ServiceError, UserError} from './errors.js';
 import {isColorAllowed} from './text/text.js';
 import type {Store} from './store/store.js';
@@ -204,7 +204,7 @@ export async function main(
 	// `rqc --version` alone: package.json's version, read as meow would read it, without loading
 	// meow (about 40 ms of the 117 it took).
 	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-		io.stdout.write(`${readPackageVersion()}\n`);
+		io.stdout.write(`${getRqcVersion()}\n`);
 		return EXIT.ok;
 	}
 
@@ -336,16 +336,6 @@ export async function main(
 			store?.then(async (s) => s.close()),
 			cache?.then(async (c) => c.close()),
 		]);
-	}
-}
-
-/** rqc's version from its package.json ('unknown' when it cannot be read). */
-function readPackageVersion(): string {
-	try {
-		const {version} = JSON.parse(readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {version?: unknown};
-		return typeof version === 'string' ? version : 'unknown';
-	} catch {
-		return 'unknown';
 	}
 }
 

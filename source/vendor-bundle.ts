@@ -9,7 +9,7 @@
  * plain compile.
  */
 import {createHash} from 'node:crypto';
-import {readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
@@ -20,10 +20,32 @@ import {ensurePrivateDir} from './private-files.js';
  * How a bundle was loaded: with no cache directory; with its code cache; or compiled from the
  * source, the cache then written as the process exits.
  */
-export type BundleLoadKind = 'bundle' | 'bundle, cached' | 'bundle, caching at exit';
+type BundleLoadKind = 'bundle' | 'bundle, cached' | 'bundle, caching at exit';
+
+/** How a package was loaded: from node_modules (no bundle: the tests run the sources), or from its bundle. */
+export type VendorLoadKind = 'node_modules' | BundleLoadKind;
+
+export interface VendorLoadOptions {
+	/** The directory of the code cache (codeCacheDir of rqc's data directory); none: no cache. */
+	readonly cacheDir?: string;
+	/** The bundle to load (tests); default: the build's, when it exists. */
+	readonly bundle?: string;
+}
+
+/** Where rqc keeps the bundles' code caches: its data directory's cache/. */
+export function codeCacheDir(dataDir: string): string {
+	return path.join(dataDir, 'cache');
+}
+
+/** Package `name` from `defaultBundle` (or options.bundle) when the build made it, else from node_modules. */
+export function loadVendorPackage(name: string, defaultBundle: string, options: VendorLoadOptions = {}): {exports: unknown; kind: VendorLoadKind} {
+	const bundle = options.bundle ?? (existsSync(defaultBundle) ? defaultBundle : undefined);
+	if (bundle === undefined) return {exports: createRequire(import.meta.url)(name) as unknown, kind: 'node_modules'};
+	return loadVendorBundle(name, bundle, options.cacheDir);
+}
 
 /** Runs the bundle `file` of package `name` and returns its module.exports, with how it was loaded. */
-export function loadVendorBundle(name: string, file: string, cacheDir: string | undefined): {exports: unknown; kind: BundleLoadKind} {
+function loadVendorBundle(name: string, file: string, cacheDir: string | undefined): {exports: unknown; kind: BundleLoadKind} {
 	const source = readFileSync(file, 'utf8');
 	// V8 checks a cache against its own version and flags and the source's length only: the name
 	// carries a hash of the source, so a rebuilt bundle never meets an old cache.

@@ -12,7 +12,8 @@ import {toJson} from '../json.js';
 import {CSV_COLUMNS, exportAllJson, formatExportCsv, formatExportCsvRows, formatExportJson, type ExportData} from '../importers/index.js';
 import type {RunStatus} from '../store/records.js';
 import type {Store} from '../store/store.js';
-import {getRqcVersion, verifyReleaseName} from './import.js';
+import {getRqcVersion} from '../config.js';
+import {verifyReleaseName} from './import.js';
 import type {CommandSpec} from './types.js';
 
 const ALL_STATUSES: readonly RunStatus[] = ['running', 'completed', 'aborted', 'failed'];

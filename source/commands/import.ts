@@ -6,11 +6,10 @@
  * half-way, leaves the store as it was. No Ink.
  */
 import {open, readFile, stat} from 'node:fs/promises';
-import {createReadStream, readFileSync} from 'node:fs';
+import {createReadStream} from 'node:fs';
 import path from 'node:path';
 import {EXIT, UserError} from '../errors.js';
 import {toJson} from '../json.js';
-import {getPackageRoot} from '../config.js';
 import {isStreamedImport, parseImport, streamImport, verifyFormatName, type ImportFormat} from '../importers/index.js';
 import {verifyReleases, writeImports, type ImportFile, type ImportSummary} from '../importers/write-imports.js';
 import type {RunMode} from '../store/records.js';
@@ -94,15 +93,6 @@ export function formatImportSummary(summary: ImportSummary): string {
 
 	for (const n of summary.notes) lines.push(`note: ${path.basename(n.file)}: ${n.note}`);
 	return lines.join('\n');
-}
-
-/** rqc's own version, from its package.json. */
-export function getRqcVersion(): string {
-	try {
-		return (JSON.parse(readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {version?: string}).version ?? 'unknown';
-	} catch {
-		return 'unknown';
-	}
 }
 
 export function verifyReleaseName(value: unknown, command: string): string {

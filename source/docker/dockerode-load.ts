@@ -6,20 +6,14 @@
  * talks to Docker. Without the bundle (the tests run the TypeScript sources) dockerode is required
  * from node_modules.
  */
-import path from 'node:path';
-import {existsSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import type Docker from 'dockerode';
-import {loadVendorBundle, type BundleLoadKind} from '../vendor-bundle.js';
+import {codeCacheDir, loadVendorPackage, type VendorLoadKind} from '../vendor-bundle.js';
 
 export type DockerodeModule = typeof Docker;
 
 /** Where the build puts the bundle: dist/vendor, beside this module's dist/docker. */
 export const DOCKERODE_BUNDLE = fileURLToPath(new URL('../vendor/dockerode.cjs', import.meta.url));
-
-/** How dockerode was loaded: from node_modules, or from the bundle (with or without its cache). */
-export type DockerodeLoadKind = 'node_modules' | BundleLoadKind;
 
 export interface DockerodeLoadOptions {
 	/** rqc's data directory: the code cache goes in its cache/; none: no cache. */
@@ -37,9 +31,8 @@ export function loadDockerode(options: DockerodeLoadOptions = {}): DockerodeModu
 }
 
 /** Loads dockerode anew, without the per-process memo, and says how (tests). */
-export function loadDockerodeAgain(options: DockerodeLoadOptions = {}): {Docker: DockerodeModule; kind: DockerodeLoadKind} {
-	const bundle = options.bundle ?? (existsSync(DOCKERODE_BUNDLE) ? DOCKERODE_BUNDLE : undefined);
-	if (bundle === undefined) return {Docker: createRequire(import.meta.url)('dockerode') as DockerodeModule, kind: 'node_modules'};
-	const {exports, kind} = loadVendorBundle('dockerode', bundle, options.dataDir === undefined ? undefined : path.join(options.dataDir, 'cache'));
+export function loadDockerodeAgain(options: DockerodeLoadOptions = {}): {Docker: DockerodeModule; kind: VendorLoadKind} {
+	const cacheDir = options.dataDir === undefined ? undefined : codeCacheDir(options.dataDir);
+	const {exports, kind} = loadVendorPackage('dockerode', DOCKERODE_BUNDLE, {cacheDir, bundle: options.bundle});
 	return {Docker: exports as DockerodeModule, kind};
 }

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type {Config} from '../config.js';
 import {ensurePrivateDir} from '../private-files.js';
+import {codeCacheDir} from '../vendor-bundle.js';
 import {openPgDriver} from './pg-driver.js';
 import {migrate, SqlStore} from './sql-store.js';
 import type {Store} from './store.js';
@@ -14,7 +14,7 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'pgliteDir'
 	if (config.dataDir !== undefined) ensurePrivateDir(config.dataDir);
 	const driver = config.databaseUrl
 		// pg's code cache lives in the data directory (cache/), never in rqc's installation.
-		? await openPgDriver(config.databaseUrl, {...options, ...(config.dataDir === undefined ? {} : {cacheDir: path.join(config.dataDir, 'cache')})})
+		? await openPgDriver(config.databaseUrl, {...options, ...(config.dataDir === undefined ? {} : {cacheDir: codeCacheDir(config.dataDir)})})
 		// The embedded store's driver is loaded only for it: a PostgreSQL command never reads it.
 		: await import('./pglite-driver.js').then(async ({openPgliteDriver}) => openPgliteDriver(config.pgliteDir));
 	try {
