@@ -28,8 +28,9 @@ const WARMUP = Math.min(5, Math.floor(RELEASES / 4));
 const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-// Every statement the store sends goes through pg.Client#query (COPY too, as a submittable):
-// time each from send to its result.
+// Every statement the store sends goes through pg.Client#query (COPY and the driver's copy script
+// too, as submittables): time each from send to its result. A copy script (BEGIN, COPYs and a
+// statement in one message) counts as one round trip.
 let log;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (config, values, callback) {
@@ -54,6 +55,8 @@ pg.Client.prototype.query = function (config, values, callback) {
 		// Logged by the callback.
 	} else if (log && result && typeof result.then === 'function') {
 		result.then(() => log?.push({label, ms: ms(t0)}), () => log?.push({label: `${label} (failed)`, ms: ms(t0)}));
+	} else if (log && config?.done && typeof config.done.then === 'function') {
+		config.done.then(() => log?.push({label, ms: ms(t0)}), () => log?.push({label: `${label} (failed)`, ms: ms(t0)}));
 	} else if (log && config && typeof config.on === 'function') {
 		const done = () => log?.push({label, ms: ms(t0)});
 		config.on('finish', done);

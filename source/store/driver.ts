@@ -43,7 +43,31 @@ export interface Driver extends Executor {
 	/** Path or redacted URL. */
 	readonly location: string;
 	transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+	/**
+	 * PostgreSQL only: COPYs, then one statement without parameters, in a transaction of their own,
+	 * in one round trip: the statement text and every COPY's rows go to the server without waiting
+	 * for it (a nightly batch of samples, issue 13). Commits when accept(the statement's row count)
+	 * is true and returns true; else rolls back and returns false. An error in any step rolls every
+	 * step back and is thrown as the server gave it (a duplicate key is SQLSTATE 23505). Each COPY
+	 * holds at most COPY_SCRIPT_ROWS rows.
+	 */
+	copyScript?(copies: readonly ScriptCopy[], statement: string, accept: (rowCount: number) => boolean): Promise<boolean>;
 	close(): Promise<void>;
+}
+
+/** Rows a COPY of a copy script may hold: what is sent without waiting stays small. */
+export const COPY_SCRIPT_ROWS = 5000;
+
+/** One COPY of a copy script. */
+export interface ScriptCopy {
+	readonly table: string;
+	readonly columns: readonly string[];
+	/**
+	 * The rows, or a function that gives them once the script's earlier rows have gone to the
+	 * server: the caller's work then overlaps the server's (a batch's summaries, computed while
+	 * the server stores its samples). What it throws, copyScript throws, with nothing written.
+	 */
+	readonly rows: ReadonlyArray<readonly unknown[]> | (() => ReadonlyArray<readonly unknown[]>);
 }
 
 const COPY_SPECIAL = /[\\\n\r\t]/;

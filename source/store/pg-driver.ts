@@ -5,7 +5,7 @@ import type * as Pg from 'pg';
 import {ServiceError} from '../errors.js';
 import {redactUrl, registerUrlSecret} from '../redact.js';
 import {isConnectionError} from './connection-error.js';
-import {toCopyText, type Driver, type Executor, type QueryOptions} from './driver.js';
+import {COPY_SCRIPT_ROWS, toCopyText, type Driver, type Executor, type QueryOptions, type ScriptCopy} from './driver.js';
 import {loadPg} from './pg-load.js';
 
 type Queryable = Pg.Pool | Pg.PoolClient;
@@ -195,10 +195,135 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 				client.release(broken);
 			}
 		},
+		async copyScript(copies, statement, accept) {
+			let client: Pg.PoolClient;
+			try {
+				client = await pool.connect();
+			} catch (error) {
+				throw describeConnectError(error, url);
+			}
+
+			const script = new CopyScript(copies, statement);
+			let broken: Error | undefined;
+			try {
+				client.query(script as unknown as Pg.Submittable);
+				const isAccepted = accept(await script.done);
+				await client.query(isAccepted ? 'COMMIT' : 'ROLLBACK');
+				return isAccepted;
+			} catch (error) {
+				await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+					// The connection is gone: the pool must not hand it out again.
+					broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+				});
+				throw asServiceError(error, url);
+			} finally {
+				client.release(broken);
+			}
+		},
 		async close() {
 			await pool.end();
 		},
 	};
+}
+
+/** What a copy script writes to: node-postgres's connection, as it hands it to a custom query. */
+interface WireConnection {
+	query(text: string): void;
+	readonly stream: {cork(): void; uncork(): void; write(data: Uint8Array | string, encoding?: BufferEncoding): boolean};
+}
+
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+
+/** A protocol message of the given type byte with a text body (CopyData, CopyFail), written in two parts. */
+function writeMessage(stream: WireConnection['stream'], type: number, body: string): void {
+	const header = Buffer.allocUnsafe(5);
+	header[0] = type;
+	header.writeUInt32BE(Buffer.byteLength(body) + 4, 1);
+	stream.write(header);
+	stream.write(body, 'utf8');
+}
+
+/**
+ * A copy script as node-postgres runs a custom query (as pg-copy-streams runs a COPY): one Query
+ * message holding BEGIN and every statement, then each COPY's data and CopyDone, written before any
+ * reply is read. The server reads each COPY's data when it reaches that statement. After an error
+ * it skips the rest, drops the data still to come (the protocol's rule for a failed COPY) and
+ * leaves the transaction to be rolled back: nothing is half-written and the connection stays usable.
+ * Done gives the last statement's row count.
+ */
+class CopyScript {
+	readonly done: Promise<number>;
+	private settle!: (error?: unknown) => void;
+	private failure: {error: unknown} | undefined;
+	private lastCount = Number.NaN;
+	private readonly text: string;
+
+	constructor(private readonly copies: readonly ScriptCopy[], statement: string) {
+		this.text = ['BEGIN', ...copies.map((c) => `COPY ${c.table} (${c.columns.join(',')}) FROM STDIN`), statement].join(';\n');
+		this.done = new Promise((resolve, reject) => {
+			this.settle = (error) => {
+				if (error === undefined) resolve(this.lastCount);
+				else reject(error);
+			};
+		});
+	}
+
+	/** node-postgres calls this when the script's turn on the connection comes. */
+	submit(connection: WireConnection): void {
+		const {stream} = connection;
+		stream.cork();
+		connection.query(this.text);
+		for (const copy of this.copies) {
+			let data: string;
+			try {
+				// Before a function's rows are made, the rows so far go to the server: it stores
+				// them while this process works (issue 13, point 2).
+				if (typeof copy.rows === 'function') {
+					stream.uncork();
+					stream.cork();
+				}
+
+				const rows = typeof copy.rows === 'function' ? copy.rows() : copy.rows;
+				if (rows.length > COPY_SCRIPT_ROWS) throw new Error(`a copy script's COPY holds at most ${COPY_SCRIPT_ROWS} rows, not ${rows.length}`);
+				data = rows.length === 0 ? '' : encodeRows(rows).next().value ?? '';
+			} catch (error) {
+				// The server waits in this COPY: CopyFail ends it, and the script rolls back.
+				this.failure = {error};
+				writeMessage(stream, 0x66, 'rqc: the rows of a COPY could not be made\0');
+				break;
+			}
+
+			if (data.length > 0) writeMessage(stream, 0x64, data);
+			stream.write(COPY_DONE);
+		}
+
+		stream.uncork();
+	}
+
+	handleError(error: unknown): void {
+		// node-postgres calls no handleReadyForQuery after an error: this is the end.
+		this.settle(this.failure?.error ?? error);
+	}
+
+	handleReadyForQuery(): void {
+		this.settle(this.failure?.error);
+	}
+
+	// The data went with the statements; no statement returns rows.
+	handleCopyInResponse(): void {}
+	handleCommandComplete(message: {text?: string}): void {
+		// "UPDATE 3", "COPY 1500", "BEGIN": the count is the last number, when there is one.
+		const count = /\s(\d+)$/.exec(message.text ?? '');
+		this.lastCount = count ? Number(count[1]) : Number.NaN;
+	}
+
+	handleRowDescription(): void {}
+	handleDataRow(): void {}
+	handleEmptyQuery(): void {}
+	handleCopyData(): void {}
+	handlePortalSuspended(): void {}
+	/** node-postgres replaces this when a query timeout is set (as for pg-copy-streams' COPY). */
+	callback(): void {}
 }
 
 /** Connection-level failures become ServiceErrors (exit 3); SQL errors stay as they are. */

@@ -3,7 +3,7 @@
  * both share every query; only bulk writes differ, inside the driver.
  */
 import {UserError} from '../errors.js';
-import {toArrayLiteral, type Driver, type Executor} from './driver.js';
+import {COPY_SCRIPT_ROWS, toArrayLiteral, type Driver, type Executor} from './driver.js';
 import {summarizeValues, type ValueSummary} from '../stats/summary.js';
 import {LATEST_SCHEMA_VERSION, migrations, SAMPLE_RETENTION_PATTERN, timescaleSetup} from './migrations.js';
 import type {
@@ -243,24 +243,26 @@ function groupNewSamples(samples: readonly NewSample[]): PairValues[] {
 	return [...pairs.values()];
 }
 
-/**
- * The summary rows of some pairs as one array literal per column (for unnest of its parameters):
- * a wall row always, cpu and rss rows when they have values.
- */
-function toSummaryColumns(pairs: readonly PairValues[]): string[] {
-	const columns: unknown[][] = SUMMARY_COLUMNS.map(() => []);
+/** The summary rows of some pairs (SUMMARY_COLUMNS' values): a wall row always, cpu and rss rows when they have values. */
+function toSummaryRows(pairs: readonly PairValues[]): unknown[][] {
+	const rows: unknown[][] = [];
 	for (const pair of pairs) {
 		for (const metric of SUMMARY_METRICS) {
 			const summary = summarizeValues(pair.values[metric]);
 			// The wall row always exists (it carries the counts of a case that only failed).
 			if (!summary && metric !== 'wall') continue;
-			const values: unknown[] = [pair.runId, pair.caseName, metric, pair.all, pair.all - pair.warmups - pair.failures, pair.failures, pair.warmups, summary?.n ?? 0,
-				...SUMMARY_FIGURES.map((key) => summary?.[key] ?? null)];
-			for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
+			rows.push([pair.runId, pair.caseName, metric, pair.all, pair.all - pair.warmups - pair.failures, pair.failures, pair.warmups, summary?.n ?? 0,
+				...SUMMARY_FIGURES.map((key) => summary?.[key] ?? null)]);
 		}
 	}
 
-	return columns.map((column) => toArrayLiteral(column));
+	return rows;
+}
+
+/** The summary rows of some pairs as one array literal per column (SUMMARY_COLUMNS), for unnest. */
+function toSummaryColumns(pairs: readonly PairValues[]): string[] {
+	const rows = toSummaryRows(pairs);
+	return SUMMARY_COLUMNS.map((_, i) => toArrayLiteral(rows.map((row) => row[i])));
 }
 
 const SUMMARY_PARAMS = SUMMARY_COLUMNS.map((_, i) => `$${i + 1}::${SUMMARY_TYPES[i]}[]`).join(', ');
@@ -337,6 +339,40 @@ async function writeBatchSummaries(tx: Executor, runIds: readonly number[], boun
 /** The error for samples whose runs do not exist (a foreign key's check, once per batch). */
 function refuseUnknownRuns(missing: readonly number[]): Error {
 	return new Error(`samples for runs that do not exist: ${missing.join(', ')}`);
+}
+
+/** ISO 8601 text as toISOString writes it: safe to put in a statement as a literal. */
+const ISO_TEXT = /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * A batch of samples whose (run, case) pairs have no summaries yet (a nightly run writing a
+ * finished case), in one round trip and a commit (issue 13, point 2): COPY the samples; COPY the
+ * summaries, computed while the server stores the samples; add the batch to its runs' counts and
+ * time bounds. A sample stored before (a replayed spool) or a pair with summaries already (a
+ * second batch of a case) is a duplicate key (23505), thrown with all of it rolled back; a run
+ * that does not exist leaves the runs' update short, and all of it is rolled back too (false).
+ * The caller then takes the path that handles each case. Undefined, with nothing done, when the
+ * batch cannot go this way (not PostgreSQL, too many rows).
+ */
+async function writeNewBatch(db: Driver, rows: ReadonlyArray<readonly unknown[]>, bounds: SampleBounds, pairs: readonly PairValues[]): Promise<boolean | undefined> {
+	if (!db.copyScript || rows.length > COPY_SCRIPT_ROWS) return undefined;
+	const counts = new Map<number, number>();
+	for (const pair of pairs) counts.set(pair.runId, (counts.get(pair.runId) ?? 0) + pair.all);
+	const values: string[] = [];
+	for (const [runId, [first, last]] of bounds) {
+		// Put in the statement's text: only what cannot be anything but a number or a time.
+		if (!Number.isSafeInteger(runId) || !ISO_TEXT.test(first) || !ISO_TEXT.test(last)) return undefined;
+		values.push(`(${runId}::bigint, ${counts.get(runId) ?? 0}::bigint, '${first}'::timestamptz, '${last}'::timestamptz)`);
+	}
+
+	return db.copyScript([
+		{table: 'samples', columns: SAMPLE_COLUMNS, rows},
+		{table: 'run_case_summaries', columns: SUMMARY_COLUMNS, rows: () => toSummaryRows(pairs)},
+	], `UPDATE runs r SET sample_count = r.sample_count + t.n,
+		first_sample_at = least(r.first_sample_at, t.lo), last_sample_at = greatest(r.last_sample_at, t.hi)
+		FROM (VALUES ${values.join(', ')}) AS t (id, n, lo, hi) WHERE r.id = t.id`,
+	// Every run of the batch exists (summaries have no foreign key to check it, issue 13).
+	(updated) => updated === values.length);
 }
 
 /**
@@ -795,12 +831,15 @@ export class SqlStore implements Store {
 		const pairs = groupNewSamples(samples);
 		const bounds = getBatchBounds(samples);
 		if (!this.isInTransaction) {
-			// A nightly run's batch, in a transaction of its own: COPY with no SAVEPOINT and no
-			// check before it, then one statement for the summaries that also finds unknown runs
-			// (issue 13: four round trips with BEGIN and COMMIT). A duplicate (a replayed spool)
-			// rolls all of it back; then again below, skipping the samples stored before.
+			// A nightly run's batch, in a transaction of its own. On PostgreSQL, one round trip and
+			// a commit (writeNewBatch). Else COPY with no SAVEPOINT and no check before it, then one
+			// statement for the summaries that also finds unknown runs (four round trips with BEGIN
+			// and COMMIT). A duplicate (a replayed spool, a second batch of a case) or an unknown
+			// run rolls all of it back; then again below, which handles each.
 			try {
-				return await this.db.transaction(async (tx) => writeSampleBatch(tx, rows, runIds, bounds, pairs, 'throw'));
+				const isWritten = await writeNewBatch(this.db, rows, bounds, pairs);
+				if (isWritten) return rows.length;
+				if (isWritten === undefined) return await this.db.transaction(async (tx) => writeSampleBatch(tx, rows, runIds, bounds, pairs, 'throw'));
 			} catch (error) {
 				if ((error as {code?: string}).code !== '23505') throw error;
 			}
