@@ -159,6 +159,31 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 		throw describeConnectError(error, url);
 	}
 
+	/**
+	 * A pooled connection for one transaction, which work begins and ends. When work throws, the
+	 * transaction is rolled back; a connection that cannot even do that is not handed out again.
+	 */
+	const inTransaction = async <T>(work: (client: Pg.PoolClient) => Promise<T>): Promise<T> => {
+		let client: Pg.PoolClient;
+		try {
+			client = await pool.connect();
+		} catch (error) {
+			throw describeConnectError(error, url);
+		}
+
+		let broken: Error | undefined;
+		try {
+			return await work(client);
+		} catch (error) {
+			await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+				broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+			});
+			throw asServiceError(error, url);
+		} finally {
+			client.release(broken);
+		}
+	};
+
 	const base = wrap(pool);
 	return {
 		...base,
@@ -172,53 +197,21 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 			}
 		},
 		async transaction(fn) {
-			let client: Pg.PoolClient;
-			try {
-				client = await pool.connect();
-			} catch (error) {
-				throw describeConnectError(error, url);
-			}
-
-			let broken: Error | undefined;
-			try {
+			return inTransaction(async (client) => {
 				await client.query('BEGIN');
 				const result = await fn(wrap(client));
 				await client.query('COMMIT');
 				return result;
-			} catch (error) {
-				await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-					// The connection is gone: the pool must not hand it out again.
-					broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-				});
-				throw asServiceError(error, url);
-			} finally {
-				client.release(broken);
-			}
+			});
 		},
 		async copyScript(copies, statement, accept) {
-			let client: Pg.PoolClient;
-			try {
-				client = await pool.connect();
-			} catch (error) {
-				throw describeConnectError(error, url);
-			}
-
-			const script = new CopyScript(copies, statement);
-			let broken: Error | undefined;
-			try {
+			return inTransaction(async (client) => {
+				const script = new CopyScript(copies, statement);
 				client.query(script as unknown as Pg.Submittable);
 				const isAccepted = accept(await script.done);
 				await client.query(isAccepted ? 'COMMIT' : 'ROLLBACK');
 				return isAccepted;
-			} catch (error) {
-				await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-					// The connection is gone: the pool must not hand it out again.
-					broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-				});
-				throw asServiceError(error, url);
-			} finally {
-				client.release(broken);
-			}
+			});
 		},
 		async close() {
 			await pool.end();
