@@ -222,18 +222,10 @@ export async function openPgDriver(url: string, options: {connectTimeoutMs?: num
 /** What a copy script writes to: node-postgres's connection, as it hands it to a custom query. */
 interface WireConnection {
 	query(text: string): void;
-	readonly stream: {cork(): void; uncork(): void; write(data: Uint8Array | string, encoding?: BufferEncoding): boolean};
-}
-
-const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
-
-/** A protocol message of the given type byte with a text body (CopyData, CopyFail), written in two parts. */
-function writeMessage(stream: WireConnection['stream'], type: number, body: string): void {
-	const header = Buffer.allocUnsafe(5);
-	header[0] = type;
-	header.writeUInt32BE(Buffer.byteLength(body) + 4, 1);
-	stream.write(header);
-	stream.write(body, 'utf8');
+	sendCopyFromChunk(chunk: Buffer): void;
+	endCopyFrom(): void;
+	sendCopyFail(message: string): void;
+	readonly stream: {cork(): void; uncork(): void};
 }
 
 /**
@@ -278,16 +270,16 @@ class CopyScript {
 
 				const rows = typeof copy.rows === 'function' ? copy.rows() : copy.rows;
 				if (rows.length > COPY_SCRIPT_ROWS) throw new Error(`a copy script's COPY holds at most ${COPY_SCRIPT_ROWS} rows, not ${rows.length}`);
-				data = rows.length === 0 ? '' : encodeRows(rows).next().value ?? '';
+				data = encodeRows(rows).next().value ?? '';
 			} catch (error) {
 				// The server waits in this COPY: CopyFail ends it, and the script rolls back.
 				this.failure = {error};
-				writeMessage(stream, 0x66, 'rqc: the rows of a COPY could not be made\0');
+				connection.sendCopyFail('rqc: the rows of a COPY could not be made');
 				break;
 			}
 
-			if (data.length > 0) writeMessage(stream, 0x64, data);
-			stream.write(COPY_DONE);
+			if (data.length > 0) connection.sendCopyFromChunk(Buffer.from(data));
+			connection.endCopyFrom();
 		}
 
 		stream.uncork();
